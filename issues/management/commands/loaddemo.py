@@ -1,0 +1,76 @@
+import datetime
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
+from issues.importer import page_import
+from issues.models import Issue, Page
+
+DEMO_RELEASE_TIME = datetime.time(6, 0)
+
+
+class Command(BaseCommand):
+    help = "Load the demo issues from the sample pages (safe to run again) and print the admin login."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password-file",
+            default=str(Path(settings.BASE_DIR) / ".demo-admin-password"),
+            help="Where the demo admin's password is kept between runs.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password_file, **options):
+        admin, password = self._admin(Path(password_file))
+        for date, number, total_number in DEMO_ISSUES:
+            Issue.objects.update_or_create(
+                date=date,
+                defaults={
+                    "number": number,
+                    "total_number": total_number,
+                    "release_at": timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME)),
+                },
+            )
+        for date, number, name, filename in DEMO_PAGES:
+            if filename is None:
+                page, _created = Page.objects.get_or_create(
+                    issue=Issue.objects.get(date=date), number=number, defaults={"name": name}
+                )
+            else:
+                text = (DEMO_DIR / filename).read_text(encoding="utf-8")
+                page = page_import(text=text, date=date, page_number=number, page_name=name, user=admin).page
+            page.name = name
+            page.editor = admin
+            page.save(update_fields=["name", "editor"])
+        # The demo shows a published paper: its stories are approved.
+        approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
+        Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
+            )
+        )
+        self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")
+
+    def _admin(self, password_file: Path):
+        """The demo superuser, with a password made once and kept in a file outside git."""
+        if password_file.exists():
+            password = password_file.read_text().strip()
+        else:
+            password = secrets.token_urlsafe(12)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        user, _created = get_user_model().objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "值班编辑"}
+        )
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        return user, password

@@ -1,0 +1,322 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from articles.models import Article, ArticleQuerySet, Photo
+from articles.validators import validate_image_upload
+from issues.numerals import page_label
+
+MAX_PAGES = 99
+
+
+class IssueQuerySet(models.QuerySet):
+    @staticmethod
+    def released_q(prefix: str = "") -> Q:
+        """The time half of the publication rule: the issue's release time has passed."""
+        return Q(**{f"{prefix}release_at__lte": timezone.now()})
+
+    def released(self) -> "IssueQuerySet":
+        """Issues readers may see: their release time has passed."""
+        return self.filter(self.released_q())
+
+    def with_neighbours(self) -> "IssueQuerySet":
+        """Annotate the dates of the previous and next released issue, in the same query."""
+        released = Issue.objects.released()
+        return self.annotate(
+            previous_date=Subquery(
+                released.filter(date__lt=OuterRef("date")).order_by("-date").values("date")[:1]
+            ),
+            next_date=Subquery(
+                released.filter(date__gt=OuterRef("date")).order_by("date").values("date")[:1]
+            ),
+        )
+
+
+class Issue(models.Model):
+    date = models.DateField(_("publication date"), unique=True)
+    number = models.PositiveIntegerField(_("issue number"), help_text=_("第N期: the number of the issue this year."))
+    total_number = models.PositiveIntegerField(
+        _("cumulative number"), help_text=_("总第N期: the number since the paper's first issue.")
+    )
+    release_at = models.DateTimeField(
+        _("release time"),
+        help_text=_("Readers see the issue from this moment on; until then it is invisible to them."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["total_number"], name="issue_total_number_unique"),
+        ]
+        indexes = [models.Index(fields=["release_at", "date"], name="issue_release_idx")]
+
+    def __str__(self) -> str:
+        return _("%(date)s, No. %(number)s") % {
+            "date": date_format(self.date, "DATE_FORMAT"),
+            "number": self.number,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:issue-detail", kwargs={"date": self.date})
+
+
+def page_file_upload_to(page: "Page", filename: str) -> str:
+    # Random names: the files of an unreleased page cannot be found by guessing.
+    return f"pages/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class PageQuerySet(models.QuerySet):
+    def released(self) -> "PageQuerySet":
+        """Pages of released issues."""
+        return self.filter(IssueQuerySet.released_q("issue__"))
+
+
+class Page(models.Model):
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveSmallIntegerField(
+        _("page number"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PAGES)]
+    )
+    name = models.CharField(_("page name"), max_length=50, help_text=_("For example 要闻, 综合新闻, 专题新闻."))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("page editor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="edited_pages",
+        help_text=_("责任编辑: the editor responsible for this page."),
+    )
+    image = models.ImageField(
+        _("page image"),
+        upload_to=page_file_upload_to,
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("The printed page as an image (JPEG or PNG)."),
+    )
+    pdf = models.FileField(
+        _("page PDF"),
+        upload_to=page_file_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+        help_text=_("The printed page as a PDF."),
+    )
+    slogans = models.TextField(
+        _("banner slogans"),
+        blank=True,
+        help_text=_("Banner lines printed across the page, one block per paragraph."),
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("print page", "page")
+        verbose_name_plural = _("pages")
+        ordering = ["issue", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="page_number_unique_in_issue"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=MAX_PAGES), name="page_number_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.label} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:page-detail", kwargs={"date": self.issue.date, "number": self.number})
+
+    @property
+    def label(self) -> str:
+        """第十二版 / Page 12."""
+        return page_label(self.number)
+
+    @property
+    def slogan_list(self) -> list[str]:
+        return [block.strip() for block in self.slogans.split("\n\n") if block.strip()]
+
+
+class PlacementQuerySet(models.QuerySet):
+    def released(self) -> "PlacementQuerySet":
+        """Placements on released pages (whatever the story's state)."""
+        return self.filter(IssueQuerySet.released_q("page__issue__"))
+
+    def published(self) -> "PlacementQuerySet":
+        """Placements readers may see: on a released page, and either photo news or an approved story."""
+        return self.released().filter(
+            Q(article__isnull=True) | ArticleQuerySet.approved_q("article__")
+        )
+
+    def for_reading(self) -> "PlacementQuerySet":
+        """Everything a page shows for a placement, in one query plus a photo prefetch."""
+        return self.select_related("article", "photo", "jump").prefetch_related(
+            models.Prefetch("article__photos", queryset=Photo.objects.order_by("order", "pk"))
+        )
+
+
+class Placement(models.Model):
+    """A story (or a photo standing alone as photo news) on a page, in reading order."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=pgettext_lazy("print page", "page"), on_delete=models.CASCADE, related_name="placements"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+        null=True,
+        blank=True,
+    )
+    photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("photo news"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+        null=True,
+        blank=True,
+        help_text=_("A photo printed by itself with its caption (图片新闻), instead of an article."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The paragraphs this page carried when its text was imported; None until that page is
+    # imported (a placeholder made for a jump or a teaser). Lets an import rebuild the body.
+    imported_paragraphs = models.JSONField(
+        _("imported paragraphs"), null=True, blank=True, editable=False
+    )
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["page", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, photo__isnull=True)
+                | Q(article__isnull=True, photo__isnull=False),
+                name="placement_article_xor_photo",
+                violation_error_message=_("Place either an article or a photo, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["page", "article"],
+                condition=Q(article__isnull=False),
+                name="placement_article_once_per_page",
+                violation_error_message=_("This article is already on this page."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page.label}: {self.article or self.photo}"
+
+
+class Jump(models.Model):
+    """转版: the story's part on one page breaks off and goes on on a later page of the same issue."""
+
+    placement = models.OneToOneField(
+        Placement,
+        verbose_name=_("part that breaks off"),
+        on_delete=models.CASCADE,
+        related_name="jump",
+    )
+    to_page = models.ForeignKey(
+        Page,
+        verbose_name=_("continued on page"),
+        on_delete=models.CASCADE,
+        related_name="incoming_jumps",
+    )
+    after_paragraph = models.PositiveSmallIntegerField(
+        _("breaks after paragraph"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How many paragraphs of the story, counted from its start, are printed before the jump line."),
+    )
+
+    class Meta:
+        verbose_name = _("jump")
+        verbose_name_plural = _("jumps")
+        ordering = ["placement__page__number"]
+
+    def __str__(self) -> str:
+        return _("%(headline)s: %(from)s → %(to)s") % {
+            "headline": self.placement.article,
+            "from": self.placement.page.label,
+            "to": self.to_page.label,
+        }
+
+    def clean(self) -> None:
+        if self.placement_id is None or self.to_page_id is None:
+            return  # the field errors already say what is missing
+        placement = self.placement
+        if placement.article_id is None:
+            raise ValidationError(_("Only an article can jump to another page, not photo news."))
+        if self.to_page.issue_id != placement.page.issue_id:
+            raise ValidationError({"to_page": _("A story can only continue within its own issue.")})
+        if self.to_page.number <= placement.page.number:
+            raise ValidationError({"to_page": _("A story continues on a later page.")})
+        paragraph_count = len(placement.article.paragraphs)
+        # Breaking after the last paragraph is allowed: the continuation is still to be written.
+        if self.after_paragraph > paragraph_count:
+            raise ValidationError(
+                {
+                    "after_paragraph": _(
+                        "The story has %(count)s paragraphs: it cannot break after paragraph %(after)s."
+                    )
+                    % {"count": paragraph_count, "after": self.after_paragraph}
+                }
+            )
+
+
+class Teaser(models.Model):
+    """导读: a line on one page pointing at a story placed elsewhere in the same issue."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=pgettext_lazy("print page", "page"), on_delete=models.CASCADE, related_name="teasers"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="teasers"
+    )
+    label = models.CharField(
+        _("label"), max_length=50, blank=True, help_text=_("The section or column, for example 综合新闻.")
+    )
+    headline = models.CharField(
+        _("teaser headline"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the article's headline."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("teaser")
+        verbose_name_plural = _("teasers")
+        ordering = ["page", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "article"],
+                name="teaser_article_once_per_page",
+                violation_error_message=_("This page already carries a teaser for this article."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_headline
+
+    @property
+    def display_headline(self) -> str:
+        return self.headline or self.article.headline

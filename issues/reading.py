@@ -1,0 +1,76 @@
+"""How a page reads: which part of each story it carries, and where the story comes from and goes on."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from articles.models import Article, Photo
+from articles.text import with_dateline
+from issues.models import Jump, Page, Placement, Teaser
+
+
+@dataclass
+class StoryPart:
+    """One placement as printed: the paragraphs on this page and the jump lines around them."""
+
+    placement: Placement
+    paragraphs: list[str] = field(default_factory=list)
+    continued_from: Page | None = None
+    continued_to: Page | None = None
+
+    @property
+    def article(self) -> Article | None:
+        return self.placement.article
+
+    @property
+    def photo(self) -> Photo | None:
+        return self.placement.photo
+
+    @property
+    def is_first_part(self) -> bool:
+        return self.continued_from is None
+
+
+def story_parts(
+    placements: Iterable[Placement], incoming_jumps: Iterable[Jump], pages: Iterable[Page]
+) -> list[StoryPart]:
+    """Cut each placed story to the paragraphs its page carries.
+
+    A part starts after the paragraph where the jump into this page broke (or at the top)
+    and ends where its own jump breaks (or at the end). Jump lines link to ``pages``, the
+    issue's pages already in hand, so following a jump costs no query.
+    """
+    pages_by_id = {page.pk: page for page in pages}
+    incoming_by_article = {jump.placement.article_id: jump for jump in incoming_jumps}
+    parts = []
+    for placement in placements:
+        part = StoryPart(placement=placement)
+        if placement.article_id is not None:
+            paragraphs = placement.article.paragraphs
+            start = 0
+            if incoming := incoming_by_article.get(placement.article_id):
+                start = incoming.after_paragraph
+                part.continued_from = pages_by_id[incoming.placement.page_id]
+            end = len(paragraphs)
+            if jump := getattr(placement, "jump", None):
+                end = jump.after_paragraph
+                part.continued_to = pages_by_id[jump.to_page_id]
+            part.paragraphs = paragraphs[start:end]
+            if start == 0:
+                part.paragraphs = with_dateline(part.paragraphs, placement.article.dateline)
+        parts.append(part)
+    return parts
+
+
+def teaser_targets(teasers: Iterable[Teaser], placements: Iterable[Placement]) -> dict[int, list[Page]]:
+    """For each teaser, the pages its story runs on in the issue, the teaser's own page excluded."""
+    pages_by_article: dict[int, list[Page]] = defaultdict(list)
+    for placement in placements:
+        pages_by_article[placement.article_id].append(placement.page)
+    return {
+        teaser.pk: sorted(
+            (page for page in pages_by_article[teaser.article_id] if page.pk != teaser.page_id),
+            key=lambda page: page.number,
+        )
+        for teaser in teasers
+    }

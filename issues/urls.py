@@ -1,0 +1,14 @@
+from django.urls import path, register_converter
+
+from issues import views
+from issues.converters import IsoDateConverter
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "issues"
+urlpatterns = [
+    path("", views.front_page, name="front"),
+    path("archive/", views.archive, name="archive"),
+    path("<isodate:date>/", views.issue_detail, name="issue-detail"),
+    path("<isodate:date>/<int:number>/", views.page_detail, name="page-detail"),
+]

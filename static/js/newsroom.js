@@ -1,0 +1,4 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+});

@@ -1,0 +1,318 @@
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article, Photo
+from issues.models import Issue, Jump, Page, Placement
+from tests.factories import (
+    ArticleFactory,
+    IssueFactory,
+    PageFactory,
+    PhotoFactory,
+    PlacementFactory,
+    TeaserFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(width=64, height=48) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "blue").save(buffer, "JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def inline_management(prefix: str, total: int = 0, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.fixture
+def reporter_client(client):
+    reporter = UserFactory(username="zuoyan", is_staff=True)
+    reporter.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["articles", "taggit"],
+            codename__in=["add_article", "change_article", "view_article", "add_photo", "change_photo", "view_photo", "add_tag", "view_tag"],
+        )
+    )
+    client.force_login(reporter)
+    client.user = reporter
+    return client
+
+
+def article_form(**overrides) -> dict:
+    data = {
+        "kicker": "",
+        "headline": "我区实行慢病全链条全周期闭环式管理",
+        "subheadline": "",
+        "byline": "左燕",
+        "dateline": "本报讯",
+        "body": "<p>近日，我区推行慢性病闭环式管理。</p>",
+        "tags": "卫生健康, 民生",
+        "status": "draft",
+        **inline_management("photos"),
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Every admin page renders for staff --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model, factory",
+    [
+        ("articles_article", ArticleFactory),
+        ("articles_photo", PhotoFactory),
+        ("issues_issue", IssueFactory),
+        ("issues_page", PageFactory),
+        ("issues_placement", PlacementFactory),
+        ("issues_teaser", TeaserFactory),
+    ],
+)
+def test_admin_add_change_and_list_pages_render_for_staff(staff_client, model, factory):
+    obj = factory()
+    for url in (
+        reverse(f"admin:{model}_changelist"),
+        reverse(f"admin:{model}_add"),
+        reverse(f"admin:{model}_change", args=[obj.pk]),
+    ):
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_admin_is_in_chinese(staff_client):
+    content = staff_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "主题" in content and "引题" in content and "保存" in content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "慢病"},
+        {"status__exact": "approved"},
+        {"tags__id__exact": "1"},
+        {"placements__page__name": "要闻"},
+        {"placements__page__issue__date__gte": "2020-12-01"},
+    ],
+)
+def test_article_list_is_searchable_and_filterable(staff_client, query):
+    found = ArticleFactory(headline="我区实行慢病闭环式管理", status=Article.Status.APPROVED)
+    found.tags.add("卫生健康")
+    PlacementFactory(article=found, page=PageFactory(name="要闻", issue=IssueFactory(date=datetime.date(2020, 12, 3))))
+    other = ArticleFactory(headline="其他新闻")
+
+    content = staff_client.get(reverse("admin:articles_article_changelist"), query).content.decode()
+
+    assert found.headline in content
+    assert other.headline not in content
+
+
+# --- A reporter files a story -------------------------------------------------------------------
+
+
+def test_reporter_files_an_article_with_a_photo_and_tags(reporter_client):
+    data = article_form(
+        **inline_management("photos", total=1),
+        **{"photos-0-caption": "家庭医生上门随访。", "photos-0-credit": "记者 左燕", "photos-0-order": "1"},
+    )
+    data["photos-0-image"] = jpeg()
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert article.reporter == reporter_client.user
+    assert article.status == Article.Status.DRAFT
+    assert set(article.tags.names()) == {"民生", "卫生健康"}
+    photo = article.photos.get()
+    assert (photo.caption, photo.credit, photo.width, photo.height) == ("家庭医生上门随访。", "记者 左燕", 64, 48)
+
+
+def test_invalid_article_re_renders_with_the_reporters_text_intact(reporter_client):
+    data = article_form(headline="", body="<p>这是记者写了一晚上的稿子。</p>")
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "这个字段是必填项" in content
+    assert "这是记者写了一晚上的稿子。" in content
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "upload, reason",
+    [
+        (SimpleUploadedFile("notes.jpg", b"not an image at all", content_type="image/jpeg"), "损坏"),
+        (SimpleUploadedFile("cut.jpg", jpeg(400, 300).read()[:600], content_type="image/jpeg"), "损坏"),
+    ],
+)
+def test_broken_photo_is_refused_with_a_reason_and_nothing_is_saved(reporter_client, upload, reason):
+    data = article_form(
+        **inline_management("photos", total=1),
+        **{"photos-0-caption": "图片说明", "photos-0-credit": "", "photos-0-order": "1"},
+    )
+    data["photos-0-image"] = upload
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    assert "我区实行慢病全链条全周期闭环式管理" in response.content.decode()
+    assert Article.objects.count() == 0 and Photo.objects.count() == 0
+
+
+def test_oversized_photo_is_refused_with_its_size(reporter_client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_IMAGE_BYTES": 100}
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-order": "1"})
+    data["photos-0-image"] = jpeg()
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    assert "上限是 100\xa0字节" in response.content.decode()
+    assert Photo.objects.count() == 0
+
+
+def test_a_second_editor_saving_a_stale_copy_is_refused_and_keeps_their_text(staff_client):
+    article = ArticleFactory(headline="原标题", reporter=staff_client.user)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    first = article_form(headline="第一位编辑改的标题", known_version=str(article.version))
+    second = article_form(headline="原标题", body="<p>第二位编辑的改稿。</p>", known_version=str(article.version))
+
+    assert staff_client.post(url, first).status_code == 302
+    response = staff_client.post(url, second)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "有人在您编辑时保存了这篇稿件" in content
+    assert "第二位编辑的改稿。" in content
+    article.refresh_from_db()
+    assert article.headline == "第一位编辑改的标题"
+
+
+def test_article_body_is_sanitized_on_save(staff_client):
+    data = article_form(body='<p onclick="steal()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a></p>')
+
+    staff_client.post(reverse("admin:articles_article_add"), data)
+
+    body = Article.objects.get().body
+    assert "script" not in body and "onclick" not in body and "javascript:" not in body
+    assert "正文" in body
+
+
+# --- An editor assembles an issue -------------------------------------------------------------
+
+
+def test_new_issue_form_proposes_the_next_date_numbers_and_release_time(staff_client):
+    IssueFactory(date=datetime.date(2020, 12, 3), number=141, total_number=6036)
+
+    content = staff_client.get(reverse("admin:issues_issue_add")).content.decode()
+
+    assert 'value="2020/12/04"' in content
+    assert 'value="142"' in content and 'value="6037"' in content
+    assert 'value="06:00"' in content
+
+
+def test_editor_creates_an_issue_with_its_pages(staff_client):
+    data = {
+        "date": "2020-12-04",
+        "number": "142",
+        "total_number": "6037",
+        "release_at_0": "2020-12-04",
+        "release_at_1": "06:00:00",
+        **inline_management("pages", total=2),
+        "pages-0-number": "1",
+        "pages-0-name": "要闻",
+        "pages-1-number": "2",
+        "pages-1-name": "综合新闻",
+    }
+
+    response = staff_client.post(reverse("admin:issues_issue_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    issue = Issue.objects.get()
+    assert [(p.number, p.name) for p in issue.pages.all()] == [(1, "要闻"), (2, "综合新闻")]
+
+
+def test_editor_places_stories_in_order_and_adds_a_teaser_on_the_page_screen(staff_client):
+    page = PageFactory(number=1, name="要闻")
+    first, second, inside = ArticleFactory.create_batch(3)
+    PlacementFactory(page=PageFactory(issue=page.issue, number=2), article=inside)
+    data = {
+        "issue": str(page.issue_id),
+        "number": "1",
+        "name": "要闻",
+        "slogans": "",
+        **inline_management("placements", total=2),
+        "placements-0-order": "2",
+        "placements-0-article": str(second.pk),
+        "placements-1-order": "1",
+        "placements-1-article": str(first.pk),
+        **inline_management("teasers", total=1),
+        "teasers-0-order": "1",
+        "teasers-0-label": "综合新闻",
+        "teasers-0-article": str(inside.pk),
+        "teasers-0-headline": "",
+    }
+
+    response = staff_client.post(reverse("admin:issues_page_change", args=[page.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [p.article for p in page.placements.all()] == [first, second]
+    assert page.teasers.get().article == inside
+
+
+def test_editor_sets_a_jump_and_the_continuation_is_placed(staff_client):
+    front = PageFactory(number=1)
+    inside = PageFactory(issue=front.issue, number=4)
+    placement = PlacementFactory(page=front)
+    data = {
+        "page": str(front.pk),
+        "order": "1",
+        "article": str(placement.article_id),
+        "photo": "",
+        **inline_management("jump", total=1),
+        "jump-0-after_paragraph": "3",
+        "jump-0-to_page": str(inside.pk),
+    }
+
+    response = staff_client.post(reverse("admin:issues_placement_change", args=[placement.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    jump = Jump.objects.get()
+    assert (jump.to_page, jump.after_paragraph) == (inside, 3)
+    assert Placement.objects.filter(page=inside, article=placement.article_id).exists()
+
+
+def test_jump_to_a_page_of_another_issue_is_not_offered(staff_client):
+    placement = PlacementFactory(page=PageFactory(number=1))
+    elsewhere = PageFactory(number=2)
+
+    data = {
+        "page": str(placement.page_id),
+        "order": "1",
+        "article": str(placement.article_id),
+        "photo": "",
+        **inline_management("jump", total=1),
+        "jump-0-after_paragraph": "3",
+        "jump-0-to_page": str(elsewhere.pk),
+    }
+    response = staff_client.post(reverse("admin:issues_placement_change", args=[placement.pk]), data)
+
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Jump.objects.exists()
+    assert Page.objects.count() == 2
