@@ -57,3 +57,40 @@ def front_story(released_issue):
 
 def aware(*args) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(*args))
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser(live_server, in_ci):
+    """Headless Debian Chromium driven by Selenium; fails in CI when missing, skips elsewhere."""
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        message = "Browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver fonts-noto-cjk)."
+        if in_ci:
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--window-size=1280,1600",
+        "--lang=zh-CN",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(3)
+    driver.live_server_url = live_server.url
+    yield driver
+    driver.quit()
