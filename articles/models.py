@@ -180,8 +180,8 @@ class Transition(models.Model):
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status.choices)
+    from_status = models.CharField(_("from state"), max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(_("to state"), max_length=20, choices=Article.Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

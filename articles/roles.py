@@ -52,3 +52,16 @@ ROLES: dict[str, list[str]] = {
     EDITOR: _FILING + _ASSEMBLY,
     CHIEF: _FILING + _ASSEMBLY + _DUTY,
 }
+
+
+def sync_roles() -> None:
+    """Make the role groups match ROLES (the migration does this once; tests and the demo may again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, perms in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
