@@ -4,12 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from articles.diff import diff_fields
 from articles.models import Article, Transition
@@ -109,9 +108,10 @@ def error_messages(error: Exception) -> list[str]:
     return [str(error) or str(_("You do not have permission to do that."))]
 
 
-@require_POST
 def workflow_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """One review step from the article's page: the service decides, the page says what happened."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     article = _article(model_admin, request, object_id)
     action = request.POST.get("action", "")
     service = SERVICES.get(action)
