@@ -1,6 +1,5 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 
 from articles.models import Article, Correction, Transition
 from articles.roles import CHIEF, EDITOR, REPORTER
@@ -14,7 +13,7 @@ from articles.services import (
     article_submit,
     article_withdraw,
 )
-from tests.factories import ArticleFactory, PageFactory, PlacementFactory, role_user
+from tests.factories import ArticleFactory, role_user
 
 pytestmark = pytest.mark.django_db
 
