@@ -1,10 +1,20 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from articles.diff import diff_fields
 from articles.models import Article, Photo
+from articles.rules import can_edit, can_review, visible_articles
+from articles.services import article_approve, article_reopen, article_review_pass, article_submit
+
+# The fields a stale save compares, in the order the form shows them.
+TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body")
 
 
 class PhotoInline(admin.StackedInline):
@@ -12,6 +22,16 @@ class PhotoInline(admin.StackedInline):
     extra = 0
     fields = [("image", "preview"), "caption", ("credit", "order")]
     readonly_fields = ["preview"]
+
+    # Photos change with their article: only while the article itself may be edited.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can_edit(request.user, obj))
 
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
@@ -30,6 +50,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Filled when a save is refused as stale: what differs between the saved text and theirs.
+        self.stale_diffs = []
         if "reporter" in self.fields:
             # Left empty, the story is filed under the person saving it.
             self.fields["reporter"].required = False
@@ -45,16 +67,16 @@ class ArticleAdminForm(forms.ModelForm):
             current = (
                 Article.objects.select_for_update()
                 .filter(pk=self.instance.pk)
-                .values("version", "updated_at")
+                .values("version", "status")
                 .first()
             )
         if current and current["version"] != cleaned_data.get("known_version"):
             saved = Article.objects.get(pk=self.instance.pk)
-            changed = [
-                str(self.fields[name].label)
-                for name in ("kicker", "headline", "subheadline", "byline", "dateline", "body")
-                if name in self.fields and getattr(saved, name) != cleaned_data.get(name)
-            ]
+            fields = {name: self.fields[name].label for name in TEXT_FIELDS if name in self.fields}
+            # Compare with their text as it would be stored (sanitized), so markup alone is no difference.
+            theirs = {**cleaned_data, "body": Article._meta.get_field("body").sanitize(cleaned_data.get("body") or "")}
+            self.stale_diffs = diff_fields(saved, theirs, fields)
+            changed = [diff.label for diff in self.stale_diffs]
             raise forms.ValidationError(
                 _(
                     "Someone else saved this article while you were editing it. Your text is kept "
@@ -64,8 +86,40 @@ class ArticleAdminForm(forms.ModelForm):
                 code="stale_version",
                 params={"fields": "、".join(changed) or "—"},
             )
-        self.instance.version = current["version"] if current else self.instance.version
+        if current:
+            # A review step taken since the page was opened stands; the form does not carry status.
+            self.instance.version, self.instance.status = current["version"], current["status"]
         return cleaned_data
+
+
+class WaitingForMeFilter(admin.SimpleListFilter):
+    """The articles that wait for this user's next step, whatever their role."""
+
+    title = _("waiting for")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("waiting for me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "me":
+            return queryset
+        return queryset.filter(waiting_for_q(request.user))
+
+
+def waiting_for_q(user) -> Q:
+    """Reporters: their own sent-back articles; editors: 初审 and 二审; the chief editor: 终审."""
+    waiting = Q(reporter=user.pk, status=Article.Status.SENT_BACK)
+    if user.has_perm("articles.approve_article"):
+        steps = [Article.Status.SECOND_PASSED]
+    elif can_review(user):
+        steps = [Article.Status.SUBMITTED, Article.Status.FIRST_PASSED]
+    else:
+        steps = []
+    if steps:
+        # Nobody reviews their own story, so it never waits for its own reporter.
+        waiting |= Q(status__in=steps) & ~Q(reporter=user.pk)
+    return waiting
 
 
 @admin.register(Article)
@@ -75,9 +129,12 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "subheadline", ("byline", "dateline"), "body"]}),
         (_("Filing"), {"fields": ["tags", "reporter", "status", "known_version"]}),
+        (_("Review history"), {"fields": ["review_history"]}),
     ]
+    readonly_fields = ["status", "review_history"]
     list_display = ["headline", "byline", "reporter", "status", "printed_on", "updated_at"]
     list_filter = [
+        WaitingForMeFilter,
         "status",
         ("placements__page__issue__date", admin.DateFieldListFilter),
         "placements__page__name",
@@ -90,21 +147,78 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     save_on_top = True
+    actions = ["submit_selected", "pass_review_selected", "approve_selected"]
+
+    def get_urls(self):
+        from articles.admin_views import article_admin_urls
+
+        return article_admin_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("placements__page__issue")
+        return visible_articles(
+            request.user,
+            super().get_queryset(request).prefetch_related("placements__page__issue"),
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Reporters file under their own name; only a superuser files for someone else.
+            readonly.append("reporter")
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else fieldsets[:2]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_review_permission(self, request):
+        return can_review(request.user)
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("articles.approve_article")
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.change_article")
 
     def save_model(self, request, obj, form, change):
         if not obj.reporter_id:
             obj.reporter = request.user
+        self._text_before = (
+            Article.objects.filter(pk=obj.pk).values(*TEXT_FIELDS).first() if change else None
+        )
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not change or article.status != Article.Status.APPROVED:
+            return
+        text_after = Article.objects.filter(pk=article.pk).values(*TEXT_FIELDS).first()
+        photos_changed = any(formset.has_changed() for formset in formsets)
+        if text_after != self._text_before or photos_changed:
+            article_reopen(article=article, user=request.user)
+            self.message_user(
+                request,
+                _(
+                    "This article was approved: after your change it goes back to the chief editor and "
+                    "readers do not see it until it is approved again."
+                ),
+                messages.WARNING,
+            )
 
     def get_changeform_initial_data(self, request):
         return {"reporter": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from articles.admin_views import workflow_context
+
+        article = self.get_object(request, object_id)
+        extra = workflow_context(request, article) if article is not None else {}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     @admin.display(description=_("printed on"))
     def printed_on(self, article: Article) -> str:
@@ -116,6 +230,69 @@ class ArticleAdmin(admin.ModelAdmin):
                 for placement in article.placements.all()
             ),
         ) or "—"
+
+    @admin.display(description=_("review history"))
+    def review_history(self, article: Article) -> str:
+        steps = article.transitions.select_related("actor")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(step.at), "Y-m-d H:i"),
+                    step.actor.get_full_name() or step.actor.get_username(),
+                    step.get_action_display(),
+                    step.get_from_status_display(),
+                    step.get_to_status_display(),
+                    step.comment,
+                )
+                for step in steps
+            ),
+        )
+        if not rows:
+            return _("Not yet submitted.")
+        return format_html(
+            '<table class="review-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("when"),
+            _("by"),
+            _("action"),
+            _("state"),
+            _("comment"),
+            rows,
+        )
+
+    def _run(self, request, queryset, service, done_message) -> None:
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                service(article=article, user=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"{article.headline}: {error_text(error)}")
+        if done:
+            self.message_user(request, done_message.format(count=done), messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=_("Submit selected articles for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._run(request, queryset, article_submit, _("{count} articles submitted for review."))
+
+    @admin.action(description=_("Pass the next review step (初审 / 二审)"), permissions=["review"])
+    def pass_review_selected(self, request, queryset):
+        self._run(request, queryset, article_review_pass, _("{count} articles passed review."))
+
+    @admin.action(description=_("Give final approval (终审)"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._run(request, queryset, article_approve, _("{count} articles approved."))
+
+
+def error_text(error: Exception) -> str:
+    """A service's refusal as one line for a message."""
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error)
 
 
 @admin.register(Photo)

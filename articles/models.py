@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles.text import split_paragraphs, with_dateline
@@ -62,7 +64,17 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        FIRST_PASSED = "first_passed", _("first review passed")
+        SECOND_PASSED = "second_passed", _("second review passed")
         APPROVED = "approved", _("approved")
+        SENT_BACK = "sent_back", _("sent back")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The reporter's own hands: the article is theirs to edit until they submit it.
+    DRAFT_STATES = (Status.DRAFT, Status.SENT_BACK)
+    # 初审, 二审, 终审: the steps an article waits in between submission and approval.
+    REVIEW_STATES = (Status.SUBMITTED, Status.FIRST_PASSED, Status.SECOND_PASSED)
 
     kicker = models.CharField(
         _("kicker"), max_length=200, blank=True, help_text=_("The line above the headline (引题).")
@@ -101,12 +113,23 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # A revision on every save, whoever saves (admin, services, the importer, a shell).
+    history = HistoricalRecords(
+        excluded_fields=["created_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["-created_at"], name="article_created_idx")]
+        permissions = [
+            ("review_article", _("Can pass first and second review and send articles back")),
+            ("approve_article", _("Can give articles final approval")),
+            ("withdraw_article", _("Can withdraw released articles")),
+            ("correct_article", _("Can correct released articles")),
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -117,7 +140,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Sanitize on every save, not only through forms: imports and scripts write here too.
         self.body = self._meta.get_field("body").sanitize(self.body)
-        if not self._state.adding:
+        # A save that only moves the article through review (update_fields without "version")
+        # leaves the version alone, so an editor's open form is not made stale by a state change.
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or "version" in update_fields):
             self.version += 1
         super().save(*args, **kwargs)
 
@@ -134,6 +160,71 @@ class Article(models.Model):
     @property
     def full_headline(self) -> str:
         return " ".join(part for part in (self.kicker, self.headline, self.subheadline) if part)
+
+
+class Transition(models.Model):
+    """One step of an article through review: who moved it, when, from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted for review")
+        FIRST_REVIEW = "first_review", _("passed first review")
+        SECOND_REVIEW = "second_review", _("passed second review")
+        APPROVE = "approve", _("approved")
+        SEND_BACK = "send_back", _("sent back")
+        WITHDRAW = "withdraw", _("withdrawn")
+        CORRECT = "correct", _("corrected")
+        EDIT = "edit", _("edited after approval")
+        RESTORE = "restore", _("revision restored")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from state"), max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(_("to state"), max_length=20, choices=Article.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="article_transitions",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class Correction(models.Model):
+    """更正: a change to a released story, told to readers as a dated note at its end."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField(
+        _("correction note"),
+        help_text=_("What was wrong and what it now says; readers see this under the story."),
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.PROTECT,
+        related_name="article_corrections",
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.note[:40]
 
 
 def photo_upload_to(photo: "Photo", filename: str) -> str:

@@ -8,7 +8,7 @@ from issues.models import Placement
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags and the pages it ran on."""
     article = get_object_or_404(
-        Article.objects.published().with_photos().prefetch_related("tags"), pk=pk
+        Article.objects.published().with_photos().prefetch_related("tags", "corrections"), pk=pk
     )
     placements = (
         Placement.objects.published()

@@ -34,16 +34,32 @@ class PageInline(admin.TabularInline):
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
     inlines = [PageInline]
-    list_display = ["__str__", "date", "number", "total_number", "release_at", "is_released", "page_count"]
+    list_display = [
+        "__str__", "date", "number", "total_number", "release_at", "is_released", "page_count", "assemble"
+    ]
+    # Only the release on the assembly screen sets these: it checks the pages first.
+    readonly_fields = ["release_at", "released_by"]
     list_filter = [("date", admin.DateFieldListFilter)]
     date_hierarchy = "date"
     search_fields = ["date", "number", "total_number"]
     save_on_top = True
 
+    def get_urls(self):
+        from issues.admin_assembly import assembly_urls
+
+        return assembly_urls(self) + super().get_urls()
+
+    @admin.display(description=_("assembly"))
+    def assemble(self, issue: Issue) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:issues_issue_assembly", args=[issue.pk]), _("Assemble")
+        )
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
+            .select_related("released_by")
             .annotate(
                 released=ExpressionWrapper(IssueQuerySet.released_q(), output_field=BooleanField()),
                 page_total=Count("pages"),
@@ -51,23 +67,22 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
     def get_changeform_initial_data(self, request):
-        """Propose the next issue: the day after the latest, numbers one up, released at 06:00."""
+        """Propose the next issue: the day after the latest, numbers one up."""
         latest = Issue.objects.aggregate(
             date=Max("date"), number=Max("number"), total=Max("total_number")
         )
         date = (latest["date"] + datetime.timedelta(days=1)) if latest["date"] else timezone.localdate()
-        release_at = timezone.make_aware(datetime.datetime.combine(date, DEFAULT_RELEASE_TIME))
+        # The release time is proposed (06:00) where it is set: on the assembly screen, after sign-off.
         return {
             "date": date,
             "number": (latest["number"] or 0) + 1,
             "total_number": (latest["total"] or 0) + 1,
-            "release_at": release_at,
             **super().get_changeform_initial_data(request),
         }
 
     @admin.display(description=_("released"), boolean=True, ordering="release_at")
     def is_released(self, issue: Issue) -> bool:
-        return issue.released
+        return bool(issue.released)
 
     @admin.display(description=_("pages"), ordering="page_total")
     def page_count(self, issue: Issue) -> int:

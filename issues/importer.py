@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from articles.models import Article
 from articles.text import paragraphs_to_html
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.pagetext import ParsedPage, ParsedStory, parse_page_text
 
-# A new issue made by an import goes to readers at 06:00 on its date; its stories stay drafts
-# until an editor approves them, so nothing imported is public by itself.
-IMPORT_RELEASE_TIME = datetime.time(6, 0)
+# A new issue made by an import is not released (release_at stays empty) and its stories stay
+# drafts until reviewed: nothing imported is public by itself. The chief editor releases it.
 
 
 @dataclass
@@ -92,7 +90,7 @@ def _page(*, date: datetime.date, number: int, name: str) -> Page:
             date=date,
             number=(latest["number"] or 0) + 1,
             total_number=(latest["total"] or 0) + 1,
-            release_at=timezone.make_aware(datetime.datetime.combine(date, IMPORT_RELEASE_TIME)),
+            release_at=None,
         )
     page, created = Page.objects.get_or_create(
         issue=issue, number=number, defaults={"name": name or _default_page_name(number)}

@@ -48,9 +48,20 @@ class Issue(models.Model):
     total_number = models.PositiveIntegerField(
         _("cumulative number"), help_text=_("总第N期: the number since the paper's first issue.")
     )
+    # Empty until the chief editor releases the issue; a time in the future schedules it.
     release_at = models.DateTimeField(
         _("release time"),
+        null=True,
+        blank=True,
         help_text=_("Readers see the issue from this moment on; until then it is invisible to them."),
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="released_issues",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -65,6 +76,10 @@ class Issue(models.Model):
             models.UniqueConstraint(fields=["total_number"], name="issue_total_number_unique"),
         ]
         indexes = [models.Index(fields=["release_at", "date"], name="issue_release_idx")]
+        permissions = [
+            ("release_issue", _("Can release and schedule issues")),
+            ("preview_issue", _("Can preview unreleased issues")),
+        ]
 
     def __str__(self) -> str:
         return _("%(date)s, No. %(number)s") % {
@@ -123,6 +138,17 @@ class Page(models.Model):
         blank=True,
         help_text=_("Banner lines printed across the page, one block per paragraph."),
     )
+    # 值班总编签发: who attested the page as it stands; any change to the page clears it.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_off_pages",
+        editable=False,
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -136,6 +162,7 @@ class Page(models.Model):
                 condition=Q(number__gte=1, number__lte=MAX_PAGES), name="page_number_in_range"
             ),
         ]
+        permissions = [("sign_off_page", _("Can sign off pages"))]
 
     def __str__(self) -> str:
         return f"{self.issue} {self.label} {self.name}"

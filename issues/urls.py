@@ -9,6 +9,7 @@ app_name = "issues"
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("archive/", views.archive, name="archive"),
+    path("preview/<isodate:date>/<int:number>/", views.page_preview, name="page-preview"),
     path("<isodate:date>/", views.issue_detail, name="issue-detail"),
     path("<isodate:date>/<int:number>/", views.page_detail, name="page-detail"),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "simple_history",
     "django_prose_editor",
     "articles",
     "issues",
@@ -46,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each article revision.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -138,6 +141,8 @@ NEWSROOM = {
     # Photos and page images larger than this are refused with a reason.
     "MAX_IMAGE_BYTES": env.int("NEWSROOM_MAX_IMAGE_BYTES", default=20 * 1024 * 1024),
     "MAX_IMAGE_PIXELS": env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=60_000_000),
+    # Whether reporters see each other's drafts (and sent-back articles) in the admin.
+    "REPORTERS_SEE_ALL_DRAFTS": env.bool("NEWSROOM_REPORTERS_SEE_ALL_DRAFTS", default=False),
 }
 
 LOGGING = {

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Photo
+from articles.roles import sync_roles
 from issues.models import Issue, Page, Placement, Teaser
 
 
@@ -16,6 +17,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"reporter{n}")
     first_name = "记者"
     password = factory.django.Password("correct horse battery staple")
+
+
+def role_user(role: str, **kwargs):
+    """A staff user in one of the newsroom's role groups (articles.roles)."""
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name=role).exists():
+        sync_roles()  # a transactional test's flush removes the groups the migration made
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

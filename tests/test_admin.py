@@ -219,14 +219,23 @@ def test_article_body_is_sanitized_on_save(staff_client):
 # --- An editor assembles an issue -------------------------------------------------------------
 
 
-def test_new_issue_form_proposes_the_next_date_numbers_and_release_time(staff_client):
+def test_new_issue_form_proposes_the_next_date_and_numbers(staff_client):
     IssueFactory(date=datetime.date(2020, 12, 3), number=141, total_number=6036)
 
     content = staff_client.get(reverse("admin:issues_issue_add")).content.decode()
 
     assert 'value="2020/12/04"' in content
     assert 'value="142"' in content and 'value="6037"' in content
-    assert 'value="06:00"' in content
+
+
+@pytest.mark.django_db
+def test_assembly_screen_proposes_release_at_six_on_the_publication_date(staff_client):
+    # The release time is set where the issue is released, after its pages are signed off.
+    issue = IssueFactory(date=datetime.date(2999, 12, 4), release_at=None)
+
+    content = staff_client.get(reverse("admin:issues_issue_assembly", args=[issue.pk])).content.decode()
+
+    assert 'value="2999-12-04T06:00"' in content
 
 
 def test_editor_creates_an_issue_with_its_pages(staff_client):

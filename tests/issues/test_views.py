@@ -314,7 +314,8 @@ PUBLIC_VIEWS = {
     "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 7),
     # No teasers on this page, so no query for where they lead.
     "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 6),
-    "article": (lambda: latest_story().get_absolute_url(), 4),
+    # The article, its photos, tags, corrections (更正) and the pages it ran on.
+    "article": (lambda: latest_story().get_absolute_url(), 5),
     "archive": (lambda: reverse("issues:archive"), 2),
 }
 

@@ -4,16 +4,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.importer import page_import
 from issues.models import Issue, Page
 
 DEMO_RELEASE_TIME = datetime.time(6, 0)
+# Demo logins, one per role, sharing the admin's printed password.
+DEMO_ROLE_USERS = [
+    ("reporter", REPORTER, "左燕"),
+    ("editor", EDITOR, "马晓璇"),
+    ("chief", CHIEF, "值班总编"),
+]
 
 
 class Command(BaseCommand):
@@ -29,6 +37,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, password_file, **options):
         admin, password = self._admin(Path(password_file))
+        roles = self._role_users(password)
         for date, number, total_number in DEMO_ISSUES:
             Issue.objects.update_or_create(
                 date=date,
@@ -48,7 +57,10 @@ class Command(BaseCommand):
                 page = page_import(text=text, date=date, page_number=number, page_name=name, user=admin).page
             page.name = name
             page.editor = admin
-            page.save(update_fields=["name", "editor"])
+            # The demo paper is released, so each page carries the duty editor's sign-off.
+            page.signed_off_by = roles[CHIEF]
+            page.signed_off_at = page.signed_off_at or timezone.now()
+            page.save(update_fields=["name", "editor", "signed_off_by", "signed_off_at"])
         # The demo shows a published paper: its stories are approved.
         approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
         Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
@@ -58,6 +70,23 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")
+        for role, user in roles.items():
+            self.stdout.write(f"{role} login: user {user.get_username()!r}, same password")
+
+    def _role_users(self, password: str) -> dict:
+        """One demo user per role (reporter, editor, chief), so a newcomer can try each."""
+        sync_roles()  # the roles migration made them; a flushed database may have lost them
+        users = {}
+        for username, role, name in DEMO_ROLE_USERS:
+            user, _created = get_user_model().objects.get_or_create(
+                username=username, defaults={"is_staff": True, "first_name": name}
+            )
+            user.is_staff = True
+            user.set_password(password)
+            user.save()
+            user.groups.set([Group.objects.get(name=role)])
+            users[role] = user
+        return users
 
     def _admin(self, password_file: Path):
         """The demo superuser, with a password made once and kept in a file outside git."""

@@ -1,0 +1,67 @@
+"""The newsroom's roles as auth groups: one definition, read by the roles migration's test and the demo."""
+
+REPORTER = "记者 Reporter"
+EDITOR = "编辑 Editor"
+CHIEF = "值班总编 Chief editor"
+
+_FILING = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.add_photo",
+    "articles.change_photo",
+    "articles.delete_photo",
+    "articles.view_photo",
+    "taggit.add_tag",
+    "taggit.view_tag",
+]
+_ASSEMBLY = [
+    "articles.review_article",
+    "articles.correct_article",
+    "issues.add_issue",
+    "issues.change_issue",
+    "issues.view_issue",
+    "issues.add_page",
+    "issues.change_page",
+    "issues.view_page",
+    "issues.add_placement",
+    "issues.change_placement",
+    "issues.delete_placement",
+    "issues.view_placement",
+    "issues.add_jump",
+    "issues.change_jump",
+    "issues.delete_jump",
+    "issues.view_jump",
+    "issues.add_teaser",
+    "issues.change_teaser",
+    "issues.delete_teaser",
+    "issues.view_teaser",
+    "issues.preview_issue",
+]
+_DUTY = [
+    "articles.approve_article",
+    "articles.withdraw_article",
+    "issues.sign_off_page",
+    "issues.release_issue",
+]
+
+# Group name -> "app_label.codename" permissions. The migration that creates the groups keeps
+# its own frozen copy (migrations must not change when this file does); a test checks both agree.
+ROLES: dict[str, list[str]] = {
+    REPORTER: _FILING,
+    EDITOR: _FILING + _ASSEMBLY,
+    CHIEF: _FILING + _ASSEMBLY + _DUTY,
+}
+
+
+def sync_roles() -> None:
+    """Make the role groups match ROLES (the migration does this once; tests and the demo may again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, perms in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

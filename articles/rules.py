@@ -1,0 +1,47 @@
+"""Who may see and edit which article: the object-level half of the newsroom's permission matrix.
+
+Model permissions (from the role groups) say what a role may do at all; these rules add the
+article's state and ownership. Services and the admin both ask here, so they cannot disagree.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+
+from articles.models import Article, ArticleQuerySet
+
+
+def reporters_see_all_drafts() -> bool:
+    return settings.NEWSROOM.get("REPORTERS_SEE_ALL_DRAFTS", False)
+
+
+def can_review(user: AbstractBaseUser) -> bool:
+    """Editors and the chief editor (初审, 二审, sending back)."""
+    return user.has_perm("articles.review_article")
+
+
+def visible_articles(user: AbstractBaseUser, queryset: ArticleQuerySet) -> ArticleQuerySet:
+    """Articles this user may open in the admin: reporters see others' drafts only if the setting allows."""
+    if user.is_superuser or can_review(user) or reporters_see_all_drafts():
+        return queryset
+    return queryset.filter(Q(reporter=user.pk) | ~Q(status__in=Article.DRAFT_STATES))
+
+
+def is_published(article: Article) -> bool:
+    """Readers can see this article now (the publication rule, asked of one row)."""
+    return Article.objects.published().filter(pk=article.pk).exists()
+
+
+def can_edit(user: AbstractBaseUser, article: Article) -> bool:
+    """Whether the article's text may be changed by this user through the ordinary form."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article.status == Article.Status.WITHDRAWN:
+        return False  # a withdrawn story is a record of what was pulled, not a draft
+    if article.status in Article.DRAFT_STATES:
+        return article.reporter_id == user.pk or user.is_superuser
+    if article.status in Article.REVIEW_STATES:
+        return can_review(user)
+    # Approved: editors may still change it before release (it then needs approval again);
+    # once readers can see it, a change is a correction (更正), told to them.
+    return can_review(user) and not is_published(article)

@@ -1,0 +1,305 @@
+"""The night editor's screen: one issue, all its pages in order, what is missing, and every change in place.
+
+Every change is a plain form posting back to this view, which calls a service and redirects
+(post/redirect/get) to the page it changed, so the screen works without JavaScript.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, ArticleQuerySet
+from issues.admin import DEFAULT_RELEASE_TIME
+from issues.models import Issue, Jump, Page, Placement, Teaser
+from issues.services import (
+    assembly_check_open,
+    issue_problems,
+    issue_release,
+    issue_unschedule,
+    jump_create,
+    jump_delete,
+    page_sign_off,
+    page_sign_off_revoke,
+    placement_create,
+    placement_delete,
+    placement_move,
+    teaser_create,
+    teaser_delete,
+)
+
+# How many unplaced articles the "place a story" list offers, newest first.
+CANDIDATE_LIMIT = 300
+
+
+def assembly_urls(model_admin) -> list:
+    """/admin/issues/issue/<id>/assembly/, behind the admin's login."""
+    view = model_admin.admin_site.admin_view(
+        lambda request, object_id: assembly_view(model_admin, request, object_id)
+    )
+    return [path("<path:object_id>/assembly/", view, name="issues_issue_assembly")]
+
+
+def proposed_release_at(issue: Issue) -> datetime.datetime:
+    """06:00 on the publication date, or now if that has passed."""
+    at = timezone.make_aware(datetime.datetime.combine(issue.date, DEFAULT_RELEASE_TIME))
+    return max(at, timezone.now())
+
+
+class PlaceForm(forms.Form):
+    page = forms.ModelChoiceField(queryset=Page.objects.none())
+    article = forms.ModelChoiceField(queryset=Article.objects.none())
+
+
+class MoveForm(forms.Form):
+    placement = forms.ModelChoiceField(queryset=Placement.objects.none())
+    offset = forms.TypedChoiceField(choices=[("-1", "-1"), ("1", "1")], coerce=int)
+
+
+class PlacementForm(forms.Form):
+    placement = forms.ModelChoiceField(queryset=Placement.objects.none())
+
+
+class JumpForm(forms.Form):
+    placement = forms.ModelChoiceField(queryset=Placement.objects.none())
+    to_page = forms.ModelChoiceField(queryset=Page.objects.none())
+    after_paragraph = forms.IntegerField(min_value=1)
+
+
+class JumpDeleteForm(forms.Form):
+    jump = forms.ModelChoiceField(queryset=Jump.objects.none())
+
+
+class TeaserForm(forms.Form):
+    page = forms.ModelChoiceField(queryset=Page.objects.none())
+    article = forms.ModelChoiceField(queryset=Article.objects.none())
+    label = forms.CharField(max_length=50, required=False)
+
+
+class TeaserDeleteForm(forms.Form):
+    teaser = forms.ModelChoiceField(queryset=Teaser.objects.none())
+
+
+class PageForm(forms.Form):
+    page = forms.ModelChoiceField(queryset=Page.objects.none())
+
+
+class ReleaseForm(forms.Form):
+    release_at = forms.DateTimeField(
+        label=_("release time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+
+
+def _bind(form_class, data, issue: Issue):
+    """A form whose choices are limited to this issue's own rows, so no id from elsewhere gets through."""
+    form = form_class(data)
+    querysets = {
+        "page": issue.pages.all(),
+        "to_page": issue.pages.all(),
+        "placement": Placement.objects.filter(page__issue=issue).select_related("page", "article"),
+        "jump": Jump.objects.filter(placement__page__issue=issue).select_related("placement__page", "to_page"),
+        "teaser": Teaser.objects.filter(page__issue=issue).select_related("page"),
+        "article": Article.objects.exclude(status=Article.Status.WITHDRAWN),
+    }
+    for name, field in form.fields.items():
+        if name in querysets:
+            field.queryset = querysets[name]
+    return form
+
+
+def _require(request: HttpRequest, *perms: str) -> None:
+    if not request.user.has_perms([f"issues.{perm}" for perm in perms]):
+        raise PermissionDenied(_("You do not have permission to change this issue's pages."))
+
+
+def _act(request: HttpRequest, issue: Issue) -> tuple[str, str]:
+    """Do what the posted form asks; return a success message and the page anchor to go back to."""
+    action = request.POST.get("action", "")
+    data = request.POST
+    if action in {"release", "unschedule"}:
+        if action == "unschedule":
+            issue_unschedule(issue=issue, user=request.user)
+            return str(_("The scheduled release is called back.")), ""
+        form = _bind(ReleaseForm, data, issue)
+        if not form.is_valid():
+            raise ValidationError(_("Give the release time as date and time."))
+        released = issue_release(issue=issue, user=request.user, at=form.cleaned_data["release_at"])
+        when = timezone.localtime(released.release_at).strftime("%Y-%m-%d %H:%M")
+        if released.release_at > timezone.now():
+            return str(_("The issue is scheduled: readers see it from {when}.").format(when=when)), ""
+        return str(_("The issue is released: readers see it now.")), ""
+
+    if action in {"sign_off", "unsign"}:
+        form = _bind(PageForm, data, issue)
+        if not form.is_valid():
+            raise ValidationError(_("No such page in this issue."))
+        page = form.cleaned_data["page"]
+        if action == "sign_off":
+            page_sign_off(page=page, user=request.user)
+            return str(_("{page} is signed off.").format(page=page.label)), f"page-{page.number}"
+        page_sign_off_revoke(page=page, user=request.user)
+        return str(_("The sign-off of {page} is taken back.").format(page=page.label)), f"page-{page.number}"
+
+    form_class, perms = {
+        "place": (PlaceForm, ["add_placement"]),
+        "move": (MoveForm, ["change_placement"]),
+        "remove": (PlacementForm, ["delete_placement"]),
+        "jump": (JumpForm, ["add_jump", "change_jump"]),
+        "unjump": (JumpDeleteForm, ["delete_jump"]),
+        "teaser": (TeaserForm, ["add_teaser"]),
+        "unteaser": (TeaserDeleteForm, ["delete_teaser"]),
+    }.get(action, (None, None))
+    if form_class is None:
+        raise ValidationError(_("Unknown action."))
+    _require(request, *perms)
+    assembly_check_open(issue)
+    form = _bind(form_class, data, issue)
+    if not form.is_valid():
+        raise ValidationError(
+            [f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        )
+    values = form.cleaned_data
+    if action == "place":
+        placement = placement_create(page=values["page"], article=values["article"])
+        return str(_("“{headline}” is placed on {page}.").format(
+            headline=values["article"].headline, page=values["page"].label
+        )), f"page-{placement.page.number}"
+    if action == "move":
+        placement_move(placement=values["placement"], offset=values["offset"])
+        return str(_("The reading order is changed.")), f"page-{values['placement'].page.number}"
+    if action == "remove":
+        placement = values["placement"]
+        placement_delete(placement=placement)
+        return str(_("The story is taken off {page}.").format(page=placement.page.label)), f"page-{placement.page.number}"
+    if action == "jump":
+        placement = values["placement"]
+        existing = getattr(placement, "jump", None)
+        if existing is not None:
+            jump_delete(jump=existing)
+            placement = Placement.objects.select_related("page", "article").get(pk=placement.pk)
+        jump = jump_create(placement=placement, to_page=values["to_page"], after_paragraph=values["after_paragraph"])
+        return str(_("The story now continues on {page}.").format(page=jump.to_page.label)), f"page-{placement.page.number}"
+    if action == "unjump":
+        jump = values["jump"]
+        jump_delete(jump=jump)
+        return str(_("The jump is removed.")), f"page-{jump.placement.page.number}"
+    if action == "teaser":
+        teaser = teaser_create(page=values["page"], article=values["article"], label=values["label"])
+        return str(_("The teaser is added to {page}.").format(page=teaser.page.label)), f"page-{teaser.page.number}"
+    teaser = values["teaser"]
+    teaser_delete(teaser=teaser)
+    return str(_("The teaser is removed.")), f"page-{teaser.page.number}"
+
+
+def assembly_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """Show the issue page by page with its problems; on POST, make one change and come back."""
+    issue = model_admin.get_object(request, unquote(object_id))
+    if issue is None:
+        raise Http404(_("No such issue."))
+    if not model_admin.has_view_permission(request, issue):
+        raise PermissionDenied
+    url = reverse("admin:issues_issue_assembly", args=[issue.pk])
+    if request.method == "POST":
+        try:
+            message, anchor = _act(request, issue)
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("You do not have permission to do that."))
+            return TemplateResponse(
+                request,
+                "admin/issues/issue/refused.html",
+                {**model_admin.admin_site.each_context(request), "back_url": url},
+                status=403,
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+            anchor = ""
+        else:
+            messages.success(request, message)
+        return HttpResponseRedirect(url + (f"#{anchor}" if anchor else ""))
+    return TemplateResponse(request, "admin/issues/issue/assembly.html", _context(model_admin, request, issue))
+
+
+def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
+    pages = list(issue.pages.select_related("signed_off_by", "editor").order_by("number"))
+    placements = (
+        Placement.objects.filter(page__issue=issue)
+        .select_related("article", "photo", "jump__to_page")
+        .annotate(
+            is_approved=ExpressionWrapper(ArticleQuerySet.approved_q("article__"), output_field=BooleanField())
+        )
+        .prefetch_related(Prefetch("article__photos"))
+        .order_by("order", "pk")
+    )
+    by_page: dict[int, list[Placement]] = {page.pk: [] for page in pages}
+    for placement in placements:
+        by_page[placement.page_id].append(placement)
+    incoming: dict[tuple[int, int], Jump] = {
+        (jump.to_page_id, jump.placement.article_id): jump
+        for jump in Jump.objects.filter(to_page__issue=issue).select_related("placement__page")
+    }
+    teasers: dict[int, list[Teaser]] = {page.pk: [] for page in pages}
+    for teaser in Teaser.objects.filter(page__issue=issue).select_related("article"):
+        teasers[teaser.page_id].append(teaser)
+    problems = issue_problems(issue)
+    placed_articles = {p.article_id: p.article for p in placements if p.article_id}
+    pages_of_article: dict[int, set[int]] = {}
+    for placement in placements:
+        if placement.article_id:
+            pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
+    released = Issue.objects.released().filter(pk=issue.pk).exists()
+    rows = []
+    for page in pages:
+        page_placements = by_page[page.pk]
+        for placement in page_placements:
+            placement.incoming = incoming.get((page.pk, placement.article_id))
+            placement.later_pages = [other for other in pages if other.number > page.number]
+            placement.paragraph_count = len(placement.article.paragraphs) if placement.article_id else 0
+        rows.append(
+            {
+                "page": page,
+                "placements": page_placements,
+                "teasers": teasers[page.pk],
+                "problems": [problem for problem in problems if problem.page and problem.page.pk == page.pk],
+                # A teaser points at a story placed on another page of this issue.
+                "teaser_choices": [
+                    placed_articles[article_id]
+                    for article_id, page_ids in pages_of_article.items()
+                    if page_ids - {page.pk}
+                ],
+                "preview_url": reverse("issues:page-preview", kwargs={"date": issue.date, "number": page.number}),
+            }
+        )
+    candidates = list(
+        Article.objects.exclude(status=Article.Status.WITHDRAWN)
+        .exclude(pk__in=list(placed_articles))
+        .only("pk", "headline", "status")
+        .order_by("-created_at", "-pk")[:CANDIDATE_LIMIT]
+    )
+    user = request.user
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": Issue._meta,
+        "original": issue,
+        "title": _("Assemble {issue}").format(issue=issue),
+        "issue": issue,
+        "rows": rows,
+        "problems": problems,
+        "candidates": candidates,
+        "released": released,
+        "scheduled": issue.release_at is not None and not released,
+        "open_for_changes": issue.release_at is None,
+        "proposed_release_at": timezone.localtime(proposed_release_at(issue)).strftime("%Y-%m-%dT%H:%M"),
+        "can_assemble": user.has_perm("issues.add_placement"),
+        "can_sign_off": user.has_perm("issues.sign_off_page"),
+        "can_release": user.has_perm("issues.release_issue"),
+        "can_preview": user.has_perm("issues.preview_issue"),
+    }

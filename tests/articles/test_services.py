@@ -1,0 +1,225 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from articles.models import Article, Correction, Transition
+from articles.roles import CHIEF, EDITOR, REPORTER
+from articles.services import (
+    article_approve,
+    article_correct,
+    article_reopen,
+    article_restore,
+    article_review_pass,
+    article_send_back,
+    article_submit,
+    article_withdraw,
+)
+from tests.factories import ArticleFactory, role_user
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+
+
+@pytest.fixture
+def reporter():
+    return role_user(REPORTER, username="zuoyan")
+
+
+@pytest.fixture
+def editor():
+    return role_user(EDITOR, username="maxiaoxuan")
+
+
+@pytest.fixture
+def chief():
+    return role_user(CHIEF, username="zhiban")
+
+
+def test_article_walks_the_whole_review_and_every_step_is_logged(reporter, editor, chief):
+    article = ArticleFactory(reporter=reporter)
+
+    article_submit(article=article, user=reporter)
+    article_review_pass(article=article, user=editor, comment="初审通过")
+    article_review_pass(article=article, user=editor)
+    article_approve(article=article, user=chief)
+
+    article.refresh_from_db()
+    assert article.status == S.APPROVED
+    steps = list(article.transitions.values_list("from_status", "to_status", "actor__username", "comment"))
+    assert steps == [
+        (S.DRAFT, S.SUBMITTED, "zuoyan", ""),
+        (S.SUBMITTED, S.FIRST_PASSED, "maxiaoxuan", "初审通过"),
+        (S.FIRST_PASSED, S.SECOND_PASSED, "maxiaoxuan", ""),
+        (S.SECOND_PASSED, S.APPROVED, "zhiban", ""),
+    ]
+
+
+def test_article_transition_leaves_the_version_alone_so_open_forms_stay_valid(reporter):
+    article = ArticleFactory(reporter=reporter)
+    version = article.version
+    article_submit(article=article, user=reporter)
+    article.refresh_from_db()
+    assert article.version == version
+
+
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.FIRST_PASSED, S.SECOND_PASSED])
+def test_article_send_back_from_every_review_step_needs_a_comment(reporter, editor, status):
+    article = ArticleFactory(reporter=reporter, status=status)
+
+    with pytest.raises(ValidationError) as refused:
+        article_send_back(article=article, user=editor, comment="  ")
+    assert "修改" in " ".join(refused.value.messages)
+
+    article_send_back(article=article, user=editor, comment="导语太长，请压缩。")
+    article.refresh_from_db()
+    assert article.status == S.SENT_BACK
+    assert article.transitions.get().comment == "导语太长，请压缩。"
+
+
+def test_article_sent_back_is_submitted_again_by_its_reporter(reporter, editor):
+    article = ArticleFactory(reporter=reporter, status=S.SENT_BACK)
+    article_submit(article=article, user=reporter)
+    assert Article.objects.get(pk=article.pk).status == S.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "service, status, role, refusal",
+    [
+        # Wrong state: every service refuses articles not in its "from" states.
+        (article_submit, S.SUBMITTED, REPORTER, ValidationError),
+        (article_submit, S.APPROVED, REPORTER, ValidationError),
+        (article_review_pass, S.DRAFT, EDITOR, ValidationError),
+        (article_review_pass, S.SECOND_PASSED, EDITOR, ValidationError),
+        (article_review_pass, S.APPROVED, EDITOR, ValidationError),
+        (article_approve, S.FIRST_PASSED, CHIEF, ValidationError),
+        (article_approve, S.SUBMITTED, CHIEF, ValidationError),
+        (article_approve, S.DRAFT, CHIEF, ValidationError),
+        (article_withdraw, S.SECOND_PASSED, CHIEF, ValidationError),
+        (article_withdraw, S.WITHDRAWN, CHIEF, ValidationError),
+        (article_send_back, S.DRAFT, EDITOR, ValidationError),
+        (article_send_back, S.APPROVED, EDITOR, ValidationError),
+        # Wrong role.
+        (article_review_pass, S.SUBMITTED, REPORTER, PermissionDenied),
+        (article_send_back, S.SUBMITTED, REPORTER, PermissionDenied),
+        (article_approve, S.SECOND_PASSED, REPORTER, PermissionDenied),
+        (article_approve, S.SECOND_PASSED, EDITOR, PermissionDenied),
+        (article_withdraw, S.APPROVED, EDITOR, PermissionDenied),
+        (article_withdraw, S.APPROVED, REPORTER, PermissionDenied),
+    ],
+)
+def test_article_transition_refused_leaves_state_and_log_unchanged(service, status, role, refusal):
+    article = ArticleFactory(status=status)
+    user = role_user(role)
+    kwargs = {"comment": "理由"} if service is article_send_back else {}
+    if service is article_withdraw:
+        kwargs = {"reason": "理由"}
+
+    with pytest.raises(refusal):
+        service(article=article, user=user, **kwargs)
+
+    assert Article.objects.get(pk=article.pk).status == status
+    assert not Transition.objects.exists()
+
+
+def test_article_submit_of_someone_elses_draft_is_refused(reporter):
+    article = ArticleFactory(status=S.DRAFT)
+    with pytest.raises(PermissionDenied):
+        article_submit(article=article, user=reporter)
+
+
+def test_article_review_of_ones_own_story_is_refused(editor, chief):
+    own = ArticleFactory(reporter=editor, status=S.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        article_review_pass(article=own, user=editor)
+    chiefs = ArticleFactory(reporter=chief, status=S.SECOND_PASSED)
+    with pytest.raises(PermissionDenied):
+        article_approve(article=chiefs, user=chief)
+
+
+def test_article_withdraw_needs_a_reason_and_takes_the_story_off_the_page(client, chief, front_story):
+    with pytest.raises(ValidationError):
+        article_withdraw(article=front_story, user=chief, reason="")
+
+    article_withdraw(article=front_story, user=chief, reason="数据有误，撤稿核实。")
+
+    assert client.get(front_story.get_absolute_url()).status_code == 404
+    page = front_story.placements.get().page
+    assert front_story.headline not in client.get(page.get_absolute_url()).content.decode()
+    assert front_story.transitions.get().comment == "数据有误，撤稿核实。"
+
+
+def test_article_reopen_after_approval_hides_the_story_until_approved_again(client, editor, chief, front_story):
+    article_reopen(article=front_story, user=editor)
+
+    assert Article.objects.get(pk=front_story.pk).status == S.SECOND_PASSED
+    assert client.get(front_story.get_absolute_url()).status_code == 404
+
+    article_approve(article=front_story, user=chief)
+    assert client.get(front_story.get_absolute_url()).status_code == 200
+
+
+def test_article_correct_changes_the_text_and_readers_see_a_dated_note(client, editor, front_story):
+    article_correct(
+        article=front_story,
+        user=editor,
+        note="原文“三千人”应为“三百人”。",
+        body="<p>现场有三百人参加。</p>",
+        known_version=front_story.version,
+    )
+
+    content = client.get(front_story.get_absolute_url()).content.decode()
+    assert "现场有三百人参加。" in content
+    assert "更正" in content and "原文“三千人”应为“三百人”。" in content
+    correction = Correction.objects.get()
+    assert correction.corrected_by == editor
+    assert front_story.transitions.get().action == Transition.Action.CORRECT
+    assert Article.objects.get(pk=front_story.pk).status == S.APPROVED
+
+
+def test_article_correct_is_refused_for_a_story_readers_cannot_see(editor):
+    article = ArticleFactory(status=S.APPROVED)
+    with pytest.raises(ValidationError):
+        article_correct(article=article, user=editor, note="更正", body="<p>改</p>")
+
+
+def test_article_correct_from_a_stale_version_is_refused(editor, front_story):
+    with pytest.raises(ValidationError) as refused:
+        article_correct(article=front_story, user=editor, note="更正", body="<p>改</p>", known_version=0)
+    assert refused.value.code == "stale_version"
+    assert not Correction.objects.exists()
+
+
+def test_article_correct_by_a_reporter_is_refused(reporter, front_story):
+    with pytest.raises(PermissionDenied):
+        article_correct(article=front_story, user=reporter, note="更正", body="<p>改</p>")
+
+
+def test_article_every_save_keeps_a_revision_and_restore_brings_the_text_back(reporter):
+    article = ArticleFactory(reporter=reporter, headline="初稿标题", body="<p>初稿正文。</p>")
+    article.headline, article.body = "改后标题", "<p>改后正文。</p>"
+    article.save()
+    first = article.history.earliest("history_date")
+
+    article_restore(article=article, user=reporter, revision_id=first.history_id)
+
+    article.refresh_from_db()
+    assert (article.headline, article.body) == ("初稿标题", "<p>初稿正文。</p>")
+    assert article.history.count() == 3
+    assert article.history.first().history_user == reporter
+
+
+def test_article_restore_of_an_approved_article_sends_it_back_to_final_review(editor):
+    article = ArticleFactory(status=S.APPROVED, headline="旧标题")
+    article.headline = "新标题"
+    article.save()
+    old = article.history.earliest("history_date")
+
+    article_restore(article=article, user=editor, revision_id=old.history_id)
+
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("旧标题", S.SECOND_PASSED)
+
+
+def test_article_restore_of_a_released_story_is_refused(editor, front_story):
+    with pytest.raises(PermissionDenied):
+        article_restore(article=front_story, user=editor, revision_id=front_story.history.first().history_id)

@@ -1,0 +1,180 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.roles import CHIEF, EDITOR
+from issues.models import Issue, Page
+from issues.services import (
+    issue_problems,
+    issue_release,
+    issue_unschedule,
+    jump_create,
+    page_sign_off,
+    placement_create,
+    placement_delete,
+    placement_move,
+    teaser_create,
+)
+from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory, role_user
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+@pytest.fixture
+def chief():
+    return role_user(CHIEF, username="zhiban")
+
+
+@pytest.fixture
+def issue():
+    """An unreleased two-page issue: a story on page 1 jumping to page 2, ready to sign off."""
+    issue = IssueFactory(date=datetime.date(2999, 12, 4), release_at=None)
+    front = PageFactory(issue=issue, number=1, name="要闻")
+    inside = PageFactory(issue=issue, number=2, name="综合新闻")
+    story = ArticleFactory(approved=True, headline="头条新闻")
+    jump_create(placement=placement_create(page=front, article=story), to_page=inside, after_paragraph=2)
+    return issue
+
+
+def sign_off_all(issue, user):
+    for page in issue.pages.all():
+        page_sign_off(page=page, user=user)
+
+
+def test_issue_release_of_a_complete_signed_off_issue_shows_every_page_at_once(client, issue, chief):
+    sign_off_all(issue, chief)
+    assert client.get(reverse("issues:page-detail", kwargs={"date": issue.date, "number": 2})).status_code == 404
+
+    issue_release(issue=issue, user=chief)
+
+    for number in (1, 2):
+        response = client.get(reverse("issues:page-detail", kwargs={"date": issue.date, "number": number}))
+        assert response.status_code == 200
+        assert "头条新闻" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.released_by == chief
+
+
+@pytest.mark.parametrize(
+    "spoil, kind, says",
+    [
+        ("empty_page", "empty_page", "第三版是空的"),
+        ("not_approved", "not_approved", "尚未审定"),
+        ("jump_without_continuation", "jump_without_continuation", "上没有续文"),
+        ("teaser_outside_issue", "teaser_outside_issue", "不在本期其他版面上"),
+        ("not_signed_off", "not_signed_off", "尚未签发"),
+    ],
+)
+def test_issue_release_is_refused_while_a_problem_remains_and_says_which(issue, chief, spoil, kind, says):
+    front, inside = issue.pages.order_by("number")
+    sign_off_all(issue, chief)
+    if spoil == "empty_page":
+        PageFactory(issue=issue, number=3, name="专题新闻")
+    elif spoil == "not_approved":
+        Article.objects.filter(pk=front.placements.get().article_id).update(status=Article.Status.SECOND_PASSED)
+    elif spoil == "jump_without_continuation":
+        inside.placements.all().delete()
+    elif spoil == "teaser_outside_issue":
+        Page.objects.filter(pk=front.pk).update(signed_off_at=None)
+        teaser = teaser_create(page=front, article=ArticleFactory(approved=True, headline="别处的稿件"))
+        Page.objects.filter(pk=front.pk).update(signed_off_at=timezone.now(), signed_off_by=chief)
+        assert teaser.pk
+    elif spoil == "not_signed_off":
+        Page.objects.filter(pk=inside.pk).update(signed_off_at=None, signed_off_by=None)
+
+    assert kind in [problem.kind for problem in issue_problems(issue)]
+    with pytest.raises(ValidationError) as refused:
+        issue_release(issue=issue, user=chief)
+
+    assert says in " ".join(refused.value.messages)
+    assert Issue.objects.get(pk=issue.pk).release_at is None
+
+
+def test_issue_without_pages_cannot_be_released(chief):
+    issue = IssueFactory(release_at=None)
+    with pytest.raises(ValidationError) as refused:
+        issue_release(issue=issue, user=chief)
+    assert "还没有版面" in " ".join(refused.value.messages)
+
+
+def test_issue_release_by_an_editor_is_refused(issue, chief):
+    sign_off_all(issue, chief)
+    with pytest.raises(PermissionDenied):
+        issue_release(issue=issue, user=role_user(EDITOR))
+    assert Issue.objects.get(pk=issue.pk).release_at is None
+
+
+def test_issue_scheduled_release_is_visible_exactly_from_its_time(client, issue, chief):
+    sign_off_all(issue, chief)
+    at = datetime.datetime(2999, 12, 4, 6, 0, tzinfo=SHANGHAI)
+    url = reverse("issues:issue-detail", kwargs={"date": issue.date})
+    with time_machine.travel(datetime.datetime(2999, 12, 3, 22, 0, tzinfo=SHANGHAI), tick=False):
+        issue_release(issue=issue, user=chief, at=at)
+        assert client.get(url).status_code == 404
+    with time_machine.travel(at - datetime.timedelta(seconds=1), tick=False):
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("issues:front")).status_code == 404
+    with time_machine.travel(at, tick=False):
+        assert client.get(url).status_code == 200
+        assert "头条新闻" in client.get(reverse("issues:front")).content.decode()
+
+
+def test_issue_scheduled_release_can_be_called_back_before_its_time(client, issue, chief):
+    sign_off_all(issue, chief)
+    issue_release(issue=issue, user=chief, at=timezone.now() + datetime.timedelta(hours=3))
+
+    issue_unschedule(issue=issue, user=chief)
+
+    assert Issue.objects.get(pk=issue.pk).release_at is None
+
+
+def test_issue_released_cannot_be_called_back_or_released_again(issue, chief):
+    sign_off_all(issue, chief)
+    issue_release(issue=issue, user=chief)
+    with pytest.raises(ValidationError):
+        issue_unschedule(issue=issue, user=chief)
+    with pytest.raises(ValidationError):
+        issue_release(issue=issue, user=chief)
+
+
+def test_page_sign_off_records_who_and_when_and_a_change_clears_it(issue, chief):
+    front = issue.pages.get(number=1)
+    page_sign_off(page=front, user=chief)
+    front.refresh_from_db()
+    assert front.signed_off_by == chief and front.signed_off_at is not None
+
+    placement_create(page=front, article=ArticleFactory(approved=True))
+
+    front.refresh_from_db()
+    assert front.signed_off_at is None and front.signed_off_by is None
+
+
+def test_page_sign_off_is_refused_while_the_page_has_problems(issue, chief):
+    front = issue.pages.get(number=1)
+    placement_create(page=front, article=ArticleFactory(status=Article.Status.SUBMITTED, headline="待审稿"))
+    with pytest.raises(ValidationError) as refused:
+        page_sign_off(page=front, user=chief)
+    assert "待审稿" in " ".join(refused.value.messages)
+
+
+def test_page_sign_off_by_an_editor_is_refused(issue):
+    with pytest.raises(PermissionDenied):
+        page_sign_off(page=issue.pages.get(number=1), user=role_user(EDITOR))
+
+
+def test_placement_move_and_delete_keep_reading_order_without_gaps():
+    page = PageFactory()
+    first, second, third = (PlacementFactory(page=page, order=n) for n in (1, 2, 3))
+
+    placement_move(placement=third, offset=-1)
+    assert list(page.placements.values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
+
+    placement_delete(placement=first)
+    assert list(page.placements.values_list("order", flat=True)) == [1, 2]
