@@ -1,10 +1,9 @@
 import re
 from collections import Counter
 from functools import cache
-from pathlib import Path
-
 import pytest
 
+from issues.demo import DEMO_DIR
 from issues.pagetext import (
     NOTE_BODY_BEFORE_TITLE,
     NOTE_HEADLINE_SPLIT,
@@ -17,8 +16,8 @@ from issues.pagetext import (
     parse_page_text,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLES = ["front-page-jinkeyuan.txt", "front-page-plenary.txt"]
+# The two front pages of ../shared/samples/, kept once in the demo folder.
+SAMPLES = ["2020-12-03-p1.txt", "2020-12-29-p1.txt"]
 MASTHEAD = [
     "金坛时报",
     "金坛时报",
@@ -35,7 +34,7 @@ JUMP_LINE = re.compile(r"[(（]\s*[上下][转接]第?[一二三四五六七八�
 
 
 def sample_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (DEMO_DIR / name).read_text(encoding="utf-8")
 
 
 @cache
@@ -45,12 +44,12 @@ def parsed(name: str) -> ParsedPage:
 
 @pytest.fixture
 def jinkeyuan() -> ParsedPage:
-    return parsed("front-page-jinkeyuan.txt")
+    return parsed("2020-12-03-p1.txt")
 
 
 @pytest.fixture
 def plenary() -> ParsedPage:
-    return parsed("front-page-plenary.txt")
+    return parsed("2020-12-29-p1.txt")
 
 
 def column(page: ParsedPage, attribute: str) -> list:
@@ -327,12 +326,12 @@ def test_decode_page_text_reads_gbk(name):
 
 
 def test_decode_page_text_reads_gb18030():
-    text = sample_text("front-page-plenary.txt")
+    text = sample_text("2020-12-29-p1.txt")
     assert decode_page_text(text.encode("gb18030")) == text
 
 
 def test_decode_page_text_normalises_newlines():
-    text = sample_text("front-page-plenary.txt")
+    text = sample_text("2020-12-29-p1.txt")
     assert decode_page_text(text.replace("\n", "\r\n").encode("utf-8")) == text
     assert decode_page_text(text.replace("\n", "\r").encode("utf-8")) == text
 
