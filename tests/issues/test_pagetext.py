@@ -8,12 +8,15 @@ from issues.pagetext import (
     NOTE_BODY_BEFORE_TITLE,
     NOTE_HEADLINE_SPLIT,
     NOTE_NO_HEADLINE,
+    MAX_PAGE_TEXT_BYTES,
     PageTextError,
     ParsedPage,
     ParsedTeaser,
+    check_page_text,
     chinese_page_number,
     decode_page_text,
     parse_page_text,
+    read_page_bytes,
 )
 
 # The two front pages of ../shared/samples/, kept once in the demo folder.
@@ -303,6 +306,22 @@ def test_parse_page_text_ends_a_paragraph_at_a_byline():
     assert column(page, "byline") == ["左燕", ""]
 
 
+def test_parse_page_text_takes_a_quoted_line_over_a_headline_for_the_column():
+    page = parse_page_text(
+        "狠抓科技创新\n\n本报讯 会议要求加快发展。\n\n“走向我们的小康生活”\n\n"
+        "张强:种优质苗木 走致富之路\n\n本报讯 张强正给树苗浇水。 马晓璇\n"
+    )
+    assert column(page, "kicker") == ["", "“走向我们的小康生活”"]
+    assert column(page, "headline") == ["狠抓科技创新", "张强:种优质苗木 走致富之路"]
+    assert page.stories[0].paragraphs == ["会议要求加快发展。"]
+
+
+def test_parse_page_text_keeps_a_name_and_parallel_phrases_as_one_headline():
+    [story] = parse_page_text("张强:种优质苗木 走致富之路\n\n本报讯 张强正给树苗浇水。\n").stories
+    assert (story.kicker, story.headline, story.subheadline) == ("", "张强:种优质苗木 走致富之路", "")
+    assert story.uncertain == []
+
+
 def test_parse_page_text_reads_no_stories_from_an_empty_page():
     assert parse_page_text("") == ParsedPage()
 
@@ -371,6 +390,31 @@ def test_decode_page_text_refuses_undecodable_input(data):
     with pytest.raises(PageTextError) as raised:
         decode_page_text(data)
     assert raised.value.code == "encoding"
+
+
+def test_read_page_bytes_says_which_encoding_it_converted():
+    text = sample_text("2020-12-29-p1.txt").replace("▶", "→")
+    assert read_page_bytes(text.encode("gbk")).converted
+    assert read_page_bytes(text.encode("gbk")).encoding == "gb18030"
+    assert not read_page_bytes(text.encode("utf-8")).converted
+
+
+def test_read_page_bytes_refuses_a_file_larger_than_a_page():
+    with pytest.raises(PageTextError) as raised:
+        read_page_bytes("本报讯 会议召开。\n".encode() * (MAX_PAGE_TEXT_BYTES // 10))
+    assert raised.value.code == "too_large"
+    assert "1024 KB" in str(raised.value)
+
+
+@pytest.mark.parametrize(("text", "code"), [("", "empty"), (" \n\u3000\n", "empty"), ("会议\x00召开", "binary")])
+def test_check_page_text_refuses_pasted_text_like_a_file(text, code):
+    with pytest.raises(PageTextError) as raised:
+        check_page_text(text)
+    assert raised.value.code == code
+
+
+def test_check_page_text_normalises_newlines():
+    assert check_page_text("会议召开\r\n\r\n本报讯 会议召开。") == "会议召开\n\n本报讯 会议召开。"
 
 
 def test_page_text_error_is_a_value_error():
