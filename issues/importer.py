@@ -19,12 +19,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.text import paragraphs_to_html
 from issues.models import Issue, Jump, Page, Placement, Teaser
-from issues.numerals import page_label
+from issues.numerals import page_label, pages_label
 from issues.pagetext import PageTextError, ParsedPage, ParsedStory, ParsedTeaser, parse_page_text
 
 # A new issue made by an import goes to readers at 06:00 on its date; its stories stay drafts
@@ -54,11 +55,24 @@ class ImportedStory:
     continuation_waiting: bool = False
     # For a part continued from an earlier page: whether that page's part was found and joined.
     joined_to_first_part: bool | None = None
+    # The placement stood empty (made for a jump or a teaser) until this text filled it.
+    filled_placeholder: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
     def article(self) -> Article:
         return self.placement.article
+
+    @property
+    def state(self) -> str:
+        """New, joined, filled in or updated: what the import did with this story."""
+        if self.created:
+            return pgettext("import", "new")
+        if self.joined_to_first_part:
+            return pgettext("import", "joined to its first part")
+        if self.filled_placeholder:
+            return pgettext("import", "filled in")
+        return pgettext("import", "updated")
 
     @property
     def uncertain(self) -> list[str]:
@@ -74,6 +88,11 @@ class ImportedTeaser:
     teaser: Teaser
     # The story's own page is not imported yet: an empty draft stands on its pages until it is.
     placeholder: bool
+
+    @property
+    def pages_label(self) -> str:
+        """二、三版 / pages 2 and 3, as the teaser prints them."""
+        return pages_label(self.parsed.pages)
 
 
 @dataclass
@@ -195,7 +214,13 @@ def _import_story(
     story: ParsedStory, *, order: int, page: Page, user: AbstractBaseUser, taken: set[int], result: PageImport
 ) -> ImportedStory:
     placement, created, joined = _placement_for(story, page=page, user=user, taken=taken)
-    imported = ImportedStory(parsed=story, placement=placement, created=created, joined_to_first_part=joined)
+    imported = ImportedStory(
+        parsed=story,
+        placement=placement,
+        created=created,
+        joined_to_first_part=joined,
+        filled_placeholder=not created and placement.imported_paragraphs is None,
+    )
     (result.created if created else result.updated).append(placement.article)
     if joined is False:
         imported.notes.append(NOTE_WAITING_FOR_FIRST_PART % {"page": page_label(story.continued_from)})
@@ -464,11 +489,10 @@ def _rebuild_body(article: Article, issue: Issue) -> None:
 def describe_import(result: PageImport) -> str:
     """One line for a message: what the import made of the page."""
     return gettext(
-        "%(page)s %(name)s of %(date)s: %(created)s new, %(updated)s updated, %(jumps)s jumps, "
-        "%(teasers)s teasers, %(uncertain)s things to check."
+        "%(page)s of %(date)s: new %(created)s, updated %(updated)s, jumps %(jumps)s, "
+        "teasers %(teasers)s, to check %(uncertain)s."
     ) % {
-        "page": result.page.label,
-        "name": result.page.name,
+        "page": f"{result.page.label} {result.page.name}".strip(),
         "date": result.page.issue.date.isoformat(),
         "created": len(result.created),
         "updated": len(result.updated),

@@ -143,11 +143,7 @@ def decode_page_text(data: bytes) -> str:
 def read_page_bytes(data: bytes) -> DecodedText:
     """Decode exported page text and say which encoding it was in; PageTextError when it is not page text."""
     if len(data) > MAX_PAGE_TEXT_BYTES:
-        raise PageTextError(
-            "too_large",
-            _("The file is %(size)s KB; one page's text is far smaller (the limit is %(limit)s KB).")
-            % {"size": len(data) // 1024, "limit": MAX_PAGE_TEXT_BYTES // 1024},
-        )
+        raise too_large_error(len(data))
     if not data.strip():
         raise PageTextError("empty", _("The page text is empty."))
     if _looks_binary(data):
@@ -163,6 +159,15 @@ def read_page_bytes(data: bytes) -> DecodedText:
             raise PageTextError("empty", _("The page text is empty."))
         return DecodedText(text=text, encoding="gb18030" if encoding == "gb18030" else "utf-8")
     raise PageTextError("encoding", _("The page text is neither UTF-8 nor GBK/GB18030."))
+
+
+def too_large_error(size: int) -> PageTextError:
+    """The error for input of size bytes, over MAX_PAGE_TEXT_BYTES."""
+    return PageTextError(
+        "too_large",
+        _("The file is %(size)s KB; one page's text is far smaller (the limit is %(limit)s KB).")
+        % {"size": size // 1024, "limit": MAX_PAGE_TEXT_BYTES // 1024},
+    )
 
 
 def check_page_text(text: str) -> str:
