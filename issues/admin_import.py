@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -95,6 +96,9 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
                 )
             except (PageTextError, ValidationError) as error:
                 form.add_error(None, getattr(error, "message", None) or " ".join(error.messages))
+            except IntegrityError:
+                # Two editors importing into the same new issue at once: the later one retries.
+                form.add_error(None, _("Someone else changed this issue at the same moment; try again."))
             else:
                 if saving:
                     messages.success(request, describe_import(result))

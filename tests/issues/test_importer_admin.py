@@ -5,9 +5,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 
 from articles.models import Article
+from issues import admin_import
 from issues.demo import DEMO_DIR
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from tests.factories import IssueFactory, PageFactory, UserFactory
@@ -266,3 +268,13 @@ def test_gbk_upload_then_save_imports_the_converted_text(editor_client):
     editor_client.post(IMPORT_URL, form(text="", file=upload(gbk), _save="1"))
     assert Page.objects.get(number=1).placements.count() == 5
     assert Article.objects.filter(headline="常州市人大常委会领导来坛调研经济工作", byline="左燕").exists()
+
+
+def test_save_colliding_with_another_import_asks_to_try_again(editor_client, monkeypatch):
+    def collide(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: issues_issue.date")
+
+    monkeypatch.setattr(admin_import, "page_import", collide)
+    content = editor_client.post(IMPORT_URL, form(_save="1")).content.decode()
+    assert "有人在同一时刻修改了这一期，请重试。" in content
+    assert textarea(content).startswith("金坛时报")
