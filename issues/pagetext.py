@@ -22,6 +22,18 @@ Rules, in the order they apply to each line:
   it becomes the kicker.
 - ``PHOTO_GAP_BLANK_LINES`` or more blank lines mark a photo, counted for the story they fall in
   or, between stories, for the story that follows them.
+
+What the text cannot tell, on the two sample front pages (issues/demo/2020-12-0?-p1.txt):
+
+- A column break right after a full stop looks like a paragraph break: "要争当转型升级先锋。"
+  stays a paragraph of its own, though the parallel points around it ("要打造新兴产业高地。一门心思…")
+  suggest print ran it on with "坚决关停…".
+- Two unequal parts of a headline line ("我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团")
+  could be headline + subheadline or kicker + headline: guessed as the first, and flagged.
+- The plenary page exports the commentary's body before its title; it is attached to the title
+  that follows and flagged. The photo gap before that body is counted for the commentary,
+  though it may be the inspection story's.
+- The masthead lines are the paper's, not a story's: reported, not saved.
 """
 
 import codecs

@@ -438,3 +438,26 @@ def test_page_import_makes_the_issue_with_the_next_numbers_released_at_six(edito
     issue = result.page.issue
     assert result.issue_created and (issue.number, issue.total_number) == (2, 2)
     assert timezone.localtime(issue.release_at) == timezone.make_aware(datetime.datetime(2020, 12, 29, 6, 0))
+
+
+def test_page_import_again_without_the_jump_line_removes_the_jump_and_its_empty_part(editor):
+    import_file("2020-12-03-p1.txt", editor)
+    text = sample("2020-12-03-p1.txt").replace("推动产业和城市融合发展。(下转第二版)", "推动产业和城市融合发展。")
+
+    page_import(text=text, date=DEC_3, page_number=1, user=editor)
+
+    first = Article.objects.get(headline="争当转型升级先锋 打造新兴产业高地 建设北部产业新城")
+    assert not Jump.objects.filter(placement__article=first).exists()
+    assert list(first.placements.values_list("page__number", flat=True)) == [1]
+    assert Jump.objects.count() == 1  # the other story still jumps
+
+
+def test_page_import_again_with_another_jump_target_moves_the_empty_part(editor):
+    import_file("2020-12-03-p1.txt", editor)
+    text = sample("2020-12-03-p1.txt").replace("推动产业和城市融合发展。(下转第二版)", "推动产业和城市融合发展。(下转第五版)")
+
+    page_import(text=text, date=DEC_3, page_number=1, user=editor)
+
+    first = Article.objects.get(headline="争当转型升级先锋 打造新兴产业高地 建设北部产业新城")
+    assert sorted(first.placements.values_list("page__number", flat=True)) == [1, 5]
+    assert Jump.objects.get(placement__article=first).to_page.number == 5
