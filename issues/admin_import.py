@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from issues.importer import PageImport, describe_import, page_import
 from issues.models import MAX_PAGES, Page
-from issues.pagetext import MAX_PAGE_TEXT_BYTES, PageTextError, check_page_text, read_page_bytes, too_large_error
+from issues.pagetext import (
+    MAX_PAGE_TEXT_BYTES,
+    PageTextError,
+    check_page_text,
+    read_page_bytes,
+    too_large_error,
+)
 
 # Importing files articles and places them: both rights are needed, as for doing it by hand.
 IMPORT_PERMISSIONS = ("issues.add_placement", "articles.add_article")
@@ -98,7 +104,9 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
                 form.add_error(None, getattr(error, "message", None) or " ".join(error.messages))
             except IntegrityError:
                 # Two editors importing into the same new issue at once: the later one retries.
-                form.add_error(None, _("Someone else changed this issue at the same moment; try again."))
+                form.add_error(
+                    None, _("Someone else changed this issue at the same moment; try again.")
+                )
             else:
                 if saving:
                     messages.success(request, describe_import(result))
@@ -110,7 +118,9 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
                 form = PageTextForm(bound)
     else:
         form = PageTextForm(
-            initial={key: request.GET[key] for key in ("date", "page", "name") if key in request.GET}
+            initial={
+                key: request.GET[key] for key in ("date", "page", "name") if key in request.GET
+            }
         )
     context = {
         **model_admin.admin_site.each_context(request),

@@ -37,7 +37,9 @@ MIN_CONTAINED_HEADLINE = 4
 OPENING_LENGTH = 30
 
 NO_HEADLINE = _("(no headline)")
-NOTE_BACKWARD_JUMP = _("The jump line points at %(page)s, which is not a later page; no jump was made.")
+NOTE_BACKWARD_JUMP = _(
+    "The jump line points at %(page)s, which is not a later page; no jump was made."
+)
 NOTE_WAITING_FOR_FIRST_PART = _(
     "Continued from %(page)s, which has no matching story yet: it is joined up when that page is imported."
 )
@@ -133,22 +135,32 @@ def page_import(
     """Import one page's text; with dry_run, do everything and then roll it back."""
     parsed = parse_page_text(text)
     if not parsed.stories and not parsed.teasers:
-        raise PageTextError("no_stories", _("No story was found in this text: is it a page's text?"))
+        raise PageTextError(
+            "no_stories", _("No story was found in this text: is it a page's text?")
+        )
     issue, issue_created = _issue(date)
     page, page_created = _page(issue=issue, number=page_number, name=page_name)
     result = PageImport(
-        page=page, parsed=parsed, dry_run=dry_run, issue_created=issue_created, page_created=page_created
+        page=page,
+        parsed=parsed,
+        dry_run=dry_run,
+        issue_created=issue_created,
+        page_created=page_created,
     )
     if parsed.slogans:
         page.slogans = "\n\n".join(parsed.slogans)
         page.save(update_fields=["slogans"])
 
     earlier = list(
-        page.placements.filter(article__isnull=False, imported_paragraphs__isnull=False).select_related("article")
+        page.placements.filter(
+            article__isnull=False, imported_paragraphs__isnull=False
+        ).select_related("article")
     )
     taken: set[int] = set()
     for order, story in enumerate(parsed.stories, start=1):
-        imported = _import_story(story, order=order, page=page, user=user, taken=taken, result=result)
+        imported = _import_story(
+            story, order=order, page=page, user=user, taken=taken, result=result
+        )
         taken.add(imported.placement.pk)
         result.stories.append(imported)
 
@@ -165,7 +177,9 @@ def page_import(
             placement.save(update_fields=["order"])
 
     for order, teaser in enumerate(parsed.teasers, start=1):
-        result.teasers.append(_import_teaser(teaser, order=order, page=page, user=user, result=result))
+        result.teasers.append(
+            _import_teaser(teaser, order=order, page=page, user=user, result=result)
+        )
 
     if dry_run:
         transaction.set_rollback(True)
@@ -211,7 +225,13 @@ def _default_page_name(number: int) -> str:
 
 
 def _import_story(
-    story: ParsedStory, *, order: int, page: Page, user: AbstractBaseUser, taken: set[int], result: PageImport
+    story: ParsedStory,
+    *,
+    order: int,
+    page: Page,
+    user: AbstractBaseUser,
+    taken: set[int],
+    result: PageImport,
 ) -> ImportedStory:
     placement, created, joined = _placement_for(story, page=page, user=user, taken=taken)
     imported = ImportedStory(
@@ -223,7 +243,9 @@ def _import_story(
     )
     (result.created if created else result.updated).append(placement.article)
     if joined is False:
-        imported.notes.append(NOTE_WAITING_FOR_FIRST_PART % {"page": page_label(story.continued_from)})
+        imported.notes.append(
+            NOTE_WAITING_FOR_FIRST_PART % {"page": page_label(story.continued_from)}
+        )
     placement.order = order
     placement.imported_paragraphs = story.paragraphs
     placement.save(update_fields=["order", "imported_paragraphs"])
@@ -353,10 +375,17 @@ def _jump(placement: Placement, *, to_number: int, result: PageImport) -> Placem
     """Set the jump from this part to a later page; return the part there (a placeholder until imported)."""
     page = placement.page
     to_page = _other_page(page.issue, to_number, result)
-    old = Jump.objects.filter(placement=placement).exclude(to_page=to_page).select_related("to_page").first()
+    old = (
+        Jump.objects.filter(placement=placement)
+        .exclude(to_page=to_page)
+        .select_related("to_page")
+        .first()
+    )
     if old is not None:
         # The text now jumps elsewhere: an empty part left on the old page would mislead readers.
-        old.to_page.placements.filter(article=placement.article_id, imported_paragraphs__isnull=True).delete()
+        old.to_page.placements.filter(
+            article=placement.article_id, imported_paragraphs__isnull=True
+        ).delete()
     continuation = to_page.placements.filter(article=placement.article).first()
     if continuation is None:
         continuation = _adopt_orphan_continuation(placement, to_page)
@@ -378,7 +407,9 @@ def _drop_jump(placement: Placement) -> None:
     jump = Jump.objects.filter(placement=placement).select_related("to_page").first()
     if jump is None:
         return
-    jump.to_page.placements.filter(article=placement.article_id, imported_paragraphs__isnull=True).delete()
+    jump.to_page.placements.filter(
+        article=placement.article_id, imported_paragraphs__isnull=True
+    ).delete()
     jump.delete()
 
 
@@ -419,7 +450,9 @@ def _import_teaser(
     parsed: ParsedTeaser, *, order: int, page: Page, user: AbstractBaseUser, result: PageImport
 ) -> ImportedTeaser:
     article, placeholder = _teased_article(parsed, page=page, user=user, result=result)
-    teaser = Teaser.objects.filter(page=page, article=article).first() or Teaser(page=page, article=article)
+    teaser = Teaser.objects.filter(page=page, article=article).first() or Teaser(
+        page=page, article=article
+    )
     teaser.label, teaser.headline, teaser.order = parsed.label, parsed.headline, order
     teaser.full_clean()
     teaser.save()
@@ -432,7 +465,9 @@ def _teased_article(
     """The story a teaser points at, found on its pages by headline, or a placeholder placed there."""
     numbers = [number for number in parsed.pages if number != page.number]
     on_pages = list(
-        Placement.objects.filter(page__issue=page.issue, page__number__in=numbers, article__isnull=False)
+        Placement.objects.filter(
+            page__issue=page.issue, page__number__in=numbers, article__isnull=False
+        )
         .select_related("article")
         .order_by("page__number", "order")
     )
@@ -443,7 +478,9 @@ def _teased_article(
             (
                 placement
                 for placement in on_pages
-                if Teaser.objects.filter(page=page, article=placement.article_id, headline=parsed.headline).exists()
+                if Teaser.objects.filter(
+                    page=page, article=placement.article_id, headline=parsed.headline
+                ).exists()
             ),
             None,
         )
@@ -471,7 +508,9 @@ def _next_order(page: Page) -> int:
 def _rebuild_body(article: Article, issue: Issue) -> None:
     """Join the imported parts in page order and set each jump where its part ends."""
     placements = list(
-        article.placements.filter(page__issue=issue).select_related("page", "jump").order_by("page__number")
+        article.placements.filter(page__issue=issue)
+        .select_related("page", "jump")
+        .order_by("page__number")
     )
     if not any(placement.imported_paragraphs is not None for placement in placements):
         return  # never imported, or its last imported part just left the page: keep the body as it is

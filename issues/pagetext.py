@@ -64,7 +64,9 @@ BINARY_SIGNATURES = (
     b"\xd0\xcf\x11\xe0",  # .doc
 )
 
-NOTE_HEADLINE_SPLIT = _("Headline split guessed: the first part as headline, the rest as subheadline.")
+NOTE_HEADLINE_SPLIT = _(
+    "Headline split guessed: the first part as headline, the rest as subheadline."
+)
 NOTE_NO_HEADLINE = _("No headline found for these paragraphs.")
 NOTE_BODY_BEFORE_TITLE = _("Paragraphs printed before the commentary title were attached to it.")
 
@@ -87,7 +89,9 @@ class PageTextError(ValueError):
     """The input is not usable page text."""
 
     def __init__(
-        self, code: Literal["empty", "binary", "encoding", "too_large", "no_stories"], message: str | Promise
+        self,
+        code: Literal["empty", "binary", "encoding", "too_large", "no_stories"],
+        message: str | Promise,
     ) -> None:
         super().__init__(message)
         self.code = code

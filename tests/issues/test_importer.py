@@ -30,7 +30,11 @@ def import_file(name: str, user, **options):
     """Import a demo file; its name says the date and page (2020-12-03-p1.txt)."""
     date, number = name[:10], int(name[12:].split(".")[0])
     return page_import(
-        text=sample(name), date=datetime.date.fromisoformat(date), page_number=number, user=user, **options
+        text=sample(name),
+        date=datetime.date.fromisoformat(date),
+        page_number=number,
+        user=user,
+        **options,
     )
 
 
@@ -61,7 +65,9 @@ def stories_on(page: Page) -> list[tuple]:
 def state_of_issue(date: datetime.date) -> list[tuple]:
     """Everything an import decides about an issue, without ids: to compare two import orders."""
     rows = []
-    for placement in Placement.objects.filter(page__issue__date=date).select_related("article", "page", "jump__to_page"):
+    for placement in Placement.objects.filter(page__issue__date=date).select_related(
+        "article", "page", "jump__to_page"
+    ):
         jump = getattr(placement, "jump", None)
         article = placement.article
         rows.append(
@@ -85,10 +91,28 @@ def state_of_issue(date: datetime.date) -> list[tuple]:
 def test_page_import_saves_the_jinkeyuan_stories_in_reading_order(editor):
     result = import_file("2020-12-03-p1.txt", editor)
 
-    assert result.page.number == 1 and result.page.name == "要闻" and result.page.issue.date == DEC_3
+    assert (
+        result.page.number == 1 and result.page.name == "要闻" and result.page.issue.date == DEC_3
+    )
     assert stories_on(result.page) == [
-        ("区委常委会集体调研金科园、金城镇工作", "争当转型升级先锋 打造新兴产业高地 建设北部产业新城", "", "本报讯", "", 9, 2),
-        ("", "我区部署集中宣讲工作", "区委成立十九届五中全会精神宣讲团", "本报讯", "马晓璇", 4, None),
+        (
+            "区委常委会集体调研金科园、金城镇工作",
+            "争当转型升级先锋 打造新兴产业高地 建设北部产业新城",
+            "",
+            "本报讯",
+            "",
+            9,
+            2,
+        ),
+        (
+            "",
+            "我区部署集中宣讲工作",
+            "区委成立十九届五中全会精神宣讲团",
+            "本报讯",
+            "马晓璇",
+            4,
+            None,
+        ),
         ("", "常州市人大常委会领导来坛调研经济工作", "", "本报讯", "左燕", 3, None),
         ("金科园：", "加快转型升级 狠抓科技创新", "", "本报讯", "", 4, 2),
         ("", "《政风热线》直播预告", "", "", "", 1, None),
@@ -100,7 +124,15 @@ def test_page_import_saves_the_plenary_stories_in_reading_order(editor):
     result = import_file("2020-12-29-p1.txt", editor)
 
     assert stories_on(result.page) == [
-        ("区委十三届十次全会举行", "创新再出发 奋斗勇向前", "高质量开启快速崛起新征程", "本报讯", "", 9, 4),
+        (
+            "区委十三届十次全会举行",
+            "创新再出发 奋斗勇向前",
+            "高质量开启快速崛起新征程",
+            "本报讯",
+            "",
+            9,
+            4,
+        ),
         ("", "我区开展“两个加快全面决战年”第四次集中现场督查活动", "", "本报讯", "", 3, 4),
         ("", "谱写新篇章 再创新辉煌", "", "", "本报评论员", 3, 4),
     ]
@@ -110,21 +142,33 @@ def test_page_import_saves_the_plenary_stories_in_reading_order(editor):
 
 def test_page_import_makes_drafts_owned_by_the_importing_user(editor):
     import_file("2020-12-03-p1.txt", editor)
-    assert Article.objects.count() == 8  # five stories and three teased ones waiting for their pages
-    assert set(Article.objects.values_list("status", "reporter")) == {(Article.Status.DRAFT, editor.pk)}
+    assert (
+        Article.objects.count() == 8
+    )  # five stories and three teased ones waiting for their pages
+    assert set(Article.objects.values_list("status", "reporter")) == {
+        (Article.Status.DRAFT, editor.pk)
+    }
 
 
 def test_page_import_body_holds_the_paragraphs_with_the_dateline_apart(editor):
     import_file("2020-12-03-p1.txt", editor)
     article = Article.objects.get(headline="我区部署集中宣讲工作")
     assert len(article.paragraphs) == 4
-    assert article.paragraphs[0].startswith("<p>昨天下午,我区召开学习贯彻党的十九届五中全会精神宣讲工作动员会")
+    assert article.paragraphs[0].startswith(
+        "<p>昨天下午,我区召开学习贯彻党的十九届五中全会精神宣讲工作动员会"
+    )
     assert article.paragraphs[-1].endswith("推进金坛新跨越做出积极贡献。</p>")
 
 
 def test_page_import_notes_what_the_parser_was_unsure_of(editor):
     result = import_file("2020-12-03-p1.txt", editor)
-    assert [story.uncertain for story in result.stories] == [[], [str(NOTE_HEADLINE_SPLIT)], [], [], []]
+    assert [story.uncertain for story in result.stories] == [
+        [],
+        [str(NOTE_HEADLINE_SPLIT)],
+        [],
+        [],
+        [],
+    ]
     assert result.uncertain_count == 1
 
 
@@ -135,7 +179,9 @@ def test_page_import_places_an_empty_continuation_on_the_page_not_imported_yet(e
     result = import_file("2020-12-29-p1.txt", editor)
 
     page_4 = Page.objects.get(issue__date=DEC_29, number=4)
-    waiting = list(page_4.placements.order_by("order").values_list("article__headline", "imported_paragraphs"))
+    waiting = list(
+        page_4.placements.order_by("order").values_list("article__headline", "imported_paragraphs")
+    )
     assert waiting == [
         ("创新再出发 奋斗勇向前", None),
         ("我区开展“两个加快全面决战年”第四次集中现场督查活动", None),
@@ -149,7 +195,12 @@ def test_page_import_joins_the_continuation_imported_after_its_first_part(editor
     import_file("2020-12-29-p1.txt", editor)
     result = import_file("2020-12-29-p4.txt", editor)
 
-    assert [story.state for story in result.stories] == ["接续前版", "接续前版", "接续前版", "补入正文"]
+    assert [story.state for story in result.stories] == [
+        "接续前版",
+        "接续前版",
+        "接续前版",
+        "补入正文",
+    ]
     report = Article.objects.get(headline="创新再出发 奋斗勇向前")
     assert len(report.paragraphs) == 11
     assert "【演示续文" in report.paragraphs[9]
@@ -159,12 +210,19 @@ def test_page_import_joins_the_continuation_imported_after_its_first_part(editor
 
 def test_page_import_joins_a_continuation_imported_before_its_first_part(editor):
     continuation = import_file("2020-12-29-p4.txt", editor)
-    assert [story.joined_to_first_part for story in continuation.stories] == [False, False, False, None]
+    assert [story.joined_to_first_part for story in continuation.stories] == [
+        False,
+        False,
+        False,
+        None,
+    ]
 
     front = import_file("2020-12-29-p1.txt", editor)
 
     assert not any(story.continuation_waiting for story in front.stories)
-    assert Article.objects.filter(headline="区委十三届十次全会举行").count() == 0  # the orphan is gone
+    assert (
+        Article.objects.filter(headline="区委十三届十次全会举行").count() == 0
+    )  # the orphan is gone
     assert Article.objects.get(headline="创新再出发 奋斗勇向前").placements.count() == 2
 
 
@@ -187,7 +245,9 @@ def test_page_import_takes_the_byline_from_the_part_that_ends_the_story(editor):
     import_file("2020-12-03-p2.txt", editor)
     import_file("2020-12-03-p1.txt", editor)
     assert Article.objects.get(headline="张强:种优质苗木 走致富之路").byline == "马晓璇"
-    assert Article.objects.get(headline="张强:种优质苗木 走致富之路").kicker == "“走向我们的小康生活”"
+    assert (
+        Article.objects.get(headline="张强:种优质苗木 走致富之路").kicker == "“走向我们的小康生活”"
+    )
 
 
 def test_page_import_reports_a_jump_to_an_earlier_page_and_makes_none(editor):
@@ -205,7 +265,11 @@ def test_page_import_makes_a_teaser_for_each_pointer_with_its_story_on_the_pages
     import_file("2020-12-29-p1.txt", editor)
 
     teasers = [
-        (teaser.label, teaser.headline, sorted(teaser.article.placements.values_list("page__number", flat=True)))
+        (
+            teaser.label,
+            teaser.headline,
+            sorted(teaser.article.placements.values_list("page__number", flat=True)),
+        )
         for teaser in Teaser.objects.order_by("order")
     ]
     assert teasers == [
@@ -267,7 +331,9 @@ def test_imported_jumps_link_on_the_public_page_once_approved(client, editor):
     Article.objects.update(status=Article.Status.APPROVED)
 
     front = client.get(result.page.get_absolute_url()).content.decode()
-    inside = client.get(reverse("issues:page-detail", kwargs={"date": DEC_29, "number": 4})).content.decode()
+    inside = client.get(
+        reverse("issues:page-detail", kwargs={"date": DEC_29, "number": 4})
+    ).content.decode()
 
     assert front.count("(下转第四版)") == 3
     assert inside.count("(上接第一版)") == 3
@@ -304,7 +370,9 @@ def test_page_import_saves_every_character_of_the_text(editor, name):
     assert Counter(saved_text(page) + masthead) == Counter("".join(source))
     sentences = [s for line in source for s in re.split(r"(?<=[。！？])", line) if s]
     assert [sentence for sentence in sentences if sentence not in saved_text(page) + masthead] == []
-    assert result.parsed.masthead[0] == "金坛时报" and result.parsed.masthead[-1].startswith("主办：")
+    assert result.parsed.masthead[0] == "金坛时报" and result.parsed.masthead[-1].startswith(
+        "主办："
+    )
 
 
 # --- Re-import updates, never duplicates ------------------------------------------------------
@@ -324,14 +392,17 @@ def test_page_import_again_updates_and_never_duplicates(editor, name):
 
     assert counts() == before
     assert again.created == [] and len(again.updated) == len(first.stories)
-    assert [story.article.pk for story in again.stories] == [story.article.pk for story in first.stories]
+    assert [story.article.pk for story in again.stories] == [
+        story.article.pk for story in first.stories
+    ]
     assert stories_on(again.page) == rows
 
 
 def test_page_import_again_with_a_corrected_headline_split_updates_the_same_story(editor):
     first = import_file("2020-12-03-p1.txt", editor)
     text = sample("2020-12-03-p1.txt").replace(
-        "我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团", "我区部署集中宣讲工作区委成立十九届五中全会精神宣讲团"
+        "我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团",
+        "我区部署集中宣讲工作区委成立十九届五中全会精神宣讲团",
     )
 
     again = page_import(text=text, date=DEC_3, page_number=1, user=editor)
@@ -342,7 +413,9 @@ def test_page_import_again_with_a_corrected_headline_split_updates_the_same_stor
 
 def test_page_import_again_with_a_changed_headline_finds_the_story_by_its_opening(editor):
     first = import_file("2020-12-03-p1.txt", editor)
-    text = sample("2020-12-03-p1.txt").replace("常州市人大常委会领导来坛调研经济工作", "市人大常委会领导来我区调研")
+    text = sample("2020-12-03-p1.txt").replace(
+        "常州市人大常委会领导来坛调研经济工作", "市人大常委会领导来我区调研"
+    )
 
     again = page_import(text=text, date=DEC_3, page_number=1, user=editor)
 
@@ -437,12 +510,16 @@ def test_page_import_makes_the_issue_with_the_next_numbers_released_at_six(edito
     result = import_file("2020-12-29-p1.txt", editor)
     issue = result.page.issue
     assert result.issue_created and (issue.number, issue.total_number) == (2, 2)
-    assert timezone.localtime(issue.release_at) == timezone.make_aware(datetime.datetime(2020, 12, 29, 6, 0))
+    assert timezone.localtime(issue.release_at) == timezone.make_aware(
+        datetime.datetime(2020, 12, 29, 6, 0)
+    )
 
 
 def test_page_import_again_without_the_jump_line_removes_the_jump_and_its_empty_part(editor):
     import_file("2020-12-03-p1.txt", editor)
-    text = sample("2020-12-03-p1.txt").replace("推动产业和城市融合发展。(下转第二版)", "推动产业和城市融合发展。")
+    text = sample("2020-12-03-p1.txt").replace(
+        "推动产业和城市融合发展。(下转第二版)", "推动产业和城市融合发展。"
+    )
 
     page_import(text=text, date=DEC_3, page_number=1, user=editor)
 
@@ -454,7 +531,9 @@ def test_page_import_again_without_the_jump_line_removes_the_jump_and_its_empty_
 
 def test_page_import_again_with_another_jump_target_moves_the_empty_part(editor):
     import_file("2020-12-03-p1.txt", editor)
-    text = sample("2020-12-03-p1.txt").replace("推动产业和城市融合发展。(下转第二版)", "推动产业和城市融合发展。(下转第五版)")
+    text = sample("2020-12-03-p1.txt").replace(
+        "推动产业和城市融合发展。(下转第二版)", "推动产业和城市融合发展。(下转第五版)"
+    )
 
     page_import(text=text, date=DEC_3, page_number=1, user=editor)
 

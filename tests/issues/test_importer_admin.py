@@ -28,7 +28,14 @@ def editor_client(client):
     editor.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=["issues", "articles"],
-            codename__in=["add_placement", "add_article", "view_page", "change_page", "view_issue", "change_issue"],
+            codename__in=[
+                "add_placement",
+                "add_article",
+                "view_page",
+                "change_page",
+                "view_issue",
+                "change_issue",
+            ],
         )
     )
     client.force_login(editor)
@@ -37,11 +44,21 @@ def editor_client(client):
 
 
 def counts() -> dict:
-    return {model.__name__: model.objects.count() for model in [Issue, Page, Article, Placement, Jump, Teaser]}
+    return {
+        model.__name__: model.objects.count()
+        for model in [Issue, Page, Article, Placement, Jump, Teaser]
+    }
 
 
 def form(**overrides) -> dict:
-    return {"text": JINKEYUAN, "date": "2020-12-03", "page": "1", "name": "要闻", "_preview": "1", **overrides}
+    return {
+        "text": JINKEYUAN,
+        "date": "2020-12-03",
+        "page": "1",
+        "name": "要闻",
+        "_preview": "1",
+        **overrides,
+    }
 
 
 def upload(data: bytes, name: str = "2020-12-03-p1.txt") -> SimpleUploadedFile:
@@ -90,14 +107,23 @@ def test_import_page_opens_for_an_editor_with_the_rights(editor_client):
 
 
 def test_page_and_issue_admin_link_to_the_import_page(editor_client):
-    page = PageFactory(issue=IssueFactory(date=datetime.date(2020, 12, 3)), number=2, name="综合新闻")
+    page = PageFactory(
+        issue=IssueFactory(date=datetime.date(2020, 12, 3)), number=2, name="综合新闻"
+    )
 
     page_list = editor_client.get(reverse("admin:issues_page_changelist")).content.decode()
-    page_form = editor_client.get(reverse("admin:issues_page_change", args=[page.pk])).content.decode()
-    issue_form = editor_client.get(reverse("admin:issues_issue_change", args=[page.issue.pk])).content.decode()
+    page_form = editor_client.get(
+        reverse("admin:issues_page_change", args=[page.pk])
+    ).content.decode()
+    issue_form = editor_client.get(
+        reverse("admin:issues_issue_change", args=[page.issue.pk])
+    ).content.decode()
 
     assert f'href="{IMPORT_URL}"' in page_list
-    assert f"{IMPORT_URL}?date=2020-12-03&amp;page=2&amp;name=%E7%BB%BC%E5%90%88%E6%96%B0%E9%97%BB" in page_form
+    assert (
+        f"{IMPORT_URL}?date=2020-12-03&amp;page=2&amp;name=%E7%BB%BC%E5%90%88%E6%96%B0%E9%97%BB"
+        in page_form
+    )
     assert f"{IMPORT_URL}?date=2020-12-03" in issue_form
 
 
@@ -109,8 +135,12 @@ def test_import_page_link_is_hidden_from_staff_without_the_rights(client):
 
 
 def test_import_page_starts_from_the_page_it_was_opened_from(editor_client):
-    content = editor_client.get(IMPORT_URL + "?date=2020-12-03&page=2&name=综合新闻").content.decode()
-    assert 'value="2020-12-03"' in content and 'value="2"' in content and 'value="综合新闻"' in content
+    content = editor_client.get(
+        IMPORT_URL + "?date=2020-12-03&page=2&name=综合新闻"
+    ).content.decode()
+    assert (
+        'value="2020-12-03"' in content and 'value="2"' in content and 'value="综合新闻"' in content
+    )
 
 
 # --- Preview: what the text holds, nothing saved ----------------------------------------------
@@ -135,7 +165,7 @@ def test_preview_shows_the_stories_and_saves_nothing(editor_client):
     assert '<div class="subheadline">区委成立十九届五中全会精神宣讲团</div>' in content
     assert "马晓璇" in content and "左燕" in content
     assert preview_of(content).count("(下转第二版)") == 2
-    assert "<td class=\"opening\">12月1日,区委常委会集体调研金科园、金城镇工作,区委..." in content
+    assert '<td class="opening">12月1日,区委常委会集体调研金科园、金城镇工作,区委...' in content
     assert "▶ 详见三版" in content and "擦亮“服务窗口” 助力两个加快" in content
     assert "践行嘱托开新局" in content and "报头（不保存）" in content
     assert 'name="_save"' in content
@@ -164,7 +194,9 @@ def test_preview_of_an_upload_puts_its_text_in_the_box_to_correct(editor_client)
 
 
 def test_preview_again_after_correcting_the_text(editor_client):
-    corrected = JINKEYUAN.replace("我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团", "区委成立十九届五中全会精神宣讲团")
+    corrected = JINKEYUAN.replace(
+        "我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团", "区委成立十九届五中全会精神宣讲团"
+    )
     content = editor_client.post(IMPORT_URL, form(text=corrected)).content.decode()
     assert '<strong class="headline">区委成立十九届五中全会精神宣讲团</strong>' in content
     assert "⚠" not in content
@@ -227,17 +259,28 @@ def test_save_that_fails_keeps_the_text_and_saves_nothing(editor_client):
 )
 def test_bad_upload_is_refused_with_its_reason_keeping_what_was_typed(editor_client, data, message):
     typed = "我区部署集中宣讲工作\n\n本报讯 昨天下午,我区召开动员会。"
-    response = editor_client.post(IMPORT_URL, form(text=typed, page="3", name="专题新闻", file=upload(data)))
+    response = editor_client.post(
+        IMPORT_URL, form(text=typed, page="3", name="专题新闻", file=upload(data))
+    )
     content = response.content.decode()
 
     assert response.status_code == 200
     assert message in content
     assert textarea(content) == typed
-    assert 'value="3"' in content and 'value="专题新闻"' in content and 'value="2020-12-03"' in content
+    assert (
+        'value="3"' in content and 'value="专题新闻"' in content and 'value="2020-12-03"' in content
+    )
     assert set(counts().values()) == {0}
 
 
-@pytest.mark.parametrize(("text", "message"), [("", "请上传文本文件，或粘贴版面文字。"), (" \n\u3000\n", "请上传文本文件，或粘贴版面文字。"), ("金坛时报\n\n数字微报", "没有找到稿件")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "请上传文本文件，或粘贴版面文字。"),
+        (" \n\u3000\n", "请上传文本文件，或粘贴版面文字。"),
+        ("金坛时报\n\n数字微报", "没有找到稿件"),
+    ],
+)
 def test_bad_paste_is_refused_with_a_message(editor_client, text, message):
     for action in ("_preview", "_save"):
         content = editor_client.post(IMPORT_URL, form(text=text, **{action: "1"})).content.decode()
@@ -267,7 +310,9 @@ def test_gbk_upload_then_save_imports_the_converted_text(editor_client):
     gbk = JINKEYUAN.replace("▶", "→").encode("gbk")
     editor_client.post(IMPORT_URL, form(text="", file=upload(gbk), _save="1"))
     assert Page.objects.get(number=1).placements.count() == 5
-    assert Article.objects.filter(headline="常州市人大常委会领导来坛调研经济工作", byline="左燕").exists()
+    assert Article.objects.filter(
+        headline="常州市人大常委会领导来坛调研经济工作", byline="左燕"
+    ).exists()
 
 
 def test_save_colliding_with_another_import_asks_to_try_again(editor_client, monkeypatch):

@@ -29,7 +29,10 @@ def run(*args, **options) -> tuple[str, str]:
 
 
 def counts() -> dict:
-    return {model.__name__: model.objects.count() for model in [Issue, Page, Article, Placement, Jump, Teaser]}
+    return {
+        model.__name__: model.objects.count()
+        for model in [Issue, Page, Article, Placement, Jump, Teaser]
+    }
 
 
 def copy_sample(tmp_path, name: str, as_name: str | None = None):
@@ -44,16 +47,26 @@ def copy_sample(tmp_path, name: str, as_name: str | None = None):
 def test_importpage_imports_a_file_and_reports_each_story(tmp_path, editor):
     path = copy_sample(tmp_path, "2020-12-03-p1.txt", "jinkeyuan.txt")
 
-    out, _err = run(path, "--date", "2020-12-03", "--page", "1", "--name", "要闻", "--user", "bianji")
+    out, _err = run(
+        path, "--date", "2020-12-03", "--page", "1", "--name", "要闻", "--user", "bianji"
+    )
 
     page = Page.objects.get(issue__date=DEC_3, number=1)
     assert page.name == "要闻"
     assert page.placements.count() == 5
-    assert "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，待核对 1 处。" in out
-    assert "1. [新建] 区委常委会集体调研金科园、金城镇工作 / 争当转型升级先锋 打造新兴产业高地 建设北部产业新城 — 本报讯, 9 段" in out
+    assert (
+        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，待核对 1 处。" in out
+    )
+    assert (
+        "1. [新建] 区委常委会集体调研金科园、金城镇工作 / 争当转型升级先锋 打造新兴产业高地 建设北部产业新城 — 本报讯, 9 段"
+        in out
+    )
     assert "下转第二版（该版尚未导入：已放置待补的续文）" in out
     assert "? 标题拆分是推测的：第一部分作主题，其余作副题。" in out
-    assert "导读：专题新闻 擦亮“服务窗口” 助力两个加快 ▶ 详见三版 （稿件尚未导入：已放置空白草稿）" in out
+    assert (
+        "导读：专题新闻 擦亮“服务窗口” 助力两个加快 ▶ 详见三版 （稿件尚未导入：已放置空白草稿）"
+        in out
+    )
     assert "通栏口号：践行嘱托开新局 ——争当表率、争做示范、走在前列" in out
     assert "报头（不保存）：金坛时报" in out
     assert "此处原有 1 张图片：请在后台添加。" in out
@@ -61,12 +74,16 @@ def test_importpage_imports_a_file_and_reports_each_story(tmp_path, editor):
 
 def test_importpage_reads_date_and_page_from_the_file_name(tmp_path, editor):
     out, _err = run(copy_sample(tmp_path, "2020-12-29-p1.txt"), "--user", "bianji")
-    assert Page.objects.get(issue__date=datetime.date(2020, 12, 29), number=1).placements.count() == 3
+    assert (
+        Page.objects.get(issue__date=datetime.date(2020, 12, 29), number=1).placements.count() == 3
+    )
     assert "下转第四版" in out
 
 
 def test_importpage_reads_the_page_name_from_the_file_name(tmp_path, editor):
-    run(copy_sample(tmp_path, "2020-12-03-p2.txt", "2020-12-03-p2-综合新闻.txt"), "--user", "bianji")
+    run(
+        copy_sample(tmp_path, "2020-12-03-p2.txt", "2020-12-03-p2-综合新闻.txt"), "--user", "bianji"
+    )
     assert Page.objects.get(issue__date=DEC_3, number=2).name == "综合新闻"
 
 
@@ -151,7 +168,11 @@ def test_importpage_converts_a_gbk_file_and_says_so(tmp_path, editor):
     out, _err = run(path, "--user", "bianji")
 
     assert "文件是 GBK/GB18030 编码，已转换为 UTF-8。" in out
-    assert list(Page.objects.get(number=1).placements.order_by("order").values_list("article__headline", flat=True)) == [
+    assert list(
+        Page.objects.get(number=1)
+        .placements.order_by("order")
+        .values_list("article__headline", flat=True)
+    ) == [
         "争当转型升级先锋 打造新兴产业高地 建设北部产业新城",
         "我区部署集中宣讲工作",
         "常州市人大常委会领导来坛调研经济工作",
@@ -181,11 +202,17 @@ def test_importpage_imports_a_folder_with_a_progress_bar(demo_folder, editor):
     assert "已跳过 notes.txt：文件名不是 2020-12-03-p1.txt 这样的格式。" in err
     assert Issue.objects.count() == 2
     # Every jump found its continuation, every teaser its story: nothing left waiting.
-    assert not Placement.objects.filter(imported_paragraphs__isnull=True).exclude(
-        page__issue__date=datetime.date(2020, 12, 29), page__number=3
-    ).exists()
+    assert (
+        not Placement.objects.filter(imported_paragraphs__isnull=True)
+        .exclude(page__issue__date=datetime.date(2020, 12, 29), page__number=3)
+        .exists()
+    )
     assert Article.objects.count() == 13
-    assert out.index("2020-12-03-p1.txt") < out.index("2020-12-03-p2.txt") < out.index("2020-12-29-p1.txt")
+    assert (
+        out.index("2020-12-03-p1.txt")
+        < out.index("2020-12-03-p2.txt")
+        < out.index("2020-12-29-p1.txt")
+    )
     assert "[接续前版] 区委十三届十次全会举行" in out
 
 

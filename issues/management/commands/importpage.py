@@ -20,7 +20,9 @@ from issues.numerals import page_label, pages_label
 from issues.pagetext import PageTextError, read_page_bytes
 
 # 2020-12-03-p1.txt, or 2020-12-03-p2-综合新闻.txt to name the page too.
-PAGE_FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-p(?P<page>\d{1,2})(?:-(?P<name>[^.]+))?\.txt$", re.I)
+PAGE_FILE_NAME = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})-p(?P<page>\d{1,2})(?:-(?P<name>[^.]+))?\.txt$", re.I
+)
 OPENING_WORDS = 24
 
 
@@ -65,10 +67,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="A page's text file, or a folder of them.")
-        parser.add_argument("--date", type=_date, help="Publication date, YYYY-MM-DD (one file only).")
+        parser.add_argument(
+            "--date", type=_date, help="Publication date, YYYY-MM-DD (one file only)."
+        )
         parser.add_argument("--page", type=int, help="Page number (one file only).")
-        parser.add_argument("--name", default="", help="Page name, for example 要闻 (one file only).")
-        parser.add_argument("--dry-run", action="store_true", help="Show what would be imported; save nothing.")
+        parser.add_argument(
+            "--name", default="", help="Page name, for example 要闻 (one file only)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would be imported; save nothing."
+        )
         parser.add_argument(
             "--user", help="Username that owns the imported drafts (default: the only superuser)."
         )
@@ -79,7 +87,9 @@ class Command(BaseCommand):
         if path.is_dir():
             if date or page or name:
                 raise CommandError(
-                    _("--date, --page and --name are for one file; in a folder, file names say them (2020-12-03-p1.txt).")
+                    _(
+                        "--date, --page and --name are for one file; in a folder, file names say them (2020-12-03-p1.txt)."
+                    )
                 )
             files, skipped = self._folder(path)
         elif path.is_file():
@@ -89,7 +99,8 @@ class Command(BaseCommand):
 
         for skipped_path in skipped:
             self.stderr.write(
-                _("Skipped %(file)s: its name is not like 2020-12-03-p1.txt.") % {"file": skipped_path.name}
+                _("Skipped %(file)s: its name is not like 2020-12-03-p1.txt.")
+                % {"file": skipped_path.name}
             )
         if dry_run:
             # One transaction for the whole run, rolled back: later pages see earlier ones, as for real.
@@ -113,7 +124,9 @@ class Command(BaseCommand):
             try:
                 return users.get(**{get_user_model().USERNAME_FIELD: username})
             except get_user_model().DoesNotExist:
-                raise CommandError(_("No active user %(username)s.") % {"username": username}) from None
+                raise CommandError(
+                    _("No active user %(username)s.") % {"username": username}
+                ) from None
         superusers = list(users.filter(is_superuser=True)[:2])
         if len(superusers) != 1:
             raise CommandError(_("Say who owns the imported drafts: --user USERNAME."))
@@ -129,7 +142,9 @@ class Command(BaseCommand):
             )
         if not 1 <= page <= MAX_PAGES:
             raise CommandError(_("Pages are numbered 1 to %(max)s.") % {"max": MAX_PAGES})
-        return PageFile(path=path, date=date, page=page, name=name or (from_name.name if from_name else ""))
+        return PageFile(
+            path=path, date=date, page=page, name=name or (from_name.name if from_name else "")
+        )
 
     def _folder(self, folder: Path) -> tuple[list[PageFile], list[Path]]:
         files, skipped = [], []
@@ -138,23 +153,36 @@ class Command(BaseCommand):
                 found = page_file(path)
                 files.append(found) if found else skipped.append(path)
         if not files:
-            raise CommandError(_("No page files in %(folder)s (names like 2020-12-03-p1.txt).") % {"folder": folder})
+            raise CommandError(
+                _("No page files in %(folder)s (names like 2020-12-03-p1.txt).")
+                % {"folder": folder}
+            )
         # Either order joins jumps up; date then page order reads best in the report.
         files.sort(key=lambda found: (found.date, found.page))
         return files, skipped
 
     def _import_all(self, files: list[PageFile], *, owner, dry_run: bool) -> int:
         reports, failures = [], 0
-        stream = getattr(self.stderr, "_out", sys.stderr)  # tqdm redraws with \r: give it the raw stream
-        with tqdm(files, desc=_("Importing pages"), unit=_("page"), file=stream, disable=len(files) < 2) as bar:
+        stream = getattr(
+            self.stderr, "_out", sys.stderr
+        )  # tqdm redraws with \r: give it the raw stream
+        with tqdm(
+            files, desc=_("Importing pages"), unit=_("page"), file=stream, disable=len(files) < 2
+        ) as bar:
             for found in bar:
                 bar.set_postfix_str(found.path.name)
                 try:
                     reports.append(self._import(found, owner=owner, dry_run=dry_run))
                 except (PageTextError, ValidationError, OSError) as error:
                     failures += 1
-                    reports.append([self.style.ERROR(_("%(file)s: not imported. %(reason)s") % {
-                        "file": found.path.name, "reason": _reason(error)})])
+                    reports.append(
+                        [
+                            self.style.ERROR(
+                                _("%(file)s: not imported. %(reason)s")
+                                % {"file": found.path.name, "reason": _reason(error)}
+                            )
+                        ]
+                    )
         for lines in reports:
             self.stdout.write("\n".join(lines) + "\n")
         return failures
@@ -162,7 +190,11 @@ class Command(BaseCommand):
     def _import(self, found: PageFile, *, owner, dry_run: bool) -> list[str]:
         decoded = read_page_bytes(found.path.read_bytes())
         result = page_import(
-            text=decoded.text, date=found.date, page_number=found.page, page_name=found.name, user=owner
+            text=decoded.text,
+            date=found.date,
+            page_number=found.page,
+            page_name=found.name,
+            user=owner,
         )
         result.dry_run = dry_run
         lines = [self.style.SUCCESS(f"{found.path.name}: {describe_import(result)}")]
@@ -184,20 +216,32 @@ def report_lines(result: PageImport) -> list[str]:
     lines = []
     if result.issue_created:
         issue = result.page.issue
-        lines.append("  " + _("New issue No. %(number)s (No. %(total)s overall): check its numbers in the admin.")
-                     % {"number": issue.number, "total": issue.total_number})
+        lines.append(
+            "  "
+            + _("New issue No. %(number)s (No. %(total)s overall): check its numbers in the admin.")
+            % {"number": issue.number, "total": issue.total_number}
+        )
     for index, story in enumerate(result.stories, start=1):
         parsed = story.parsed
         state = story.state
-        headline = " / ".join(part for part in (parsed.kicker, parsed.headline, parsed.subheadline) if part)
+        headline = " / ".join(
+            part for part in (parsed.kicker, parsed.headline, parsed.subheadline) if part
+        )
         details = [part for part in (parsed.dateline, parsed.byline) if part]
         count = len(parsed.paragraphs)
-        details.append(ngettext("%(count)s paragraph", "%(count)s paragraphs", count) % {"count": count})
-        lines.append(f"  {index}. [{state}] {headline or _('(no headline)')} — {', '.join(details)}")
+        details.append(
+            ngettext("%(count)s paragraph", "%(count)s paragraphs", count) % {"count": count}
+        )
+        lines.append(
+            f"  {index}. [{state}] {headline or _('(no headline)')} — {', '.join(details)}"
+        )
         if parsed.paragraphs:
             lines.append(f"       「{parsed.paragraphs[0][:OPENING_WORDS]}…」")
         if parsed.continued_from is not None:
-            lines.append("       " + _("continued from %(page)s") % {"page": page_label(parsed.continued_from)})
+            lines.append(
+                "       "
+                + _("continued from %(page)s") % {"page": page_label(parsed.continued_from)}
+            )
         if story.jump_to is not None:
             target = page_label(story.jump_to.number)
             lines.append(
@@ -210,11 +254,15 @@ def report_lines(result: PageImport) -> list[str]:
                 % {"page": target}
             )
         if parsed.photo_slots:
-            lines.append("       " + ngettext(
-                "%(count)s photo stood here: add it in the admin.",
-                "%(count)s photos stood here: add them in the admin.",
-                parsed.photo_slots,
-            ) % {"count": parsed.photo_slots})
+            lines.append(
+                "       "
+                + ngettext(
+                    "%(count)s photo stood here: add it in the admin.",
+                    "%(count)s photos stood here: add them in the admin.",
+                    parsed.photo_slots,
+                )
+                % {"count": parsed.photo_slots}
+            )
         for note in story.uncertain:
             lines.append("       ? " + note)
     for imported in result.teasers:
@@ -230,9 +278,20 @@ def report_lines(result: PageImport) -> list[str]:
     for slogan in result.parsed.slogans:
         lines.append("  " + _("Banner slogan: %(slogan)s") % {"slogan": slogan.replace("\n", " ")})
     if result.parsed.masthead:
-        lines.append("  " + _("Masthead (not saved): %(lines)s") % {"lines": " · ".join(result.parsed.masthead)})
+        lines.append(
+            "  "
+            + _("Masthead (not saved): %(lines)s") % {"lines": " · ".join(result.parsed.masthead)}
+        )
     for placement in result.removed:
-        lines.append("  " + _("Taken off the page, no longer in its text: %(headline)s") % {"headline": placement.article.headline})
+        lines.append(
+            "  "
+            + _("Taken off the page, no longer in its text: %(headline)s")
+            % {"headline": placement.article.headline}
+        )
     for page in result.pages_created:
-        lines.append("  " + _("%(page)s was created for a jump or teaser: give it a name in the admin.") % {"page": page.label})
+        lines.append(
+            "  "
+            + _("%(page)s was created for a jump or teaser: give it a name in the admin.")
+            % {"page": page.label}
+        )
     return lines
