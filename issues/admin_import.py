@@ -27,6 +27,7 @@ from issues.pagetext import (
 # Importing files articles and places them: both rights are needed, as for doing it by hand.
 IMPORT_PERMISSIONS = ("issues.add_placement", "articles.add_article")
 OPENING_WORDS = 30
+CONVERTED = _("The file was in GBK/GB18030; it was converted to UTF-8.")
 
 
 class PageTextForm(forms.Form):
@@ -110,6 +111,8 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
             else:
                 if saving:
                     messages.success(request, describe_import(result))
+                    if converted:
+                        messages.info(request, CONVERTED)
                     return redirect("admin:issues_page_change", result.page.pk)
                 preview = result
                 # The textarea now holds the text, an uploaded file's too, for the editor to correct.

@@ -308,7 +308,10 @@ def test_gbk_upload_is_converted_and_said_so(editor_client):
 
 def test_gbk_upload_then_save_imports_the_converted_text(editor_client):
     gbk = JINKEYUAN.replace("▶", "→").encode("gbk")
-    editor_client.post(IMPORT_URL, form(text="", file=upload(gbk), _save="1"))
+    response = editor_client.post(IMPORT_URL, form(text="", file=upload(gbk), _save="1"))
+    assert "文件是 GBK/GB18030 编码，已转换为 UTF-8。" in [
+        str(message) for message in get_messages(response.wsgi_request)
+    ]
     assert Page.objects.get(number=1).placements.count() == 5
     assert Article.objects.filter(
         headline="常州市人大常委会领导来坛调研经济工作", byline="左燕"
