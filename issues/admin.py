@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from issues.admin_import import page_import_urls
 from issues.models import Issue, IssueQuerySet, Jump, Page, Placement, Teaser
 from issues.services import jump_place_continuation
 
@@ -131,6 +132,9 @@ class PageAdmin(admin.ModelAdmin):
     fields = ["issue", ("number", "name"), "editor", "slogans", ("image", "pdf")]
     ordering = ["-issue__date", "number"]
     save_on_top = True
+
+    def get_urls(self):
+        return page_import_urls(self) + super().get_urls()
 
 
 class JumpInline(admin.StackedInline):

@@ -18,8 +18,22 @@ Rules, in the order they apply to each line:
 - Any other line is body text. It continues the previous paragraph unless that one ends a
   sentence (。！？…, maybe followed by a closing quote), a colon, or a byline; after a jump
   line "(下转第X版)" it opens a new story without a headline of its own.
+- A line wholly in quotes (“走向我们的小康生活”) right above a headline is the column's name:
+  it becomes the kicker.
 - ``PHOTO_GAP_BLANK_LINES`` or more blank lines mark a photo, counted for the story they fall in
   or, between stories, for the story that follows them.
+
+What the text cannot tell, on the two sample front pages (issues/demo/2020-12-0?-p1.txt):
+
+- A column break right after a full stop looks like a paragraph break: "要争当转型升级先锋。"
+  stays a paragraph of its own, though the parallel points around it ("要打造新兴产业高地。一门心思…")
+  suggest print ran it on with "坚决关停…".
+- Two unequal parts of a headline line ("我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团")
+  could be headline + subheadline or kicker + headline: guessed as the first, and flagged.
+- The plenary page exports the commentary's body before its title; it is attached to the title
+  that follows and flagged. The photo gap before that body is counted for the commentary,
+  though it may be the inspection story's.
+- The masthead lines are the paper's, not a story's: reported, not saved.
 """
 
 import codecs
@@ -33,6 +47,8 @@ from django.utils.translation import gettext_lazy as _
 from issues.numerals import parse_chinese_numeral
 
 HEADLINE_MAX_LENGTH = 60
+# A page's text is some 10 KB; a file a hundred times larger is not one page.
+MAX_PAGE_TEXT_BYTES = 1024 * 1024
 TEASER_LABEL_MAX_LENGTH = 8
 PHOTO_GAP_BLANK_LINES = 3
 DATELINE = "本报讯"
@@ -48,9 +64,11 @@ BINARY_SIGNATURES = (
     b"\xd0\xcf\x11\xe0",  # .doc
 )
 
-NOTE_HEADLINE_SPLIT = "Headline split guessed: the first part as headline, the rest as subheadline."
-NOTE_NO_HEADLINE = "No headline found for these paragraphs."
-NOTE_BODY_BEFORE_TITLE = "Paragraphs printed before the commentary title were attached to it."
+NOTE_HEADLINE_SPLIT = _(
+    "Headline split guessed: the first part as headline, the rest as subheadline."
+)
+NOTE_NO_HEADLINE = _("No headline found for these paragraphs.")
+NOTE_BODY_BEFORE_TITLE = _("Paragraphs printed before the commentary title were attached to it.")
 
 _NUMERAL = "[一二三四五六七八九十]+"
 _JUMP_TO = re.compile(rf"\s*[(（]\s*下转第?({_NUMERAL})版\s*[)）]$")
@@ -71,7 +89,9 @@ class PageTextError(ValueError):
     """The input is not usable page text."""
 
     def __init__(
-        self, code: Literal["empty", "binary", "encoding"], message: str | Promise
+        self,
+        code: Literal["empty", "binary", "encoding", "too_large", "no_stories"],
+        message: str | Promise,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -119,8 +139,27 @@ def chinese_page_number(numeral: str) -> int:
     return parse_chinese_numeral(numeral)
 
 
+@dataclass(frozen=True)
+class DecodedText:
+    """Page text and the encoding it came in: "utf-8", or "gb18030" for GBK and GB18030 files."""
+
+    text: str
+    encoding: str
+
+    @property
+    def converted(self) -> bool:
+        return self.encoding != "utf-8"
+
+
 def decode_page_text(data: bytes) -> str:
     """Decode exported page text: UTF-8 (with or without BOM), else GB18030/GBK; refuse binary or empty input."""
+    return read_page_bytes(data).text
+
+
+def read_page_bytes(data: bytes) -> DecodedText:
+    """Decode exported page text and say which encoding it was in; PageTextError when it is not page text."""
+    if len(data) > MAX_PAGE_TEXT_BYTES:
+        raise too_large_error(len(data))
     if not data.strip():
         raise PageTextError("empty", _("The page text is empty."))
     if _looks_binary(data):
@@ -134,8 +173,22 @@ def decode_page_text(data: bytes) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise PageTextError("empty", _("The page text is empty."))
-        return text
+        return DecodedText(text=text, encoding="gb18030" if encoding == "gb18030" else "utf-8")
     raise PageTextError("encoding", _("The page text is neither UTF-8 nor GBK/GB18030."))
+
+
+def too_large_error(size: int) -> PageTextError:
+    """The error for input of size bytes, over MAX_PAGE_TEXT_BYTES."""
+    return PageTextError(
+        "too_large",
+        _("The file is %(size)s KB; one page's text is far smaller (the limit is %(limit)s KB).")
+        % {"size": size // 1024, "limit": MAX_PAGE_TEXT_BYTES // 1024},
+    )
+
+
+def check_page_text(text: str) -> str:
+    """Typed or pasted page text, refused like a file would be (empty, binary, too large); newlines normalised."""
+    return read_page_bytes(text.encode("utf-8", errors="surrogatepass")).text
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -221,6 +274,10 @@ def _split_headline(line: str) -> tuple[str, str, str, bool]:
         return "", line, "", False
     # Parallel phrases of equal length ("争当… 打造… 建设…") form the main headline; what comes
     # before them is the kicker, what comes after the subheadline.
+    # "张强:种优质苗木 走致富之路": a name, then parallel phrases; the whole line is the headline.
+    first_phrase = re.split(r"[:：]", segments[0], maxsplit=1)[-1]
+    if first_phrase != segments[0] and all(len(s) == len(first_phrase) for s in segments[1:]):
+        return "", line, "", False
     start, end = _longest_equal_length_run(segments)
     if end - start >= 2:
         kicker, headline, subheadline = segments[:start], segments[start:end], segments[end:]
@@ -303,6 +360,9 @@ class _PageParser:
                 self._commentary(title=line.text.replace("\n", " "), signature=following.text)
                 return index + 2
             self.page.slogans.append(line.text)
+        elif following and self._names_column(line.text, following, self._line_after(index + 1)):
+            self._start(following.text, column=line.text)
+            return index + 2
         elif self._starts_story(line.text, following):
             self._start(line.text)
         elif self.story is None and not _looks_like_body(line.text):
@@ -334,11 +394,16 @@ class _PageParser:
             or _ends_paragraph(story.paragraphs[-1])
         )
 
-    def _start(self, headline_line: str = "") -> ParsedStory:
+    def _names_column(self, text: str, following: _Line, after: _Line | None) -> bool:
+        """A quoted line over a headline (“走向我们的小康生活”) names the column the story runs in."""
+        return bool(_QUOTED.match(text)) and self._starts_story(following.text, after)
+
+    def _start(self, headline_line: str = "", column: str = "") -> ParsedStory:
         story = ParsedStory(photo_slots=self.pending_photos)
         self.pending_photos = 0
         if headline_line:
             kicker, headline, subheadline, guessed = _split_headline(headline_line)
+            kicker = " ".join(part for part in (column, kicker) if part)
             story.kicker, story.headline, story.subheadline = kicker, headline, subheadline
             if guessed:
                 story.uncertain.append(NOTE_HEADLINE_SPLIT)

@@ -1,24 +1,27 @@
 import re
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import pytest
 
+from issues.demo import DEMO_DIR
 from issues.pagetext import (
+    MAX_PAGE_TEXT_BYTES,
     NOTE_BODY_BEFORE_TITLE,
     NOTE_HEADLINE_SPLIT,
     NOTE_NO_HEADLINE,
     PageTextError,
     ParsedPage,
     ParsedTeaser,
+    check_page_text,
     chinese_page_number,
     decode_page_text,
     parse_page_text,
+    read_page_bytes,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLES = ["front-page-jinkeyuan.txt", "front-page-plenary.txt"]
+# The two front pages of ../shared/samples/, kept once in the demo folder.
+SAMPLES = ["2020-12-03-p1.txt", "2020-12-29-p1.txt"]
 MASTHEAD = [
     "金坛时报",
     "金坛时报",
@@ -35,7 +38,7 @@ JUMP_LINE = re.compile(r"[(（]\s*[上下][转接]第?[一二三四五六七八�
 
 
 def sample_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (DEMO_DIR / name).read_text(encoding="utf-8")
 
 
 @cache
@@ -45,12 +48,12 @@ def parsed(name: str) -> ParsedPage:
 
 @pytest.fixture
 def jinkeyuan() -> ParsedPage:
-    return parsed("front-page-jinkeyuan.txt")
+    return parsed("2020-12-03-p1.txt")
 
 
 @pytest.fixture
 def plenary() -> ParsedPage:
-    return parsed("front-page-plenary.txt")
+    return parsed("2020-12-29-p1.txt")
 
 
 def column(page: ParsedPage, attribute: str) -> list:
@@ -61,7 +64,13 @@ def column(page: ParsedPage, attribute: str) -> list:
 
 
 def test_parse_page_text_reads_jinkeyuan_headlines_in_order(jinkeyuan):
-    assert column(jinkeyuan, "kicker") == ["区委常委会集体调研金科园、金城镇工作", "", "", "金科园：", ""]
+    assert column(jinkeyuan, "kicker") == [
+        "区委常委会集体调研金科园、金城镇工作",
+        "",
+        "",
+        "金科园：",
+        "",
+    ]
     assert column(jinkeyuan, "headline") == [
         "争当转型升级先锋 打造新兴产业高地 建设北部产业新城",
         "我区部署集中宣讲工作",
@@ -104,7 +113,9 @@ def test_parse_page_text_keeps_short_and_colon_ended_paragraphs_apart(jinkeyuan)
 
 def test_parse_page_text_joins_column_breaks_in_jinkeyuan(jinkeyuan):
     first, notice = jinkeyuan.stories[0], jinkeyuan.stories[4]
-    assert first.paragraphs[1].startswith("会上,区委常委、金科园党工委副书记、金城镇党委书记董龙庆汇报了金科园、金城镇“十三五”")
+    assert first.paragraphs[1].startswith(
+        "会上,区委常委、金科园党工委副书记、金城镇党委书记董龙庆汇报了金科园、金城镇“十三五”"
+    )
     assert "以功成不必在我的胸怀,全力打造生物医药产业园," in first.paragraphs[7]
     assert "能在金科园跑出建设“加速度”" in jinkeyuan.stories[3].paragraphs[2]
     assert notice.paragraphs == [
@@ -120,7 +131,9 @@ def test_parse_page_text_reads_jinkeyuan_masthead_slogan_and_teasers(jinkeyuan):
     assert jinkeyuan.masthead == MASTHEAD
     assert jinkeyuan.slogans == [SLOGAN]
     assert jinkeyuan.teasers == [
-        ParsedTeaser(label="“走向我们的小康生活”", headline="张强:种优质苗木 走致富之路", pages=[2]),
+        ParsedTeaser(
+            label="“走向我们的小康生活”", headline="张强:种优质苗木 走致富之路", pages=[2]
+        ),
         ParsedTeaser(label="综合新闻", headline="我区实行慢病全链条全周期闭环式管理", pages=[2]),
         ParsedTeaser(label="专题新闻", headline="擦亮“服务窗口” 助力两个加快", pages=[3]),
     ]
@@ -154,7 +167,9 @@ def test_parse_page_text_reads_plenary_paragraphs_jumps_and_photos(plenary):
 
 def test_parse_page_text_attaches_paragraphs_printed_before_the_commentary_title(plenary):
     commentary = plenary.stories[2]
-    assert commentary.paragraphs[0].startswith("昨天举行的区委十三届十次全会,吹响了力争“十四五”开局首胜")
+    assert commentary.paragraphs[0].startswith(
+        "昨天举行的区委十三届十次全会,吹响了力争“十四五”开局首胜"
+    )
     assert commentary.paragraphs[-1].endswith("实现与常州主城区同城发展。")
     assert commentary.uncertain == [NOTE_BODY_BEFORE_TITLE]
 
@@ -173,7 +188,9 @@ def test_parse_page_text_reads_plenary_masthead_slogan_and_teasers(plenary):
     assert plenary.slogans == [SLOGAN]
     assert plenary.teasers == [
         ParsedTeaser(label="要闻", headline="一图读懂区委十三届十次全会精神", pages=[2, 3]),
-        ParsedTeaser(label="要闻", headline="全区“两个加快全面决战年”第四次集中现场督查剪影", pages=[4]),
+        ParsedTeaser(
+            label="要闻", headline="全区“两个加快全面决战年”第四次集中现场督查剪影", pages=[4]
+        ),
     ]
 
 
@@ -250,7 +267,9 @@ def test_parse_page_text_reads_a_jump_line_standing_alone():
 
 
 def test_parse_page_text_starts_a_headless_story_after_a_jump_line_standing_alone():
-    page = parse_page_text("会议召开\n\n本报讯 会议召开。\n\n(下转第四版)\n\n昨天,全会吹响了号角。\n")
+    page = parse_page_text(
+        "会议召开\n\n本报讯 会议召开。\n\n(下转第四版)\n\n昨天,全会吹响了号角。\n"
+    )
     assert column(page, "headline") == ["会议召开", ""]
     assert column(page, "continued_to") == [4, None]
     assert page.stories[1].paragraphs == ["昨天,全会吹响了号角。"]
@@ -266,7 +285,9 @@ def test_parse_page_text_reads_a_commentary_titled_above_its_body():
 
 
 def test_parse_page_text_takes_a_short_piece_mid_sentence_for_a_column_break():
-    page = parse_page_text("会议召开\n\n本报讯 会议听取了\n\n工作汇报\n\n与会人员提出了意见,会议通过决议。\n")
+    page = parse_page_text(
+        "会议召开\n\n本报讯 会议听取了\n\n工作汇报\n\n与会人员提出了意见,会议通过决议。\n"
+    )
     [story] = page.stories
     assert story.paragraphs == ["会议听取了工作汇报与会人员提出了意见,会议通过决议。"]
 
@@ -304,6 +325,26 @@ def test_parse_page_text_ends_a_paragraph_at_a_byline():
     assert column(page, "byline") == ["左燕", ""]
 
 
+def test_parse_page_text_takes_a_quoted_line_over_a_headline_for_the_column():
+    page = parse_page_text(
+        "狠抓科技创新\n\n本报讯 会议要求加快发展。\n\n“走向我们的小康生活”\n\n"
+        "张强:种优质苗木 走致富之路\n\n本报讯 张强正给树苗浇水。 马晓璇\n"
+    )
+    assert column(page, "kicker") == ["", "“走向我们的小康生活”"]
+    assert column(page, "headline") == ["狠抓科技创新", "张强:种优质苗木 走致富之路"]
+    assert page.stories[0].paragraphs == ["会议要求加快发展。"]
+
+
+def test_parse_page_text_keeps_a_name_and_parallel_phrases_as_one_headline():
+    [story] = parse_page_text("张强:种优质苗木 走致富之路\n\n本报讯 张强正给树苗浇水。\n").stories
+    assert (story.kicker, story.headline, story.subheadline) == (
+        "",
+        "张强:种优质苗木 走致富之路",
+        "",
+    )
+    assert story.uncertain == []
+
+
 def test_parse_page_text_reads_no_stories_from_an_empty_page():
     assert parse_page_text("") == ParsedPage()
 
@@ -327,12 +368,12 @@ def test_decode_page_text_reads_gbk(name):
 
 
 def test_decode_page_text_reads_gb18030():
-    text = sample_text("front-page-plenary.txt")
+    text = sample_text("2020-12-29-p1.txt")
     assert decode_page_text(text.encode("gb18030")) == text
 
 
 def test_decode_page_text_normalises_newlines():
-    text = sample_text("front-page-plenary.txt")
+    text = sample_text("2020-12-29-p1.txt")
     assert decode_page_text(text.replace("\n", "\r\n").encode("utf-8")) == text
     assert decode_page_text(text.replace("\n", "\r").encode("utf-8")) == text
 
@@ -374,6 +415,33 @@ def test_decode_page_text_refuses_undecodable_input(data):
     assert raised.value.code == "encoding"
 
 
+def test_read_page_bytes_says_which_encoding_it_converted():
+    text = sample_text("2020-12-29-p1.txt").replace("▶", "→")
+    assert read_page_bytes(text.encode("gbk")).converted
+    assert read_page_bytes(text.encode("gbk")).encoding == "gb18030"
+    assert not read_page_bytes(text.encode("utf-8")).converted
+
+
+def test_read_page_bytes_refuses_a_file_larger_than_a_page():
+    with pytest.raises(PageTextError) as raised:
+        read_page_bytes("本报讯 会议召开。\n".encode() * (MAX_PAGE_TEXT_BYTES // 10))
+    assert raised.value.code == "too_large"
+    assert "1024 KB" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("", "empty"), (" \n\u3000\n", "empty"), ("会议\x00召开", "binary")]
+)
+def test_check_page_text_refuses_pasted_text_like_a_file(text, code):
+    with pytest.raises(PageTextError) as raised:
+        check_page_text(text)
+    assert raised.value.code == code
+
+
+def test_check_page_text_normalises_newlines():
+    assert check_page_text("会议召开\r\n\r\n本报讯 会议召开。") == "会议召开\n\n本报讯 会议召开。"
+
+
 def test_page_text_error_is_a_value_error():
     assert issubclass(PageTextError, ValueError)
 
@@ -394,7 +462,16 @@ NUMERALS = {
 
 @pytest.mark.parametrize(
     ("numeral", "number"),
-    [("一", 1), ("四", 4), ("十", 10), ("十一", 11), ("十二", 12), ("二十", 20), ("二十一", 21), ("九十九", 99)],
+    [
+        ("一", 1),
+        ("四", 4),
+        ("十", 10),
+        ("十一", 11),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十一", 21),
+        ("九十九", 99),
+    ],
 )
 def test_chinese_page_number_reads_printed_numerals(numeral, number):
     assert chinese_page_number(numeral) == number
@@ -405,7 +482,9 @@ def test_chinese_page_number_reads_every_page_from_1_to_99():
     assert {numeral: chinese_page_number(numeral) for numeral in NUMERALS} == NUMERALS
 
 
-@pytest.mark.parametrize("junk", ["", "零", "一十", "十十", "二三", "一百", "百", "12", "第二版", "two"])
+@pytest.mark.parametrize(
+    "junk", ["", "零", "一十", "十十", "二三", "一百", "百", "12", "第二版", "two"]
+)
 def test_chinese_page_number_refuses_junk(junk):
     with pytest.raises(ValueError):
         chinese_page_number(junk)
