@@ -1,17 +1,22 @@
 import datetime
+import io
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
+from issues.demo.printing import Fonts, find_fonts, print_page
 from issues.importer import page_import
-from issues.models import Issue, Page
+from issues.models import HotZone, Issue, Jump, Page, Placement
+from issues.pdf import images_to_pdf
+from issues.reading import story_parts
 
 DEMO_RELEASE_TIME = datetime.time(6, 0)
 
@@ -52,12 +57,48 @@ class Command(BaseCommand):
         # The demo shows a published paper: its stories are approved.
         approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
         Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
+        self._print_pages()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
             )
         )
         self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")
+
+    def _print_pages(self) -> None:
+        """Give each demo page a page image, a PDF and hot zones, once (a page with an image is left alone)."""
+        fonts = find_fonts()
+        if fonts is None:
+            self.stdout.write("No Noto CJK font found (apt-get install fonts-noto-cjk): demo pages get no page images.")
+            return
+        for date, number, _name, _filename in DEMO_PAGES:
+            page = Page.objects.select_related("issue").get(issue__date=date, number=number)
+            if not page.image:
+                self._print_page(page, fonts)
+
+    def _print_page(self, page: Page, fonts: Fonts) -> None:
+        pages = list(page.issue.pages.all())
+        placements = list(Placement.objects.filter(page=page).for_reading())
+        incoming = Jump.objects.filter(to_page=page).select_related("placement")
+        parts = story_parts(placements, incoming, pages)
+        image, boxes = print_page(page, parts, fonts, settings.NEWSROOM["PAPER_NAME"])
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=85, optimize=True)
+        page.image.save("page.jpg", ContentFile(buffer.getvalue()), save=False)
+        page.pdf.save("page.pdf", ContentFile(images_to_pdf([image])), save=False)
+        page.save()
+        HotZone.objects.filter(placement__page=page).delete()
+        width, height = image.size
+        for box in boxes:
+            zone = HotZone(
+                placement=box.part.placement,
+                x=box.x / width,
+                y=box.y / height,
+                width=min(box.width / width, 1 - box.x / width),
+                height=min(box.height / height, 1 - box.y / height),
+            )
+            zone.full_clean()
+            zone.save()
 
     def _admin(self, password_file: Path):
         """The demo superuser, with a password made once and kept in a file outside git."""
