@@ -25,6 +25,8 @@ PAGE_WIDTHS = {"thumb": 200, "page": 1000, "retina": 2000}
 
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
+# libwebp's effort, 0..6: 2 is several times faster than the default 4 for a few per cent in size.
+WEBP_METHOD = 2
 
 
 def make_renditions(image: FieldFile, *, widths: dict[str, int], folder: str = "renditions") -> dict:
@@ -62,7 +64,7 @@ def make_renditions(image: FieldFile, *, widths: dict[str, int], folder: str = "
                 "width": width,
                 "height": height,
                 "jpeg": _save(resized, folder, "jpg", "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True),
-                "webp": _save(resized, folder, "webp", "WEBP", quality=WEBP_QUALITY, method=4),
+                "webp": _save(resized, folder, "webp", "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD),
             }
         )
     return {"source": image.name, "width": source.width, "height": source.height, "sizes": sizes}

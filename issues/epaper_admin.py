@@ -43,6 +43,12 @@ class PageForm(forms.ModelForm):
 
 
 class HotZoneForm(forms.ModelForm):
+    def __init__(self, *args, placements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the stories on this page can have a zone on its image.
+        self.fields["placement"].queryset = placements
+        self.fields["placement"].label_from_instance = _story_label
+
     class Meta:
         model = HotZone
         fields = ["placement", "x", "y", "width", "height"]
@@ -83,10 +89,9 @@ class PageZonesAdminMixin:
         placements = Placement.objects.filter(page=page).select_related("article", "photo")
         FormSet = modelformset_factory(HotZone, form=HotZoneForm, extra=0, can_delete=True)
         queryset = HotZone.objects.filter(placement__page=page).select_related("placement__article")
-        formset = FormSet(request.POST or None, queryset=queryset, prefix="zones")
-        for form in [*formset.forms, formset.empty_form]:
-            form.fields["placement"].queryset = placements
-            form.fields["placement"].label_from_instance = _story_label
+        formset = FormSet(
+            request.POST or None, queryset=queryset, prefix="zones", form_kwargs={"placements": placements}
+        )
         if request.method == "POST" and formset.is_valid():
             formset.save()
             self.message_user(request, _("The hot zones of %(page)s are saved.") % {"page": page}, messages.SUCCESS)

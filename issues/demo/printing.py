@@ -6,6 +6,7 @@ story becomes its hot zone, as an editor would draw it. Without a CJK font nothi
 the demo pages read as headline lists, as pages without an image always do.
 """
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,12 @@ class Fonts:
 
     def get(self, kind: str, size: int) -> ImageFont.FreeTypeFont:
         path = self.serif_bold if kind == "serif" else self.sans
-        return ImageFont.truetype(str(path), size, index=SC_INDEX)
+        return _truetype(str(path), size)
+
+
+@functools.cache
+def _truetype(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, index=SC_INDEX)
 
 
 def find_fonts() -> Fonts | None:
@@ -61,17 +67,22 @@ def find_fonts() -> Fonts | None:
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Break CJK text anywhere (as typesetters do), Latin only where it must."""
-    lines, line = [], ""
+    lines, line, used = [], "", 0.0
+    widths: dict[str, float] = {}
     for char in text:
         if char == "\n":
             lines.append(line)
-            line = ""
+            line, used = "", 0.0
             continue
-        if font.getlength(line + char) > width and line:
+        if char not in widths:
+            widths[char] = font.getlength(char)
+        if used + widths[char] > width and line:
             lines.append(line)
             line = char.lstrip()
+            used = widths[char] if line else 0.0
         else:
             line += char
+            used += widths[char]
     if line:
         lines.append(line)
     return lines

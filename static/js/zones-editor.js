@@ -77,9 +77,12 @@
 
   let start = null;
   let preview = null;
+  let pressedZone = null;
   canvas.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || event.target.closest(".zone-editor__zone")) return;
+    if (event.button !== 0) return;
     event.preventDefault();
+    // A drag may start on a zone (to draw one beside or over it); a plain click selects it.
+    pressedZone = event.target.closest(".zone-editor__zone");
     start = point(event);
     canvas.setPointerCapture(event.pointerId);
     preview = document.createElement("div");
@@ -101,6 +104,7 @@
     start = null;
     preview.remove();
     if (box[2] >= MIN_SIZE && box[3] >= MIN_SIZE) addRow(box);
+    else if (pressedZone) pressedZone.click();
   });
 
   rows.addEventListener("input", draw);

@@ -90,12 +90,13 @@ class Command(BaseCommand):
         HotZone.objects.filter(placement__page=page).delete()
         width, height = image.size
         for box in boxes:
+            x, y = round(box.x / width, 4), round(box.y / height, 4)
             zone = HotZone(
                 placement=box.part.placement,
-                x=box.x / width,
-                y=box.y / height,
-                width=min(box.width / width, 1 - box.x / width),
-                height=min(box.height / height, 1 - box.y / height),
+                x=x,
+                y=y,
+                width=min(round(box.width / width, 4), 1 - x),
+                height=min(round(box.height / height, 4), 1 - y),
             )
             zone.full_clean()
             zone.save()
