@@ -83,3 +83,23 @@ def test_article_page_shows_a_picture_with_webp_srcset_caption_and_credit(client
         assert f'{default_storage.url(size["webp"])} {size["width"]}w' in content
         assert f'{default_storage.url(size["jpeg"])} {size["width"]}w' in content
     assert "项目现场" in content and "记者 左燕" in content
+
+
+def test_makerenditions_fills_in_what_older_photos_and_pages_lack():
+    from django.core.management import call_command
+
+    from articles.models import Photo
+    from issues.models import Page
+    from tests.factories import PageFactory
+
+    photo = PhotoFactory(image=jpeg(800, 600))
+    page = PageFactory(with_image=True)
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    Page.objects.filter(pk=page.pk).update(image_renditions={})
+
+    call_command("makerenditions", stdout=io.StringIO())
+
+    photo.refresh_from_db()
+    page.refresh_from_db()
+    assert photo.renditions["source"] == photo.image.name and photo.renditions["sizes"]
+    assert page.image_renditions["source"] == page.image.name and page.image_renditions["sizes"]
