@@ -4,16 +4,20 @@ Kept beside issues/services.py because these also write files; each function is 
 house sense (keyword-only, typed, atomic, full_clean).
 """
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from issues.models import Issue, Page
 from issues.pdf import render_page, split_pages
+
+logger = logging.getLogger(__name__)
 
 
 def page_image_from_pdf(document: pdfium.PdfDocument) -> ContentFile:
@@ -62,7 +66,11 @@ def issue_attach_print(*, issue: Issue, document: pdfium.PdfDocument) -> Iterato
         try:
             image = render_page(document, number - 1)
             page, created = page_attach_print(issue=issue, number=number, pdf=pdf, image=image)
-        except Exception as error:  # reported on the progress list, not swallowed
-            yield PrintProgress(number=number, total=total, error=str(error))
+        except ValidationError as error:
+            yield PrintProgress(number=number, total=total, error=" ".join(error.messages))
+            continue
+        except Exception as error:  # any other failure: logged, and named on the progress list
+            logger.exception("Print PDF of %s: page %s failed", issue, number)
+            yield PrintProgress(number=number, total=total, error=str(error) or error.__class__.__name__)
             continue
         yield PrintProgress(number=number, total=total, page=page, created=created)

@@ -4,8 +4,6 @@ whole issue's print PDF split into its pages with a progress list.
 issues/admin.py mixes these into IssueAdmin and PageAdmin.
 """
 
-import logging
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from issues.epaper import issue_attach_print, page_image_from_pdf
 from issues.models import HotZone, Issue, Page, Placement
 from issues.pdf import open_pdf
-
-logger = logging.getLogger(__name__)
 
 
 class PageForm(forms.ModelForm):
@@ -183,8 +179,6 @@ class IssuePrintAdminMixin:
             failed = 0
             for progress in issue_attach_print(issue=issue, document=document):
                 failed += bool(progress.error)
-                if progress.error:
-                    logger.error("Print PDF of %s: page %s failed: %s", issue, progress.number, progress.error)
                 yield render_to_string("admin/issues/issue/print_step.html", {"step": progress}, request)
             yield render_to_string(
                 "admin/issues/issue/print_done.html",

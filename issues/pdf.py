@@ -5,6 +5,7 @@ Ghostscript or poppler is needed, and it both renders and writes PDFs.
 """
 
 import io
+import threading
 from collections.abc import Iterator
 
 import pypdfium2 as pdfium
@@ -18,6 +19,8 @@ from PIL import Image
 RENDER_LONG_SIDE = 2800
 RENDER_JPEG_QUALITY = 88
 MAX_ISSUE_PAGES = 99  # issues.models.MAX_PAGES; repeated because models import this module
+# PDFium is not thread-safe: one call at a time per process, whatever the WSGI server's threads.
+_pdfium = threading.RLock()
 
 
 def _read(file) -> bytes:
@@ -45,7 +48,8 @@ def open_pdf(file, *, max_pages: int = MAX_ISSUE_PAGES) -> pdfium.PdfDocument:
     if b"%PDF-" not in data[:1024]:
         raise ValidationError(_("The file is not a PDF."), code="not_pdf")
     try:
-        document = pdfium.PdfDocument(data)
+        with _pdfium:
+            document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         if "password" in str(error).lower():
             raise ValidationError(
@@ -79,10 +83,12 @@ def validate_page_pdf(file) -> None:
 
 def render_page(document: pdfium.PdfDocument, index: int = 0) -> bytes:
     """One page of the PDF as a JPEG whose long side is RENDER_LONG_SIDE pixels."""
-    page = document[index]
-    width, height = page.get_size()
-    scale = RENDER_LONG_SIDE / max(width, height, 1)
-    image = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil()
+    with _pdfium:
+        page = document[index]
+        width, height = page.get_size()
+        scale = RENDER_LONG_SIDE / max(width, height, 1)
+        image = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil()
+        page.close()
     if image.mode != "RGB":
         image = image.convert("RGB")
     buffer = io.BytesIO()
@@ -93,11 +99,12 @@ def render_page(document: pdfium.PdfDocument, index: int = 0) -> bytes:
 def split_pages(document: pdfium.PdfDocument) -> Iterator[tuple[int, bytes]]:
     """Each page as its own PDF: (page number from 1, the one-page PDF)."""
     for index in range(len(document)):
-        single = pdfium.PdfDocument.new()
-        single.import_pages(document, [index])
         buffer = io.BytesIO()
-        single.save(buffer)
-        single.close()
+        with _pdfium:
+            single = pdfium.PdfDocument.new()
+            single.import_pages(document, [index])
+            single.save(buffer)
+            single.close()
         yield index + 1, buffer.getvalue()
 
 

@@ -62,7 +62,7 @@ def _render_page(request: HttpRequest, issue: Issue, number: int | None) -> Http
         page = next((page for page in pages if page.number == number), None)
         if page is None:
             raise Http404(_("This issue has no such page."))
-    parts, teasers = [], []
+    parts, teasers, zones = [], [], []
     if page is not None:
         placements = Placement.objects.published().filter(page=page).for_reading()
         if page.image:
@@ -73,6 +73,8 @@ def _render_page(request: HttpRequest, issue: Issue, number: int | None) -> Http
             placement.page = page
         incoming = Jump.objects.filter(to_page=page).select_related("placement")
         parts = story_parts(placements, incoming, pages)
+        if page.image:
+            zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages)
     index = pages.index(page) if page in pages else 0
     return render(
@@ -83,9 +85,7 @@ def _render_page(request: HttpRequest, issue: Issue, number: int | None) -> Http
             "page": page,
             "pages": pages,
             "parts": parts,
-            "zones": [
-                (zone, part) for part in parts for zone in part.placement.hot_zones.all()
-            ] if page is not None and page.image else [],
+            "zones": zones,
             "teasers": teasers,
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,

@@ -285,3 +285,25 @@ def test_issue_screen_links_to_the_print_pdf_upload(staff_client):
     issue = IssueFactory()
     content = staff_client.get(reverse("admin:issues_issue_change", args=[issue.pk])).content.decode()
     assert reverse("admin:issues_issue_print", args=[issue.pk]) in content
+
+
+def test_print_pdf_page_that_fails_is_named_and_the_others_are_kept(staff_client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from issues import epaper
+
+    attach = epaper.page_attach_print
+
+    def failing_on_page_two(*, number, **kwargs):
+        if number == 2:
+            raise ValidationError("磁盘已满")
+        return attach(number=number, **kwargs)
+
+    monkeypatch.setattr(epaper, "page_attach_print", failing_on_page_two)
+    issue = IssueFactory()
+
+    progress = streamed(staff_client.post(reverse("admin:issues_issue_print", args=[issue.pk]), {"pdf": pdf_upload(3)}))
+
+    assert "第 2 页（共 3 页）处理失败：磁盘已满" in progress
+    assert "3 个版面中有 1 个失败" in progress
+    assert [page.number for page in issue.pages.all()] == [1, 3]
