@@ -11,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from articles.renditions import PHOTO_WIDTHS, Renditions, delete_renditions, make_renditions
 from articles.text import split_paragraphs, with_dateline
 from articles.validators import validate_image_upload
 
@@ -256,6 +257,8 @@ class Photo(models.Model):
         _("credit"), max_length=100, blank=True, help_text=_("The photographer, for example 记者 马晓璇.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Resized copies (thumbnail, page width, retina; JPEG and WebP), made when the image is saved.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -265,3 +268,19 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption[:40] or PurePath(self.image.name).name
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "image" in update_fields:
+            # Commit the upload first so the renditions are made from its final (random) name.
+            image = self._meta.get_field("image").pre_save(self, self._state.adding)
+            if image and self.renditions.get("source") != image.name:
+                delete_renditions(self.renditions)
+                self.renditions = make_renditions(image, widths=PHOTO_WIDTHS, folder="photos/renditions")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "renditions"}
+        super().save(*args, **kwargs)
+
+    @property
+    def rendition_set(self) -> Renditions:
+        return Renditions(self.renditions, fallback_url=self.image.url if self.image else "")

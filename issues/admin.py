@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from issues.admin_import import page_import_urls
+from issues.epaper_admin import IssuePrintAdminMixin, PageForm, PageZonesAdminMixin
 from issues.models import Issue, IssueQuerySet, Jump, Page, Placement, Teaser
 from issues.services import jump_place_continuation
 
@@ -17,6 +18,7 @@ DEFAULT_RELEASE_TIME = datetime.time(6, 0)
 
 class PageInline(admin.TabularInline):
     model = Page
+    form = PageForm
     extra = 0
     fields = ["number", "name", "editor", "image", "pdf", "open_page"]
     readonly_fields = ["open_page"]
@@ -29,17 +31,23 @@ class PageInline(admin.TabularInline):
             return "—"
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:issues_page_change", args=[page.pk]), _("Place stories")
+        ) + (
+            format_html(
+                ' · <a href="{}">{}</a>', reverse("admin:issues_page_zones", args=[page.pk]), _("hot zones")
+            )
+            if page.image
+            else ""
         )
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(IssuePrintAdminMixin, admin.ModelAdmin):
     inlines = [PageInline]
     list_display = [
         "__str__", "date", "number", "total_number", "release_at", "is_released", "page_count", "assemble"
     ]
     # Only the release on the assembly screen sets these: it checks the pages first.
-    readonly_fields = ["release_at", "released_by"]
+    readonly_fields = ["release_at", "released_by", "print_link"]
     list_filter = [("date", admin.DateFieldListFilter)]
     date_hierarchy = "date"
     search_fields = ["date", "number", "total_number"]
@@ -122,14 +130,16 @@ class TeaserInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(PageZonesAdminMixin, admin.ModelAdmin):
+    form = PageForm
     inlines = [PlacementInline, TeaserInline]
     list_display = ["__str__", "issue", "number", "name", "editor"]
     list_filter = [("issue__date", admin.DateFieldListFilter), "name", "editor"]
     list_select_related = ["issue", "editor"]
     search_fields = ["name", "issue__date"]
     autocomplete_fields = ["issue", "editor"]
-    fields = ["issue", ("number", "name"), "editor", "slogans", ("image", "pdf")]
+    fields = ["issue", ("number", "name"), "editor", "slogans", ("image", "pdf"), "zones_link"]
+    readonly_fields = ["zones_link"]
     ordering = ["-issue__date", "number"]
     save_on_top = True
 

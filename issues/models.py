@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, ArticleQuerySet, Photo
+from articles.renditions import PAGE_WIDTHS, Renditions, delete_renditions, make_renditions
 from articles.validators import validate_image_upload
+from issues.pdf import validate_page_pdf
 from issues.numerals import page_label
 
 MAX_PAGES = 99
@@ -130,9 +132,11 @@ class Page(models.Model):
         _("page PDF"),
         upload_to=page_file_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(["pdf"])],
-        help_text=_("The printed page as a PDF."),
+        validators=[FileExtensionValidator(["pdf"]), validate_page_pdf],
+        help_text=_("The printed page as a PDF. Uploaded without an image, it is rendered into the page image."),
     )
+    # Resized copies of the page image (版面导航 thumbnail, page width, retina), made when it is saved.
+    image_renditions = models.JSONField(_("page image renditions"), default=dict, blank=True, editable=False)
     slogans = models.TextField(
         _("banner slogans"),
         blank=True,
@@ -178,6 +182,25 @@ class Page(models.Model):
     @property
     def slogan_list(self) -> list[str]:
         return [block.strip() for block in self.slogans.split("\n\n") if block.strip()]
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "image" in update_fields:
+            # Commit the upload first so the renditions are made from its final (random) name.
+            image = self._meta.get_field("image").pre_save(self, self._state.adding)
+            if not image and self.image_renditions:
+                delete_renditions(self.image_renditions)
+                self.image_renditions = {}
+            elif image and self.image_renditions.get("source") != image.name:
+                delete_renditions(self.image_renditions)
+                self.image_renditions = make_renditions(image, widths=PAGE_WIDTHS, folder="pages/renditions")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "image_renditions"}
+        super().save(*args, **kwargs)
+
+    @property
+    def image_rendition_set(self) -> Renditions:
+        return Renditions(self.image_renditions, fallback_url=self.image.url if self.image else "")
 
 
 class PlacementQuerySet(models.QuerySet):
@@ -347,3 +370,54 @@ class Teaser(models.Model):
     @property
     def display_headline(self) -> str:
         return self.headline or self.article.headline
+
+
+class HotZone(models.Model):
+    """A clickable area on the page image that opens one story, stored as fractions of the page."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("story on the page"),
+        on_delete=models.CASCADE,
+        related_name="hot_zones",
+    )
+    # Fractions of the page's width and height (0..1), so the zone fits every rendition.
+    x = models.FloatField(_("left"), validators=[MinValueValidator(0), MaxValueValidator(1)])
+    y = models.FloatField(_("top"), validators=[MinValueValidator(0), MaxValueValidator(1)])
+    width = models.FloatField(_("width"), validators=[MinValueValidator(0.001), MaxValueValidator(1)])
+    height = models.FloatField(_("height"), validators=[MinValueValidator(0.001), MaxValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("hot zone")
+        verbose_name_plural = _("hot zones")
+        ordering = ["placement", "y", "x", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(x__gte=0, x__lte=1), name="hotzone_x_in_page"),
+            models.CheckConstraint(condition=Q(y__gte=0, y__lte=1), name="hotzone_y_in_page"),
+            models.CheckConstraint(condition=Q(width__gt=0, width__lte=1), name="hotzone_width_in_page"),
+            models.CheckConstraint(condition=Q(height__gt=0, height__lte=1), name="hotzone_height_in_page"),
+            # The slack absorbs float rounding of a zone drawn right up to the page's edge.
+            models.CheckConstraint(
+                condition=Q(x__lte=1.000001 - F("width"), y__lte=1.000001 - F("height")),
+                name="hotzone_inside_page",
+                violation_error_message=_("The zone reaches past the edge of the page."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(story)s at %(x)d%%, %(y)d%%") % {
+            "story": self.placement.article or self.placement.photo,
+            "x": round(self.x * 100),
+            "y": round(self.y * 100),
+        }
+
+    def clean(self) -> None:
+        if None in (self.x, self.y, self.width, self.height):
+            return  # the field errors already say what is missing
+        if self.x + self.width > 1.000001 or self.y + self.height > 1.000001:
+            raise ValidationError(_("The zone reaches past the edge of the page."))
+
+    @property
+    def box(self) -> tuple[str, str, str, str]:
+        """The zone in the overlay's 0..1000 coordinates (left, top, width, height), unlocalized."""
+        return tuple(f"{value * 1000:.1f}" for value in (self.x, self.y, self.width, self.height))

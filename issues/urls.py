@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.front_page, name="front"),
     path("archive/", views.archive, name="archive"),
     path("preview/<isodate:date>/<int:number>/", views.page_preview, name="page-preview"),
+    path("archive/<int:year>/<int:month>/", views.archive_month, name="archive-month"),
+    path("go/", views.date_jump, name="date-jump"),
     path("<isodate:date>/", views.issue_detail, name="issue-detail"),
     path("<isodate:date>/<int:number>/", views.page_detail, name="page-detail"),
 ]

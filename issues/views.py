@@ -1,10 +1,11 @@
+import calendar
 import datetime
 from functools import partial
 from itertools import groupby
 
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,13 +25,17 @@ def front_page(request: HttpRequest) -> HttpResponse:
 
 def issue_detail(request: HttpRequest, date: datetime.date) -> HttpResponse:
     """One day's issue, opened at its front page."""
-    issue = get_object_or_404(Issue.objects.released().with_neighbours(), date=date)
+    issue = Issue.objects.released().with_neighbours().filter(date=date).first()
+    if issue is None:
+        return _no_issue_on(request, date)
     return _render_page(request, issue, number=None)
 
 
 def page_detail(request: HttpRequest, date: datetime.date, number: int) -> HttpResponse:
-    """One page of one issue: its stories in reading order, jump lines and teasers."""
-    issue = get_object_or_404(Issue.objects.released().with_neighbours(), date=date)
+    """One page of one issue: its page image with hot zones when it has one, its stories, jumps and teasers."""
+    issue = Issue.objects.released().with_neighbours().filter(date=date).first()
+    if issue is None:
+        return _no_issue_on(request, date)
     return _render_page(request, issue, number=number)
 
 
@@ -49,6 +54,23 @@ def _preview_url(page) -> str:
     return reverse("issues:page-preview", kwargs={"date": page.issue.date, "number": page.number})
 
 
+def _no_issue_on(request: HttpRequest, date: datetime.date) -> HttpResponse:
+    """A 404 that helps: the nearest released issues before and after the date asked for."""
+    nearest = Issue.objects.released().aggregate(
+        before=Max("date", filter=Q(date__lt=date)), after=Min("date", filter=Q(date__gt=date))
+    )
+    return render(request, "issues/issue_missing.html", {"date": date, **nearest}, status=404)
+
+
+def date_jump(request: HttpRequest) -> HttpResponse:
+    """The date picker's target without JavaScript: ?date=YYYY-MM-DD goes to that day's issue."""
+    try:
+        date = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        raise Http404(_("Pick a date to open that day's paper."))
+    return redirect("issues:issue-detail", date=date)
+
+
 def _render_page(
     request: HttpRequest, issue: Issue, number: int | None, *, preview: bool = False
 ) -> HttpResponse:
@@ -65,7 +87,7 @@ def _render_page(
         page = next((page for page in pages if page.number == number), None)
         if page is None:
             raise Http404(_("This issue has no such page."))
-    parts, teasers = [], []
+    parts, teasers, zones = [], [], []
     if page is not None:
         if preview:
             # The one bypass of the publication rule: staff only, never cached, not indexed.
@@ -74,11 +96,17 @@ def _render_page(
             )
         else:
             placed = Placement.objects.published()
-        placements = list(placed.filter(page=page).for_reading())
+        placements = placed.filter(page=page).for_reading()
+        if page.image:
+            # Zones hang off the placements shown: an unapproved story has no zone to click.
+            placements = placements.prefetch_related("hot_zones")
+        placements = list(placements)
         for placement in placements:
             placement.page = page
         incoming = Jump.objects.filter(to_page=page).select_related("placement")
         parts = story_parts(placements, incoming, pages)
+        if page.image:
+            zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages, preview=preview)
     index = pages.index(page) if page in pages else 0
     return render(
@@ -89,6 +117,7 @@ def _render_page(
             "page": page,
             "pages": pages,
             "parts": parts,
+            "zones": zones,
             "teasers": teasers,
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
@@ -121,17 +150,68 @@ def _teasers_with_targets(page, pages, *, preview: bool = False) -> list[Teaser]
 
 
 def archive(request: HttpRequest) -> HttpResponse:
-    """Released issues of one year, by month, newest first."""
-    years = [day.year for day in Issue.objects.released().dates("date", "year", order="DESC")]
-    try:
-        year = int(request.GET.get("year", years[0] if years else 0))
-    except ValueError:
-        raise Http404(_("No such year."))
-    if years and year not in years:
-        raise Http404(_("No issues were published that year."))
-    issues = Issue.objects.released().filter(date__year=year).only("date", "number", "total_number")
-    months = [
-        (month, list(month_issues))
-        for month, month_issues in groupby(issues, key=lambda issue: issue.date.replace(day=1))
+    """往期回顾: the month of the latest released issue; the month/year form lands here too."""
+    if "year" in request.GET:
+        try:
+            year = int(request.GET["year"])
+            month = int(request.GET.get("month", 12))
+        except ValueError:
+            raise Http404(_("No such month."))
+        if not 1 <= month <= 12:
+            raise Http404(_("No such month."))
+        return redirect("issues:archive-month", year=year, month=month)
+    latest = Issue.objects.released().aggregate(date=Max("date"))["date"]
+    if latest is None:
+        return render(request, "issues/archive.html", {"weeks": []})
+    return _render_month(request, latest.year, latest.month)
+
+
+def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """One month of the archive as a calendar: the days with an issue are links."""
+    if not 1 <= month <= 12:
+        raise Http404(_("No such month."))
+    return _render_month(request, year, month)
+
+
+def _render_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    if not datetime.MINYEAR < year < datetime.MAXYEAR:
+        raise Http404(_("The archive has no issues that year."))
+    first = datetime.date(year, month, 1)
+    after_month = (first + datetime.timedelta(days=31)).replace(day=1)
+    released = Issue.objects.released()
+    span = released.aggregate(
+        first=Min("date"),
+        last=Max("date"),
+        before=Max("date", filter=Q(date__lt=first)),
+        after=Min("date", filter=Q(date__gte=after_month)),
+    )
+    # Any month of the years the paper has issues in; outside them there is nothing to show.
+    if span["first"] is None or not span["first"].year <= year <= span["last"].year:
+        raise Http404(_("The archive has no issues that year."))
+    issues = {
+        issue.date: issue
+        for issue in released.filter(date__gte=first, date__lt=after_month).only(
+            "date", "number", "total_number"
+        )
+    }
+    weeks = [
+        [(day, issues.get(day) if day.month == month else None, day.month == month) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
-    return render(request, "issues/archive.html", {"years": years, "year": year, "months": months})
+    return render(
+        request,
+        "issues/archive.html",
+        {
+            "month": first,
+            "weeks": weeks,
+            "weekdays": [weeks[0][n][0] for n in range(7)],
+            "issue_count": len(issues),
+            "before": span["before"],
+            "after": span["after"],
+            "years": range(span["last"].year, span["first"].year - 1, -1),
+            "months": [datetime.date(year, n, 1) for n in range(1, 13)],
+            # Plain month-by-month steps, as far as the archive reaches.
+            "previous_month": span["before"] and (first - datetime.timedelta(days=1)).replace(day=1),
+            "next_month": span["after"] and after_month,
+        },
+    )

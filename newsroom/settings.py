@@ -143,6 +143,8 @@ NEWSROOM = {
     "MAX_IMAGE_PIXELS": env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=60_000_000),
     # Whether reporters see each other's drafts (and sent-back articles) in the admin.
     "REPORTERS_SEE_ALL_DRAFTS": env.bool("NEWSROOM_REPORTERS_SEE_ALL_DRAFTS", default=False),
+    # Page and whole-issue print PDFs larger than this are refused with a reason.
+    "MAX_PDF_BYTES": env.int("NEWSROOM_MAX_PDF_BYTES", default=200 * 1024 * 1024),
 }
 
 LOGGING = {

@@ -1,12 +1,22 @@
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Photo
 from articles.roles import sync_roles
 from issues.models import Issue, Page, Placement, Teaser
+from issues.models import HotZone, Issue, Page, Placement, Teaser
+
+
+def png_bytes(width: int = 60, height: int = 85, color: str = "white") -> bytes:
+    """A small PNG, for page images made outside a factory."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,6 +87,11 @@ class PageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Page
 
+    class Params:
+        with_image = factory.Trait(
+            image=factory.django.ImageField(width=300, height=424, color="white", filename="page.png", format="PNG")
+        )
+
     issue = factory.SubFactory(IssueFactory)
     number = factory.Sequence(lambda n: n % 99 + 1)
     name = "综合新闻"
@@ -98,3 +113,14 @@ class TeaserFactory(factory.django.DjangoModelFactory):
     page = factory.SubFactory(PageFactory)
     article = factory.SubFactory(ArticleFactory, approved=True)
     label = "综合新闻"
+
+
+class HotZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HotZone
+
+    placement = factory.SubFactory(PlacementFactory)
+    x = 0.05
+    y = 0.1
+    width = 0.9
+    height = 0.3

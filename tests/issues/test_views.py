@@ -7,6 +7,7 @@ from articles.models import Article
 from issues.services import jump_create, placement_create, teaser_create
 from tests.factories import (
     ArticleFactory,
+    HotZoneFactory,
     IssueFactory,
     PageFactory,
     PhotoFactory,
@@ -92,17 +93,75 @@ def test_archive_lists_released_issues_only(client):
     assert hidden.get_absolute_url() not in content
 
 
-def test_archive_groups_by_month_newest_first_and_switches_year(client):
-    build_issue(date=datetime.date(2019, 5, 1))
+def test_archive_opens_at_the_latest_month_as_a_calendar_linking_days_with_an_issue(client):
     build_issue(date=datetime.date(2020, 11, 30))
     build_issue(date=datetime.date(2020, 12, 3))
+    build_issue(date=datetime.date(2020, 12, 29))
 
     content = client.get(reverse("issues:archive")).content.decode()
-    assert content.index("2020年12月") < content.index("2020年11月")
-    assert "/2019-05-01/" not in content
 
-    older = client.get(reverse("issues:archive"), {"year": 2019}).content.decode()
-    assert "/2019-05-01/" in older
+    assert "往期回顾" in content and "2020年12月" in content
+    assert 'href="/2020-12-03/"' in content and 'href="/2020-12-29/"' in content
+    assert 'href="/2020-11-30/"' not in content
+    # Days without an issue are plain numbers, not links.
+    assert 'href="/2020-12-04/"' not in content
+    assert f'href="{reverse("issues:archive-month", args=[2020, 11])}"' in content
+
+
+def test_archive_month_and_year_form_goes_to_that_month(client):
+    build_issue(date=datetime.date(2019, 5, 1))
+    build_issue(date=datetime.date(2020, 12, 3))
+
+    response = client.get(reverse("issues:archive"), {"year": 2019, "month": 5})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("issues:archive-month", args=[2019, 5])
+    content = client.get(response["Location"]).content.decode()
+    assert 'href="/2019-05-01/"' in content and "/2020-12-03/" not in content
+    # The form offers every year the paper has issues in.
+    assert '<option value="2019"' in content and '<option value="2020"' in content
+
+
+def test_archive_month_without_issues_points_at_the_nearest_ones(client):
+    build_issue(date=datetime.date(2020, 1, 20))
+    build_issue(date=datetime.date(2020, 5, 2))
+
+    content = client.get(reverse("issues:archive-month", args=[2020, 3])).content.decode()
+
+    assert "本月没有出版报纸" in content
+    assert 'href="/2020-01-20/"' in content and 'href="/2020-05-02/"' in content
+
+
+def test_archive_calendar_never_links_an_unreleased_issue(client):
+    build_issue(date=datetime.date(2020, 12, 3))
+    build_issue(released=False, date=datetime.date(2020, 12, 4))
+    content = client.get(reverse("issues:archive-month", args=[2020, 12])).content.decode()
+    assert "/2020-12-04/" not in content
+    # The unreleased issue's month is not offered either.
+    assert reverse("issues:archive-month", args=[2021, 1]) not in content
+
+
+def test_date_picker_goes_to_that_days_issue(client):
+    build_issue(date=datetime.date(2020, 12, 3))
+    content = client.get(reverse("issues:front")).content.decode()
+    assert 'type="date"' in content
+
+    response = client.get(reverse("issues:date-jump"), {"date": "2020-12-03"})
+
+    assert response.status_code == 302 and response["Location"] == "/2020-12-03/"
+    assert client.get(reverse("issues:date-jump"), {"date": "tomorrow"}).status_code == 404
+
+
+def test_issue_date_without_an_issue_is_a_404_listing_the_nearest_released_issues(client):
+    build_issue(date=datetime.date(2020, 12, 1))
+    build_issue(date=datetime.date(2020, 12, 5))
+    build_issue(released=False, date=datetime.date(2020, 12, 4))
+
+    for url in ("/2020-12-03/", "/2020-12-03/1/", "/2020-12-04/"):
+        response = client.get(url)
+        content = response.content.decode()
+        assert response.status_code == 404
+        assert 'href="/2020-12-01/"' in content and 'href="/2020-12-05/"' in content
+        assert 'href="/2020-12-04/"' not in content
 
 
 @pytest.mark.parametrize(
@@ -120,11 +179,18 @@ def test_archive_groups_by_month_newest_first_and_switches_year(client):
         "/articles/abc/",
         "/archive/?year=abc",
         "/archive/?year=1900",
+        "/archive/?year=2020&month=13",
+        "/archive/1900/01/",
+        "/archive/2020/13/",
+        "/archive/2020/0/",
+        "/archive/99999/01/",
+        "/go/?date=2020-02-30",
     ],
 )
 def test_bad_dates_pages_and_ids_are_404(client, url):
     build_issue(date=datetime.date(2020, 12, 3))
-    assert client.get(url).status_code == 404
+    # The archive's month form and the date picker redirect first; the reader lands on a 404.
+    assert client.get(url, follow=True).status_code == 404
 
 
 # --- Pages: stories in order, jumps both ways, teasers -----------------------------------------
@@ -149,7 +215,8 @@ def test_page_shows_photos_with_caption_and_credit(client):
 
     content = client.get(page_url(front)).content.decode()
 
-    assert photo.image.url in content
+    assert photo.rendition_set.src in content
+    assert 'type="image/webp"' in content
     assert "区领导在项目现场督查。" in content and "记者 左燕" in content
 
 
@@ -265,6 +332,97 @@ def test_page_lists_all_pages_and_links_to_previous_and_next_page_and_issue(clie
     assert "/2020-12-05/" not in content
 
 
+# --- E-paper: the page image with hot zones -----------------------------------------------------
+
+
+def test_page_with_an_image_shows_it_with_a_hot_zone_per_story_and_a_headline_list(client):
+    issue = IssueFactory(date=datetime.date(2020, 12, 3))
+    front = PageFactory(issue=issue, number=1, name="要闻", with_image=True)
+    first = PlacementFactory(page=front, order=1, article=ArticleFactory(approved=True, headline="区委常委会集体调研"))
+    second = PlacementFactory(page=front, order=2, article=ArticleFactory(approved=True, headline="慢病闭环式管理"))
+    HotZoneFactory(placement=first, x=0.1, y=0.2, width=0.5, height=0.25)
+    HotZoneFactory(placement=second, x=0.0, y=0.5, width=1.0, height=0.5)
+
+    content = client.get(page_url(front)).content.decode()
+
+    assert front.image_rendition_set.src in content
+    assert 'type="image/webp"' in content and "srcset=" in content
+    assert f'href="{first.article.get_absolute_url()}" aria-label="区委常委会集体调研"' in content
+    assert '<rect x="100.0" y="200.0" width="500.0" height="250.0"' in content
+    assert '<rect x="0.0" y="500.0" width="1000.0" height="500.0"' in content
+    assert "本版标题" in content
+    # The text of the stories still follows for reading on a phone.
+    assert "第1段正文" in content
+
+
+def test_hot_zone_of_an_unapproved_story_is_not_rendered(client):
+    _issue, (front, *_) = build_issue()
+    front.image = PageFactory.build(with_image=True).image
+    front.save()
+    draft = PlacementFactory(page=front, article=ArticleFactory(headline="还在审的稿件"))
+    HotZoneFactory(placement=draft, x=0.1, y=0.1, width=0.2, height=0.2)
+
+    content = client.get(page_url(front)).content.decode()
+
+    assert draft.article.get_absolute_url() not in content
+    assert "<rect" not in content and "还在审的稿件" not in content
+
+
+def test_page_without_an_image_reads_as_the_story_list(client):
+    _issue, (front, *_) = build_issue()
+    story = PlacementFactory(page=front).article
+
+    content = client.get(page_url(front)).content.decode()
+
+    assert 'class="epaper' not in content and "<svg" not in content
+    assert story.headline in content and "第6段正文" in content
+
+
+def test_page_offers_its_pdf_for_download(client):
+    from django.core.files.base import ContentFile
+
+    _issue, (front, second, *_) = build_issue()
+    second.pdf.save("page.pdf", ContentFile(b"%PDF-1.4 minimal"), save=True)
+
+    assert f'href="{second.pdf.url}" download' in client.get(page_url(second)).content.decode()
+    assert "PDF" not in client.get(page_url(front)).content.decode().split("</header>", 1)[1].split("page-nav")[0]
+
+
+def test_page_nav_shows_thumbnails_of_the_issues_page_images(client):
+    issue = IssueFactory()
+    front = PageFactory(issue=issue, number=1, name="要闻", with_image=True)
+    second = PageFactory(issue=issue, number=2, name="综合新闻", with_image=True)
+
+    content = client.get(page_url(front)).content.decode()
+
+    assert front.image_rendition_set.thumb_url in content
+    assert second.image_rendition_set.thumb_url in content
+    assert "版面导航" in content or "本期版面" in content
+
+
+def test_page_image_of_an_unreleased_issue_is_never_linked(client):
+    released = IssueFactory(date=datetime.date(2020, 12, 3))
+    PageFactory(issue=released, number=1, with_image=True)
+    hidden = IssueFactory(date=datetime.date(2020, 12, 4), released=False)
+    hidden_page = PageFactory(issue=hidden, number=1, with_image=True)
+    hidden_names = [hidden_page.image.name] + [
+        name for size in hidden_page.image_renditions["sizes"] for name in (size["jpeg"], size["webp"])
+    ]
+
+    pages = [reverse("issues:front"), "/2020-12-03/", "/2020-12-03/1/", "/2020-12-04/", "/2020-12-04/1/", reverse("issues:archive")]
+    for url in pages:
+        content = client.get(url).content.decode()
+        assert not any(name in content for name in hidden_names), url
+
+
+def test_rendition_names_are_random_not_derived_from_the_page(client):
+    issue = IssueFactory()
+    page = PageFactory(issue=issue, number=1, with_image=True)
+    names = [size["jpeg"] for size in page.image_renditions["sizes"]]
+    assert all(str(issue.date) not in name and "page" not in name.rsplit("/", 1)[1] for name in names)
+    assert len(set(name.rsplit("/", 1)[1][:32] for name in names)) == len(names)
+
+
 # --- Articles -----------------------------------------------------------------------------------
 
 
@@ -293,13 +451,20 @@ def test_article_url_may_carry_a_slug(client):
 
 
 def fill_archive(issues: int) -> None:
+    from django.core.files.base import ContentFile
+
+    from tests.factories import png_bytes
+
     for n in range(issues):
         _issue, (front, second, third, _fourth) = build_issue(date=datetime.date(2019, 1, 1) + datetime.timedelta(days=n))
         front.editor = second.editor = UserFactory(first_name="值班编辑")
+        # The front pages are e-paper pages: a page image with a hot zone per story.
+        front.image.save("page.png", ContentFile(png_bytes(60, 85)), save=False)
         front.save()
         second.save()
         story = ArticleFactory(approved=True)
         jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
+        HotZoneFactory(placement=story.placements.get(page=front))
         PhotoFactory(article=story)
         teaser_create(page=front, article=placement_create(page=third, article=ArticleFactory(approved=True)).article)
         story.tags.add("要闻")
@@ -310,13 +475,15 @@ def latest_story():
 
 
 PUBLIC_VIEWS = {
-    "front": (lambda: reverse("issues:front"), 7),
-    "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 7),
+    # Front pages carry a page image: one more query for the hot zones of its published stories.
+    "front": (lambda: reverse("issues:front"), 8),
+    "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 8),
     # No teasers on this page, so no query for where they lead.
     "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 6),
     # The article, its photos, tags, corrections (更正) and the pages it ran on.
     "article": (lambda: latest_story().get_absolute_url(), 5),
-    "archive": (lambda: reverse("issues:archive"), 2),
+    "archive": (lambda: reverse("issues:archive"), 3),
+    "archive-month": (lambda: reverse("issues:archive-month", args=[2019, 1]), 2),
 }
 
 
@@ -329,3 +496,11 @@ def test_public_view_query_count_is_constant(client, django_assert_num_queries, 
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("issues", [1, 20])
+def test_missing_issue_404_query_count_is_constant(client, django_assert_num_queries, issues):
+    fill_archive(issues)
+    with django_assert_num_queries(2):
+        response = client.get("/2018-12-31/")
+    assert response.status_code == 404

@@ -1,10 +1,12 @@
 import datetime
+import io
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +14,11 @@ from django.utils import timezone
 from articles.models import Article
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
+from issues.demo.printing import Fonts, find_fonts, print_page
 from issues.importer import page_import
-from issues.models import Issue, Page
+from issues.models import HotZone, Issue, Jump, Page, Placement
+from issues.pdf import images_to_pdf
+from issues.reading import story_parts
 
 DEMO_RELEASE_TIME = datetime.time(6, 0)
 # Demo logins, one per role, sharing the admin's printed password.
@@ -64,6 +69,7 @@ class Command(BaseCommand):
         # The demo shows a published paper: its stories are approved.
         approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
         Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
+        self._print_pages()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
@@ -87,6 +93,42 @@ class Command(BaseCommand):
             user.groups.set([Group.objects.get(name=role)])
             users[role] = user
         return users
+
+    def _print_pages(self) -> None:
+        """Give each demo page a page image, a PDF and hot zones, once (a page with an image is left alone)."""
+        fonts = find_fonts()
+        if fonts is None:
+            self.stdout.write("No Noto CJK font found (apt-get install fonts-noto-cjk): demo pages get no page images.")
+            return
+        for date, number, _name, _filename in DEMO_PAGES:
+            page = Page.objects.select_related("issue").get(issue__date=date, number=number)
+            if not page.image:
+                self._print_page(page, fonts)
+
+    def _print_page(self, page: Page, fonts: Fonts) -> None:
+        pages = list(page.issue.pages.all())
+        placements = list(Placement.objects.filter(page=page).for_reading())
+        incoming = Jump.objects.filter(to_page=page).select_related("placement")
+        parts = story_parts(placements, incoming, pages)
+        image, boxes = print_page(page, parts, fonts, settings.NEWSROOM["PAPER_NAME"])
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=85, optimize=True)
+        page.image.save("page.jpg", ContentFile(buffer.getvalue()), save=False)
+        page.pdf.save("page.pdf", ContentFile(images_to_pdf([image])), save=False)
+        page.save()
+        HotZone.objects.filter(placement__page=page).delete()
+        width, height = image.size
+        for box in boxes:
+            x, y = round(box.x / width, 4), round(box.y / height, 4)
+            zone = HotZone(
+                placement=box.part.placement,
+                x=x,
+                y=y,
+                width=min(round(box.width / width, 4), 1 - x),
+                height=min(round(box.height / height, 4), 1 - y),
+            )
+            zone.full_clean()
+            zone.save()
 
     def _admin(self, password_file: Path):
         """The demo superuser, with a password made once and kept in a file outside git."""

@@ -1,0 +1,194 @@
+"""The desk's e-paper tools: a page's PDF rendered into its image, the hot-zone editor, and the
+whole issue's print PDF split into its pages with a progress list.
+
+issues/admin.py mixes these into IssueAdmin and PageAdmin.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import modelformset_factory
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from issues.epaper import issue_attach_print, page_image_from_pdf
+from issues.models import HotZone, Issue, Page, Placement
+from issues.pdf import open_pdf
+
+
+class PageForm(forms.ModelForm):
+    """A page's files: a PDF uploaded without an image is rendered into the page image."""
+
+    class Meta:
+        model = Page
+        fields = "__all__"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        pdf = cleaned_data.get("pdf")
+        if pdf and "pdf" in self.changed_data and "image" not in self.changed_data:
+            try:
+                cleaned_data["image"] = page_image_from_pdf(open_pdf(pdf))
+            except ValidationError as error:
+                self.add_error("pdf", error)
+        return cleaned_data
+
+
+class HotZoneForm(forms.ModelForm):
+    def __init__(self, *args, placements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the stories on this page can have a zone on its image.
+        self.fields["placement"].queryset = placements
+        self.fields["placement"].label_from_instance = _story_label
+
+    class Meta:
+        model = HotZone
+        fields = ["placement", "x", "y", "width", "height"]
+        widgets = {
+            name: forms.NumberInput(attrs={"step": "0.0001", "min": "0", "max": "1", "class": "zone-input"})
+            for name in ("x", "y", "width", "height")
+        }
+
+
+class PageZonesAdminMixin:
+    """Adds the hot-zone editor to PageAdmin: /admin/issues/page/<id>/zones/."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:page_id>/zones/",
+                self.admin_site.admin_view(self.zones_view),
+                name="issues_page_zones",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("hot zones"))
+    def zones_link(self, page: Page) -> str:
+        if not page.pk or not page.image:
+            return _("Upload a page image or PDF first; then draw a zone for each story.")
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:issues_page_zones", args=[page.pk]),
+            _("Draw hot zones on the page image"),
+        )
+
+    def zones_view(self, request: HttpRequest, page_id: int) -> HttpResponse:
+        """Draw a rectangle per story on the page image; numeric inputs do the same from the keyboard."""
+        page = get_object_or_404(Page.objects.select_related("issue"), pk=page_id)
+        if not self.has_change_permission(request, page):
+            raise PermissionDenied
+        placements = Placement.objects.filter(page=page).select_related("article", "photo")
+        FormSet = modelformset_factory(HotZone, form=HotZoneForm, extra=0, can_delete=True)
+        queryset = HotZone.objects.filter(placement__page=page).select_related("placement__article")
+        formset = FormSet(
+            request.POST or None, queryset=queryset, prefix="zones", form_kwargs={"placements": placements}
+        )
+        if request.method == "POST" and formset.is_valid():
+            formset.save()
+            self.message_user(request, _("The hot zones of %(page)s are saved.") % {"page": page}, messages.SUCCESS)
+            return redirect("admin:issues_page_zones", page_id=page.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hot zones: %(page)s") % {"page": page},
+            "opts": self.model._meta,
+            "original": page,
+            "page": page,
+            "formset": formset,
+            "has_image": bool(page.image),
+            "image_url": page.image_rendition_set.src if page.image else "",
+        }
+        return HttpResponse(render_to_string("admin/issues/page/zones.html", context, request))
+
+
+def _story_label(placement: Placement) -> str:
+    if placement.article_id:
+        return f"{placement.order}. {placement.article.headline}"
+    return f"{placement.order}. {_('Photo news')}: {placement.photo.caption[:30]}"
+
+
+class PrintPdfForm(forms.Form):
+    pdf = forms.FileField(
+        label=_("The issue's print PDF"),
+        help_text=_("All pages in order, one PDF page per printed page. Pages the issue lacks are created."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_pdf(self):
+        self.document = open_pdf(self.cleaned_data["pdf"])
+        return self.cleaned_data["pdf"]
+
+
+# Splits the rendered template around the progress list, which is streamed page by page.
+PROGRESS_MARK = "<!--progress-->"
+
+
+class IssuePrintAdminMixin:
+    """Adds the print-PDF upload to IssueAdmin: /admin/issues/issue/<id>/print/."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:issue_id>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name="issues_issue_print",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("print PDF"))
+    def print_link(self, issue: Issue) -> str:
+        if not issue.pk:
+            return _("Save the issue first; then upload its print PDF.")
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:issues_issue_print", args=[issue.pk]),
+            _("Upload the print PDF"),
+        )
+
+    def print_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Upload the whole issue's PDF; its pages are split and rendered while the editor watches."""
+        issue = get_object_or_404(Issue, pk=issue_id)
+        if not (self.has_change_permission(request, issue) and request.user.has_perm("issues.change_page")):
+            raise PermissionDenied
+        form = PrintPdfForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Print PDF: %(issue)s") % {"issue": issue},
+            "opts": self.model._meta,
+            "original": issue,
+            "issue": issue,
+            "form": form,
+        }
+        if not (request.method == "POST" and form.is_valid()):
+            return HttpResponse(render_to_string("admin/issues/issue/print.html", context, request))
+        document = form.document
+        context["total"] = len(document)
+        head, tail = render_to_string("admin/issues/issue/print_progress.html", context, request).split(
+            PROGRESS_MARK
+        )
+
+        def stream():
+            yield head
+            # Browsers wait for a first kilobyte before painting; pad so the list shows as it grows.
+            yield " " * 1024
+            failed = 0
+            for progress in issue_attach_print(issue=issue, document=document):
+                failed += bool(progress.error)
+                yield render_to_string("admin/issues/issue/print_step.html", {"step": progress}, request)
+            yield render_to_string(
+                "admin/issues/issue/print_done.html",
+                {"issue": issue, "failed": failed, "total": len(document)},
+                request,
+            )
+            yield tail
+            document.close()
+
+        response = StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")
+        # Proxies such as nginx would hold the list back until the end without this.
+        response["X-Accel-Buffering"] = "no"
+        return response

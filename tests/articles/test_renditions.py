@@ -1,0 +1,105 @@
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from articles.renditions import PHOTO_WIDTHS
+from tests.factories import PhotoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(width: int, height: int) -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "red").save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+def test_photo_gets_jpeg_and_webp_renditions_at_each_width_when_saved():
+    photo = PhotoFactory(image=jpeg(2000, 1000))
+
+    sizes = photo.renditions["sizes"]
+
+    assert [size["width"] for size in sizes] == sorted(PHOTO_WIDTHS.values())
+    assert [size["height"] for size in sizes] == [120, 360, 720]
+    for size in sizes:
+        with default_storage.open(size["webp"]) as file, Image.open(file) as image:
+            assert image.format == "WEBP" and image.width == size["width"]
+        with default_storage.open(size["jpeg"]) as file, Image.open(file) as image:
+            assert image.format == "JPEG"
+
+
+def test_small_photo_is_never_upscaled():
+    photo = PhotoFactory(image=jpeg(500, 300))
+    assert [size["width"] for size in photo.renditions["sizes"]] == [240, 500]
+
+
+def test_renditions_are_made_once_and_remade_when_the_image_changes():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    first = photo.renditions
+
+    photo.caption = "改了图片说明"
+    photo.save()
+    assert photo.renditions == first
+
+    photo.image = jpeg(900, 600)
+    photo.save()
+    assert photo.renditions["source"] != first["source"]
+    # The old renditions are gone with the image they were made from.
+    assert not default_storage.exists(first["sizes"][0]["jpeg"])
+
+
+def test_rendition_names_are_random():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    stem = photo.image.name.rsplit("/", 1)[1].split(".")[0]
+    names = [size[kind] for size in photo.renditions["sizes"] for kind in ("jpeg", "webp")]
+    assert len({name.rsplit("/", 1)[1].split(".")[0] for name in names}) == len(names)
+    assert not any(stem in name for name in names)
+
+
+def test_photo_whose_file_cannot_be_read_falls_back_to_the_original(caplog):
+    photo = PhotoFactory(image=jpeg(300, 200))
+    photo.renditions = {}
+    photo.image.storage.save(photo.image.name + ".bad", ContentFile(b"not an image"))
+    photo.image.name = photo.image.name + ".bad"
+    photo.save()
+
+    assert photo.renditions == {}
+    assert photo.rendition_set.src == photo.image.url and photo.rendition_set.srcset == ""
+
+
+def test_article_page_shows_a_picture_with_webp_srcset_caption_and_credit(client):
+    from tests.factories import IssueFactory, PageFactory, PlacementFactory
+
+    story = PlacementFactory(page=PageFactory(issue=IssueFactory())).article
+    photo = PhotoFactory(article=story, image=jpeg(1600, 1200), caption="项目现场", credit="记者 左燕")
+
+    content = client.get(story.get_absolute_url()).content.decode()
+
+    assert '<source type="image/webp"' in content
+    for size in photo.renditions["sizes"]:
+        assert f'{default_storage.url(size["webp"])} {size["width"]}w' in content
+        assert f'{default_storage.url(size["jpeg"])} {size["width"]}w' in content
+    assert "项目现场" in content and "记者 左燕" in content
+
+
+def test_makerenditions_fills_in_what_older_photos_and_pages_lack():
+    from django.core.management import call_command
+
+    from articles.models import Photo
+    from issues.models import Page
+    from tests.factories import PageFactory
+
+    photo = PhotoFactory(image=jpeg(800, 600))
+    page = PageFactory(with_image=True)
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    Page.objects.filter(pk=page.pk).update(image_renditions={})
+
+    call_command("makerenditions", stdout=io.StringIO())
+
+    photo.refresh_from_db()
+    page.refresh_from_db()
+    assert photo.renditions["source"] == photo.image.name and photo.renditions["sizes"]
+    assert page.image_renditions["source"] == page.image.name and page.image_renditions["sizes"]
