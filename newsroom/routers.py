@@ -51,9 +51,13 @@ def mark_replica_down() -> None:
     """Use the primary alone in this process for NEWSROOM_REPLICA_RETRY_SECONDS."""
     global _replica_down_until
     _replica_down_until = time.monotonic() + settings.NEWSROOM_REPLICA_RETRY_SECONDS
-    # Drop the broken connection so the next try connects afresh.
+    # Drop the broken connection (and psycopg's pool, which would keep retrying in the
+    # background) so that the next try, after the pause, connects afresh.
     with contextlib.suppress(DatabaseError, ConnectionDoesNotExist):
-        connections[REPLICA].close()
+        connection = connections[REPLICA]
+        connection.close()
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
 
 
 def replica_available() -> bool:
