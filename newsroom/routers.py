@@ -38,8 +38,11 @@ _wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("newsroom_wrote", 
 _replica_failed: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "newsroom_replica_failed", default=False
 )
-# Per process: monotonic time until which the replica is not tried again after it failed.
+# Per process: monotonic time until which the replica is not tried again after it failed, and
+# whether it failed last time (then a direct connection probes it before the pool is reopened:
+# a refused connection fails at once, where the pool would wait out its timeout).
 _replica_down_until = 0.0
+_replica_suspect = False
 
 
 def replica_configured() -> bool:
@@ -49,8 +52,9 @@ def replica_configured() -> bool:
 
 def mark_replica_down() -> None:
     """Use the primary alone in this process for NEWSROOM_REPLICA_RETRY_SECONDS."""
-    global _replica_down_until
+    global _replica_down_until, _replica_suspect
     _replica_down_until = time.monotonic() + settings.NEWSROOM_REPLICA_RETRY_SECONDS
+    _replica_suspect = True
     # Drop the broken connection (and psycopg's pool, which would keep retrying in the
     # background) so that the next try, after the pause, connects afresh.
     with contextlib.suppress(DatabaseError, ConnectionDoesNotExist):
@@ -60,17 +64,58 @@ def mark_replica_down() -> None:
             connection.close_pool()
 
 
+# On a PostgreSQL standby: is the WAL receiver streaming, and how many seconds is replay behind
+# (0 when it has replayed all it received; NULL when this is not a standby). The status needs
+# pg_read_all_stats (or a superuser); without it only the lag is known.
+REPLICATION_SQL = """
+    SELECT (SELECT status FROM pg_stat_wal_receiver LIMIT 1),
+           CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END
+"""
+# Per process: monotonic time of the next replication check (at most one a second).
+_replication_checked_until = 0.0
+REPLICATION_CHECK_INTERVAL = 1.0
+
+
+def replication_problem(cursor) -> str | None:
+    """Why the standby's data cannot be trusted to be fresh, or None."""
+    cursor.execute(REPLICATION_SQL)
+    status, lag = cursor.fetchone()
+    if status is not None and status != "streaming":
+        return f"replication is {status}, not streaming"
+    if lag is not None and lag > settings.NEWSROOM_REPLICA_MAX_LAG:
+        return f"replay is {lag:.1f} s behind the primary"
+    return None
+
+
 def replica_available() -> bool:
-    """Whether the replica answers now; a failure sends this process to the primary for a while."""
-    if time.monotonic() < _replica_down_until:
+    """Whether the replica answers and keeps up; if not, this process reads the primary a while.
+
+    A stalled replica would keep showing a story the desk has just withdrawn, so one that
+    stopped streaming or lags more than NEWSROOM_REPLICA_MAX_LAG seconds counts as down.
+    """
+    global _replication_checked_until, _replica_suspect
+    now = time.monotonic()
+    if now < _replica_down_until:
         return False
+    connection = connections[REPLICA]
+    problem = None
     try:
+        if _replica_suspect and getattr(connection, "pool", None) is not None:
+            with connection.wrap_database_errors:
+                connection.Database.connect(**connection.get_connection_params()).close()
         # cursor(), not ensure_connection(): it runs Django's health check on a reused connection.
-        connections[REPLICA].cursor().close()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and now >= _replication_checked_until:
+                _replication_checked_until = now + REPLICATION_CHECK_INTERVAL
+                problem = replication_problem(cursor)
     except DatabaseError as error:
-        logger.warning("Read replica unavailable, reading the primary: %s", error)
+        problem = str(error)
+    if problem:
+        logger.warning("Read replica unavailable, reading the primary: %s", problem)
         mark_replica_down()
         return False
+    _replica_suspect = False
     return True
 
 

@@ -172,6 +172,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
 # After a write, the writer's next requests read the primary for this long (replication lag).
 NEWSROOM_REPLICA_PIN_SECONDS = env.int("NEWSROOM_REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this (or not streaming) is treated as down: readers must not
+# keep seeing a story the desk has withdrawn.
+NEWSROOM_REPLICA_MAX_LAG = env.float("NEWSROOM_REPLICA_MAX_LAG", default=10)
 # After the replica failed to answer, each app process uses the primary alone for this long.
 NEWSROOM_REPLICA_RETRY_SECONDS = env.int("NEWSROOM_REPLICA_RETRY_SECONDS", default=30)
 # Diagnostics: an X-Newsroom-Queries header with the queries run per database alias.

@@ -149,3 +149,29 @@ def test_query_count_header_counts_queries_per_database():
     response = QueryCountHeaderMiddleware(view)(RequestFactory().get("/"))
 
     assert response["X-Newsroom-Queries"] == "default=2"
+
+
+class FakeCursor:
+    def __init__(self, row):
+        self.row = row
+
+    def execute(self, sql):
+        self.sql = sql
+
+    def fetchone(self):
+        return self.row
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (("streaming", 0), None),
+        ((None, None), None),  # not a standby, or no right to see the WAL receiver
+        (("streaming", 1.5), None),
+        (("stopping", 0), "replication is stopping, not streaming"),
+        (("streaming", 42.0), "replay is 42.0 s behind the primary"),
+    ],
+)
+def test_replication_problem_names_a_stalled_or_lagging_replica(settings, row, problem):
+    settings.NEWSROOM_REPLICA_MAX_LAG = 10
+    assert routers.replication_problem(FakeCursor(row)) == problem

@@ -87,6 +87,7 @@ export CACHE_URL=redis://127.0.0.1:$REDIS_PORT/0
 export DJANGO_SESSION_ENGINE=cached_db
 export NEWSROOM_QUERY_COUNT_HEADER=true
 export NEWSROOM_REPLICA_RETRY_SECONDS=5
+export NEWSROOM_REPLICA_MAX_LAG=2
 export STATIC_ROOT=$WORK/static
 export MEDIA_ROOT=$WORK/media
 
@@ -98,7 +99,9 @@ for server in A B; do
   port=APP_${server}_PORT
   echo "== App server $server: gunicorn on 127.0.0.1:${!port}"
   .venv/bin/gunicorn newsroom.wsgi:application --bind "127.0.0.1:${!port}" --workers 2 \
-    --access-logfile "$WORK/app-$server-access.log" --error-logfile "$WORK/app-$server.log" &
+    --control-socket "$WORK/app-$server.ctl" \
+    --access-logfile "$WORK/app-$server-access.log" --error-logfile "$WORK/app-$server.log" \
+    >>"$WORK/app-$server.log" 2>&1 &
   PIDS+=($!)
 done
 

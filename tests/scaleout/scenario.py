@@ -19,6 +19,7 @@ import urllib.request
 from html.parser import HTMLParser
 
 import django
+import psycopg
 
 django.setup()
 
@@ -158,8 +159,13 @@ def main() -> None:
     story = Article.objects.create(
         headline="茅山景区迎来冬季游客高峰", body="<p>记者现场采访所得。</p>", reporter=editor_user
     )
+    brief = Article.objects.create(
+        headline="区图书馆延长开放时间", body="<p>周末开放至晚九点。</p>",
+        reporter=editor_user, status=Article.Status.APPROVED,
+    )  # fmt: skip
     Placement.objects.create(page=front, article=lead, order=1)
     Placement.objects.create(page=front, article=story, order=2)
+    Placement.objects.create(page=front, article=brief, order=3)
     story_path = f"/articles/{story.pk}/"
     reader = Browser("reader")
     wait_until(lambda: reader.request(B + "/")[0] == 200, "the replica has the issue")
@@ -231,6 +237,30 @@ def main() -> None:
     front_pages = [reader.request(server + "/")[2] for server in (A, B)]
     expect(all(story.headline not in p and lead.headline in p for p in front_pages),
            "the front page on A and B lists the lead story but no longer the withdrawn one")  # fmt: skip
+
+    print("-- Replication stalls; the servers notice and read the primary", flush=True)
+    brief_path = f"/articles/{brief.pk}/"
+    expect(all(reader.request(server + brief_path)[0] == 200 for server in (A, B)),
+           "a second story is public on A and B")  # fmt: skip
+    with psycopg.connect(os.environ["DATABASE_REPLICA_URL"], autocommit=True) as replica_db:
+        replica_db.execute("SELECT pg_wal_replay_pause()")
+        Article.objects.filter(pk=brief.pk).update(status=Article.Status.DRAFT)
+        gone = wait_until(
+            lambda: all(reader.request(server + brief_path)[0] == 404 for server in (A, B) for _ in range(4)),
+            "withdrawn story gone while replay is paused", timeout=30,
+        )  # fmt: skip
+        show(f"replay paused on the replica, a story withdrawn on the primary: 404 on every worker "
+             f"of A and B after {gone / 1000:.1f} s (NEWSROOM_REPLICA_MAX_LAG={os.environ['NEWSROOM_REPLICA_MAX_LAG']} s)")  # fmt: skip
+        counts = queries(reader.request(A + "/")[1])
+        expect(counts.get("replica") == 0 and counts["default"] > 0,
+               f"meanwhile readers' pages read the primary ({counts})")  # fmt: skip
+        replica_db.execute("SELECT pg_wal_replay_resume()")
+    back = wait_until(
+        lambda: all(queries(reader.request(server + "/")[1]).get("replica") for server in (A, B) for _ in range(4)),
+        "readers back on the replica", timeout=60,
+    )  # fmt: skip
+    show(f"replay resumed: readers' pages read the replica again after {back / 1000:.1f} s "
+         f"(NEWSROOM_REPLICA_RETRY_SECONDS={os.environ['NEWSROOM_REPLICA_RETRY_SECONDS']})")  # fmt: skip
 
     print("-- The replica stops; the site goes on from the primary", flush=True)
     subprocess.run(shlex.split(os.environ["SCALEOUT_STOP_REPLICA"]), check=True, capture_output=True)
