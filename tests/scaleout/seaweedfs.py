@@ -70,6 +70,7 @@ def seaweedfs(directory: Path, timeout: float = 60) -> Iterator[ObjectStore]:
         "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
         "-s3.port.iceberg=0", "-s3.port.lance=0",
+        f"-filer.localSocket={directory / 'filer.sock'}", f"-s3.localSocket={directory / 's3.sock'}",
     ]  # fmt: skip
     log = (directory / "weed.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -94,3 +95,7 @@ def seaweedfs(directory: Path, timeout: float = 60) -> Iterator[ObjectStore]:
             process.kill()
             process.wait()
         log.close()
+        # The gRPC servers also listen on Unix sockets named after their ports in /tmp.
+        for port in (master_grpc, volume_grpc, filer_grpc, s3_grpc, filer, s3):
+            for leftover in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                leftover.unlink(missing_ok=True)
