@@ -49,5 +49,7 @@ class AddCheckConstraintOnline(NotInTransactionMixin, migrations.AddConstraint):
         table = schema_editor.quote_name(model._meta.db_table)
         name = schema_editor.quote_name(self.constraint.name)
         check = self.constraint._get_check_sql(model, schema_editor)
-        schema_editor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID")
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID"
+        )
         schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")

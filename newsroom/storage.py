@@ -58,7 +58,9 @@ def media_response(name: str) -> HttpResponse:
         raise Http404("No such file.")
     if settings.NEWSROOM_MEDIA_ACCEL_PREFIX and isinstance(storage, FileSystemStorage):
         response = HttpResponse()
-        response["X-Accel-Redirect"] = settings.NEWSROOM_MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(name)
+        response["X-Accel-Redirect"] = (
+            settings.NEWSROOM_MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(name)
+        )
         # nginx sets the type from the file's extension.
         del response["Content-Type"]
         return response

@@ -87,9 +87,15 @@ OWNED_BY_SECURITY_SECTION = {"security.W004", "security.W008", "security.W012", 
 
 
 def run_with_environment(code: str, **environment) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_URL", "AWS_", "NEWSROOM_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_URL", "AWS_", "NEWSROOM_"))
+    }
     env.update(environment, DJANGO_SETTINGS_MODULE="newsroom.settings")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_settings_come_from_the_environment_alone():
@@ -121,7 +127,9 @@ def test_development_defaults_need_no_environment():
     result = run_with_environment(code)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        "django.db.backends.sqlite3", ["default"], "django.core.files.storage.FileSystemStorage"
+        "django.db.backends.sqlite3",
+        ["default"],
+        "django.core.files.storage.FileSystemStorage",
     ]
 
 

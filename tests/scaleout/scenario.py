@@ -23,11 +23,11 @@ import psycopg
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from articles.models import Article  # noqa: E402
-from issues.models import Issue, Page, Placement  # noqa: E402
+from articles.models import Article
+from issues.models import Issue, Page, Placement
 
 A = os.environ["SCALEOUT_APP_A"]
 B = os.environ["SCALEOUT_APP_B"]
@@ -176,11 +176,18 @@ def main() -> None:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     status, headers, _ = editor.request(
         A + "/admin/login/?next=/admin/",
-        {"csrfmiddlewaretoken": token, "username": "editor", "password": PASSWORD, "next": "/admin/"},
+        {
+            "csrfmiddlewaretoken": token,
+            "username": "editor",
+            "password": PASSWORD,
+            "next": "/admin/",
+        },
     )
     expect(status == 302 and editor.cookie("sessionid"), "login on A: 302 and a session cookie")
     status, headers, page = editor.request(B + "/admin/")
-    expect(status == 200 and "editor" in page, "the same session opens the admin on B (200)", status)
+    expect(
+        status == 200 and "editor" in page, "the same session opens the admin on B (200)", status
+    )
     counts = queries(headers)
     expect(counts.get("replica") == 0 and counts["default"] > 0,
            f"the admin on B reads the primary only ({headers['X-Newsroom-Queries']})")  # fmt: skip
@@ -197,7 +204,9 @@ def main() -> None:
     status, headers, _ = editor.request(change_url, dict_of(fields))
     expect(status == 302 and queries(headers).get("replica") == 0,
            f"approval saved through A's admin, all on the primary ({headers['X-Newsroom-Queries']})")  # fmt: skip
-    expect(editor.cookie("newsroom_primary") == "1", "the editor's browser is pinned to the primary")
+    expect(
+        editor.cookie("newsroom_primary") == "1", "the editor's browser is pinned to the primary"
+    )
     lag = wait_until(lambda: reader.request(B + story_path)[0] == 200, "approved story on B")
     show(f"a reader on B sees the approved story after {lag:.0f} ms (replication)")
     status, headers, _ = editor.request(B + story_path)
@@ -212,7 +221,9 @@ def main() -> None:
             counts = queries(headers)
             if status != 200 or counts.get("default") != 0 or not counts.get("replica"):
                 fail(f"{server}{path}: {status} {headers.get('X-Newsroom-Queries')}")
-    show(f"{len(paths) * 2} reader pages on A and B: 200, every query on the replica, none on the primary")
+    show(
+        f"{len(paths) * 2} reader pages on A and B: 200, every query on the replica, none on the primary"
+    )
     before = {cluster: statements(cluster) for cluster in ("primary", "replica")}
     rounds = 10
     for _ in range(rounds):
@@ -230,7 +241,9 @@ def main() -> None:
     print("-- A story withdrawn on the primary disappears from both servers", flush=True)
     Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
     lag = wait_until(
-        lambda: reader.request(A + story_path)[0] == 404 and reader.request(B + story_path)[0] == 404,
+        lambda: (
+            reader.request(A + story_path)[0] == 404 and reader.request(B + story_path)[0] == 404
+        ),
         "withdrawn story gone",
     )
     show(f"withdrawn story is 404 on A and B after {lag:.0f} ms")
@@ -263,7 +276,9 @@ def main() -> None:
          f"(NEWSROOM_REPLICA_RETRY_SECONDS={os.environ['NEWSROOM_REPLICA_RETRY_SECONDS']})")  # fmt: skip
 
     print("-- The replica stops; the site goes on from the primary", flush=True)
-    subprocess.run(shlex.split(os.environ["SCALEOUT_STOP_REPLICA"]), check=True, capture_output=True)
+    subprocess.run(
+        shlex.split(os.environ["SCALEOUT_STOP_REPLICA"]), check=True, capture_output=True
+    )
     start = time.monotonic()
     served = 0
     still_public = [path for path in paths if path != story_path] + [f"/articles/{lead.pk}/"]
@@ -272,10 +287,14 @@ def main() -> None:
             status, headers, _ = reader.request(server + path)
             counts = queries(headers)
             if status != 200 or counts.get("replica") or not counts.get("default"):
-                fail(f"with the replica down {server}{path}: {status} {headers.get('X-Newsroom-Queries')}")
+                fail(
+                    f"with the replica down {server}{path}: {status} {headers.get('X-Newsroom-Queries')}"
+                )
             served += 1
     seconds = time.monotonic() - start
-    show(f"replica stopped: {served} reader pages on A and B, all 200 from the primary, in {seconds:.1f} s")
+    show(
+        f"replica stopped: {served} reader pages on A and B, all 200 from the primary, in {seconds:.1f} s"
+    )
     status, headers, _ = editor.request(B + "/admin/articles/article/")
     expect(status == 200, "the admin on B still works")
 
