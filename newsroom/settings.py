@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: decides whether this request may read the replica.
+    "newsroom.routers.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,26 +75,7 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers go on while an editor saves; the timeout waits out a writer's lock.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"),
-}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,18 +97,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
 # Uploads past this size are refused by the form, not streamed to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -154,3 +125,116 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# === Deployment: databases, cache, sessions, media storage ====================================
+# One build runs on a laptop (SQLite, a memory cache, files on disk) and on several app servers
+# (PostgreSQL with a pool and a read replica, Redis, an S3-compatible object store), chosen by
+# the environment alone. docs/deploy.md explains each choice; .env.example lists every variable.
+
+# Persistent connections (CONN_MAX_AGE) or psycopg's pool: Django refuses both at once.
+DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+
+
+def _database(url_variable: str, default: str | None = None, *, connect_timeout: int) -> dict:
+    """One DATABASES entry from a URL, with the connection handling every alias shares."""
+    config = env.db_url(url_variable, default=default)
+    config["ATOMIC_REQUESTS"] = False
+    config["CONN_HEALTH_CHECKS"] = True
+    config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers go on while an editor saves; the timeout waits out a writer's lock.
+        options.update(
+            init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            transaction_mode="IMMEDIATE",
+            timeout=20,
+        )
+        config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # A server that does not answer is given up on quickly, so the replica's fallback is fast.
+        options.setdefault("connect_timeout", connect_timeout)
+        if DATABASE_POOL:
+            config["CONN_MAX_AGE"] = 0
+            options["pool"] = {
+                "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+                "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+                # How long a request waits for a free connection before it fails.
+                "timeout": connect_timeout,
+            }
+    return config
+
+
+DATABASES = {
+    "default": _database(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", connect_timeout=10
+    ),
+}
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # A streaming replica of "default": readers' pages read here (newsroom/routers.py).
+    DATABASES["replica"] = _database(
+        "DATABASE_REPLICA_URL",
+        connect_timeout=env.int("NEWSROOM_REPLICA_CONNECT_TIMEOUT", default=2),
+    )
+    # In tests the replica is the primary's test database, as it would be after replication.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
+# After a write, the writer's next requests read the primary for this long (replication lag).
+NEWSROOM_REPLICA_PIN_SECONDS = env.int("NEWSROOM_REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this (or not streaming) is treated as down: readers must not
+# keep seeing a story the desk has withdrawn.
+NEWSROOM_REPLICA_MAX_LAG = env.float("NEWSROOM_REPLICA_MAX_LAG", default=10)
+# After the replica failed to answer, each app process uses the primary alone for this long.
+NEWSROOM_REPLICA_RETRY_SECONDS = env.int("NEWSROOM_REPLICA_RETRY_SECONDS", default=30)
+# Diagnostics: an X-Newsroom-Queries header with the queries run per database alias.
+NEWSROOM_QUERY_COUNT_HEADER = env.bool("NEWSROOM_QUERY_COUNT_HEADER", default=False)
+if NEWSROOM_QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "newsroom.routers.QueryCountHeaderMiddleware")
+
+# Shared by every app server once it is Redis: invalidation on one server reaches all of them.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"),
+}
+
+# "cached_db" in production: reads from the shared cache, and sessions survive a Redis restart
+# or eviction because they are written to the database too. Short names or dotted paths.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
+}
+_session_engine = env.str("DJANGO_SESSION_ENGINE", default="db")
+SESSION_ENGINE = _SESSION_ENGINES.get(_session_engine, _session_engine)
+
+# Media: files on disk, or a private bucket in an S3-compatible object store (newsroom/storage.py).
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "newsroom.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            # Empty for Amazon S3 itself; the store's address for any other (OSS, COS, SeaweedFS…).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # "virtual" (bucket.host) for Alibaba OSS and Tencent COS; "path" for SeaweedFS, MinIO.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            # Signed links the checked media view hands out live this many seconds.
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+        },
+    }
+# Filesystem media only: how the checked media view hands a file to nginx (X-Accel-Redirect to an
+# `internal` location) instead of streaming it through Python. Empty: Django streams the file.
+NEWSROOM_MEDIA_ACCEL_PREFIX = env.str("NEWSROOM_MEDIA_ACCEL_PREFIX", default="")
