@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import views
+
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Newsroom desk")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:language>/", views.switch_language, name="switch-language"),
     path("articles/", include("articles.urls")),
     path("", include("issues.urls")),
 ]

@@ -298,7 +298,7 @@ def test_teaser_reads_in_english_when_the_reader_chose_english(client):
     placement_create(page=second, article=story)
     placement_create(page=third, article=story)
     teaser_create(page=front, article=story)
-    client.post(reverse("set_language"), {"language": "en"})
+    client.get(reverse("switch-language", args=["en"]))
 
     content = client.get(page_url(front)).content.decode()
 
