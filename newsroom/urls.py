@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import sitemaps
+from newsroom.api import api
+
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Newsroom desk")
@@ -11,7 +14,9 @@ admin.site.index_title = _("Newsroom desk")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("articles/", include("articles.urls")),
+    path("api/v1/", api.urls),
+    path("", include((sitemaps.urlpatterns, "sitemaps"))),
+    path("", include("articles.urls")),
     path("", include("issues.urls")),
 ]
 
