@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -36,6 +36,10 @@ class IssueSitemap(Sitemap):
     def lastmod(self, issue: Issue) -> datetime.datetime:
         return issue.updated_at
 
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        # One aggregate instead of Django's default, which loads every item to find the latest.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class PageSitemap(Sitemap):
     changefreq = "never"
@@ -52,6 +56,9 @@ class PageSitemap(Sitemap):
     def lastmod(self, page: Page) -> datetime.datetime:
         return page.issue.updated_at
 
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        return Issue.objects.released().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class ArticleSitemap(Sitemap):
     changefreq = "monthly"
@@ -62,6 +69,9 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, article: Article) -> datetime.datetime:
         return article.updated_at
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class NewsSitemap(Sitemap):

@@ -226,3 +226,19 @@ def test_rebuild_search_index_command_restores_documents():
     assert found("督查") == []
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
     assert found("督查") == ["督查"]
+
+
+@pytest.mark.parametrize("issues", [1, 20])
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "正文"}, {"q": "正 文", "order": "relevance", "date_from": "2019-01-01", "date_to": "2030-01-01"}],
+)
+def test_search_page_query_count_is_constant(client, django_assert_num_queries, issues, params):
+    from tests.issues.test_views import fill_archive
+
+    fill_archive(issues)
+    # The capped count, the page of stories, their tags, the pages they ran on.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("articles:search"), params)
+    assert response.status_code == 200
+    assert "<mark>" in response.content.decode()
