@@ -45,7 +45,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: MAX_COUNTED_RESULTS + 1].count()
+        # Unordered: which rows are counted does not matter, and sorting every match would.
+        return self.object_list.order_by()[: MAX_COUNTED_RESULTS + 1].count()
 
     @property
     def more_than_counted(self) -> bool:

@@ -194,7 +194,7 @@ class CappedPageNumberPagination(PageNumberPagination):
     """Counts at most MAX_COUNTED_RESULTS + 1 matches, as the search page does."""
 
     def _items_count(self, queryset) -> int:
-        return queryset[: MAX_COUNTED_RESULTS + 1].count()
+        return queryset.order_by()[: MAX_COUNTED_RESULTS + 1].count()
 
 
 # --- Querysets ----------------------------------------------------------------------------------
