@@ -284,3 +284,29 @@ class Photo(models.Model):
     @property
     def rendition_set(self) -> Renditions:
         return Renditions(self.renditions, fallback_url=self.image.url if self.image else "")
+
+class SearchDocument(models.Model):
+    """An article's text as search tokens, kept in step with the article by articles.search.
+
+    The full-text index over these columns is not a model field: it is an FTS5 table on SQLite
+    and a generated tsvector column on PostgreSQL, both made by migration 0002.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    title = models.TextField(_("title tokens"), blank=True)
+    body = models.TextField(_("body tokens"), blank=True)
+    # The first issue the story ran in: for ordering and the date filter, never for visibility.
+    issue_date = models.DateField(_("issue date"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return str(self.article_id)

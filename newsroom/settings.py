@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "ninja",  # its API docs page then uses the Swagger UI files it ships, not a CDN
     "taggit",
     "simple_history",
     "django_prose_editor",

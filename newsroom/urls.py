@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import views
+from newsroom import sitemaps, views
+from newsroom.api import api
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -13,7 +14,9 @@ admin.site.index_title = _("Newsroom desk")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("language/<str:language>/", views.switch_language, name="switch-language"),
-    path("articles/", include("articles.urls")),
+    path("api/v1/", api.urls),
+    path("", include((sitemaps.urlpatterns, "sitemaps"))),
+    path("", include("articles.urls")),
     path("", include("issues.urls")),
 ]
 

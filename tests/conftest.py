@@ -94,3 +94,26 @@ def browser(live_server, in_ci):
     driver.live_server_url = live_server.url
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def unpublished_stories(db):
+    """Three stories readers must never see, each with 秘闻 in its headline and body:
+    a draft in a released issue, an approved story in an unreleased issue, and an approved story never placed."""
+    from articles.models import Article
+
+    released = IssueFactory(date=datetime.date(2020, 12, 1), released=True)
+    unreleased = IssueFactory(date=timezone.localdate() + datetime.timedelta(days=1), released=False)
+    body = "<p>秘闻正文，督查金科园。</p>"
+    draft = PlacementFactory(
+        page=PageFactory(issue=released, number=1),
+        article=ArticleFactory(headline="草稿秘闻", body=body, status=Article.Status.DRAFT),
+    ).article
+    early = PlacementFactory(
+        page=PageFactory(issue=unreleased, number=1),
+        article=ArticleFactory(headline="未发秘闻", body=body, approved=True),
+    ).article
+    unplaced = ArticleFactory(headline="未排秘闻", body=body, approved=True)
+    for story in (draft, early, unplaced):
+        story.tags.add("秘闻")
+    return [draft, early, unplaced]

@@ -1,0 +1,242 @@
+"""Full-text search over published articles, for Chinese as well as Latin text.
+
+Chinese has no spaces between words, and most words have two characters, so the index holds
+every pair of neighbouring Chinese characters (金坛区 → 金坛 坛区) and, once each, every single
+character. A query finds exactly what was typed: one character matches the single-character
+tokens, two characters one pair, longer words the phrase of their pairs ("金坛 坛区") in order.
+Latin words and numbers are indexed as words. A dictionary segmenter such as jieba is not used
+for the index: it cuts by probability ("金科园区委" → 金科/园区/委), so a name it cuts differently
+from the reader's query would never be found.
+
+The same token text feeds both databases: an FTS5 table on SQLite and a GIN-indexed tsvector
+(configuration 'simple') on PostgreSQL, both made by migration articles 0002. Both are kept in
+step with the articles by ``search_document_update`` (called from articles.signals on every
+save, tag change and placement); ``manage.py rebuild_search_index`` rebuilds them all after
+bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
+"""
+
+import datetime
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Min
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, ArticleQuerySet, SearchDocument
+
+# CJK ideographs: the unified block, extension A, compatibility ideographs and the supplementary
+# planes (extensions B and on), where rare characters of people's and place names live.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TOKENS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
+
+FTS_TABLE = "articles_searchdocument_fts"
+# Title lines (kicker, headline, subheadline) count this many times the body when ranking.
+TITLE_WEIGHT = 4.0
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+
+
+def _normalize(text: str) -> str:
+    # NFKC folds full-width letters and digits (ＡＢＣ１２３) into ordinary ones, as readers type them.
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _grams_and_chars(text: str) -> tuple[list[str], list[str]]:
+    """The text's tokens in order (character pairs and Latin words), and its Chinese characters."""
+    grams: list[str] = []
+    chars: list[str] = []
+    for han, word in _TOKENS.findall(_normalize(text)):
+        if han:
+            chars.extend(han)
+            grams.extend(han[i : i + 2] for i in range(len(han) - 1))
+        else:
+            grams.append(word)
+    return grams, chars
+
+
+def index_text(*parts: str) -> str:
+    """Space-separated tokens for the index: each part's pairs and words in order, then its characters once."""
+    grams: list[str] = []
+    chars: set[str] = set()
+    for part in parts:
+        part_grams, part_chars = _grams_and_chars(part or "")
+        grams.extend(part_grams)
+        chars.update(part_chars)
+    return " ".join([*grams, *sorted(chars)])
+
+
+def body_text(body: str) -> str:
+    """An article body as plain text, a line per paragraph (no character pair spans two paragraphs)."""
+    from articles.text import split_paragraphs
+
+    return "\n".join(html.unescape(strip_tags(block)) for block in split_paragraphs(body))
+
+
+# --- Keeping the index in step ------------------------------------------------------------------
+
+
+def search_document_update(*, article: Article) -> SearchDocument:
+    """Rewrite an article's search tokens and issue date from its text, tags and placements."""
+    from issues.models import Placement  # issues depends on articles, not the reverse
+
+    tags = sorted(tag.name for tag in article.tags.all())
+    issue_date = Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))
+    document, _created = SearchDocument.objects.update_or_create(
+        article=article,
+        defaults={
+            "title": index_text(article.kicker, article.headline, article.subheadline),
+            "body": index_text(body_text(article.body), article.byline, *tags),
+            "issue_date": issue_date["first"],
+        },
+    )
+    return document
+
+
+def search_document_update_issue_dates(*, article_ids: list[int]) -> None:
+    """Set the first issue date of these articles' search documents from their placements."""
+    from issues.models import Placement
+
+    for article_id in article_ids:
+        first = Placement.objects.filter(article=article_id).aggregate(first=Min("page__issue__date"))
+        SearchDocument.objects.filter(article=article_id).update(issue_date=first["first"])
+
+
+def rebuild_index(*, batch_size: int = 500) -> int:
+    """Recreate every article's search document; returns how many there are."""
+    count = 0
+    articles = Article.objects.prefetch_related("tags").order_by("pk")
+    for article in articles.iterator(chunk_size=batch_size):
+        search_document_update(article=article)
+        count += 1
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return count
+
+
+# --- Queries ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a reader typed, as the terms to highlight and the phrases every result must contain."""
+
+    text: str
+    terms: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+    @property
+    def fts5(self) -> str:
+        """SQLite FTS5: every phrase, in double quotes, must match (tokens are letters only)."""
+        return " AND ".join('"{}"'.format(" ".join(phrase)) for phrase in self.phrases)
+
+    @property
+    def tsquery(self) -> str:
+        """PostgreSQL to_tsquery: phrases of adjacent tokens, all of them required."""
+        return " & ".join(
+            "({})".format(" <-> ".join(f"'{token}'" for token in phrase)) for phrase in self.phrases
+        )
+
+
+def parse_query(text: str) -> Query:
+    """Split on spaces; each term must appear in the story as typed (one character or more)."""
+    terms = tuple(term[:MAX_TERM_LENGTH] for term in text.split()[:MAX_TERMS])
+    phrases: list[tuple[str, ...]] = []
+    for term in terms:
+        grams: list[str] = []
+        for han, word in _TOKENS.findall(_normalize(term)):
+            if han and len(han) == 1:
+                phrases.append((han,))  # a lone character: the single-character tokens
+            elif han:
+                grams.extend(han[i : i + 2] for i in range(len(han) - 1))
+            else:
+                grams.append(word)
+        if grams:
+            phrases.append(tuple(grams))
+    return Query(text=" ".join(terms), terms=terms, phrases=tuple(dict.fromkeys(phrases)))
+
+
+def search_articles(
+    query: Query,
+    *,
+    relevance: bool = False,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> ArticleQuerySet:
+    """Published articles matching every phrase of the query, newest first or best match first."""
+    articles = Article.objects.published().filter(search_document__isnull=False)
+    if date_from:
+        articles = articles.filter(search_document__issue_date__gte=date_from)
+    if date_to:
+        articles = articles.filter(search_document__issue_date__lte=date_to)
+    if not query:
+        return articles.none()
+    # extra(): the match runs against the full-text index, which is no model field (an FTS5
+    # virtual table or a generated tsvector column), so Django's ORM cannot name it.
+    if connection.vendor == "sqlite":
+        articles = articles.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE} MATCH %s", f'{FTS_TABLE}.rowid = "articles_searchdocument"."article_id"'],
+            params=[query.fts5],
+        )
+        # bm25 is lower for better matches; negated so that both databases sort descending.
+        rank, rank_params = f"-bm25({FTS_TABLE}, %s, 1.0)", [TITLE_WEIGHT]
+    else:
+        tsquery = "to_tsquery('simple'::regconfig, %s)"
+        articles = articles.extra(
+            where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery]
+        )
+        rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', \"articles_searchdocument\".\"vector\", {tsquery})"
+        rank_params = [query.tsquery]
+    newest = ["-search_document__issue_date", "-pk"]
+    if relevance:
+        return articles.extra(select={"rank": rank}, select_params=rank_params).order_by("-rank", *newest)
+    return articles.order_by(*newest)
+
+
+# --- Showing results ----------------------------------------------------------------------------
+
+
+def highlight(text: str, terms: tuple[str, ...]) -> SafeString:
+    """The text escaped, with every occurrence of a term wrapped in <mark>."""
+    if not text:
+        return mark_safe("")
+    pattern = _terms_pattern(terms)
+    if pattern is None:
+        return escape(text)
+    pieces = pattern.split(text)
+    # split() with one capturing group alternates plain text and matches: escape both, mark the matches.
+    return mark_safe(
+        "".join(
+            f"<mark>{escape(piece)}</mark>" if index % 2 else escape(piece)
+            for index, piece in enumerate(pieces)
+        )
+    )
+
+
+def excerpt(text: str, terms: tuple[str, ...], *, width: int = 90) -> str:
+    """About ``width`` characters of the text around the first term found, or its opening."""
+    text = " ".join(text.split())
+    pattern = _terms_pattern(terms)
+    found = pattern.search(text) if pattern else None
+    if found is None or found.start() < width // 3:
+        return text[:width] + ("…" if len(text) > width else "")
+    start = found.start() - width // 3
+    end = start + width
+    return "…" + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    variants = {variant for term in terms for variant in (term, unicodedata.normalize("NFKC", term)) if variant}
+    if not variants:
+        return None
+    # Longest first, so "金坛区" is marked whole rather than as "金坛" followed by "区".
+    alternatives = "|".join(re.escape(variant) for variant in sorted(variants, key=len, reverse=True))
+    return re.compile(f"({alternatives})", re.IGNORECASE)

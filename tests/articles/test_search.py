@@ -1,0 +1,244 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles.models import SearchDocument
+from articles.search import highlight, index_text, parse_query, search_articles
+from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def placed(*, date=datetime.date(2020, 12, 3), **article_fields):
+    """An approved story on the front page of a released issue of that date."""
+    issue = IssueFactory._meta.model.objects.filter(date=date).first() or IssueFactory(date=date)
+    page = issue.pages.filter(number=1).first() or PageFactory(issue=issue, number=1)
+    return PlacementFactory(page=page, article=ArticleFactory(approved=True, **article_fields)).article
+
+
+def found(q: str, **kwargs) -> list[str]:
+    return [article.headline for article in search_articles(parse_query(q), **kwargs)]
+
+
+# --- Tokens -------------------------------------------------------------------------------------
+
+
+def test_index_text_holds_character_pairs_words_and_each_character_once():
+    assert index_text("金坛区 COVID-19 金坛") == "金坛 坛区 covid 19 金坛 区 坛 金"
+
+
+def test_index_text_folds_full_width_letters_and_digits():
+    assert index_text("ＡＢＣ１２３") == "abc123"
+
+
+def test_parse_query_makes_pairs_into_phrases_and_lone_characters_into_single_tokens():
+    query = parse_query("金科园  督 两个加快")
+    assert query.phrases == (("金科", "科园"), ("督",), ("两个", "个加", "加快"))
+    assert query.fts5 == '"金科 科园" AND "督" AND "两个 个加 加快"'
+    assert query.tsquery == "('金科' <-> '科园') & ('督') & ('两个' <-> '个加' <-> '加快')"
+
+
+def test_parse_query_of_punctuation_only_is_empty():
+    assert not parse_query("，。！")
+
+
+# --- Matching, on whichever database the suite runs on -------------------------------------------
+
+
+def test_search_finds_a_two_character_word_in_the_body():
+    placed(headline="全区集中现场督查", body="<p>区领导带队督查重点项目。</p>")
+    placed(headline="金科园调研", body="<p>区委常委会集体调研金科园。</p>")
+    assert found("督查") == ["全区集中现场督查"]
+    assert found("金科") == ["金科园调研"]
+
+
+def test_search_finds_a_one_character_word():
+    placed(headline="全区集中现场督查", body="<p>区领导带队。</p>")
+    placed(headline="金科园调研", body="<p>区委常委会。</p>")
+    assert found("督") == ["全区集中现场督查"]
+
+
+def test_search_matches_longer_words_as_written_not_their_characters_anywhere():
+    placed(headline="两个加快全面决战年", body="<p>正文。</p>")
+    placed(headline="加快两个项目", body="<p>正文。</p>")
+    assert found("两个加快") == ["两个加快全面决战年"]
+    assert sorted(found("两个 加快")) == sorted(["两个加快全面决战年", "加快两个项目"])
+
+
+def test_search_finds_a_name_a_dictionary_segmenter_would_cut_apart():
+    # jieba reads "金科园区委" as 金科 / 园区 / 委, so a word index would miss 金科园 here.
+    placed(headline="调研", body="<p>金科园区委员会召开会议。</p>")
+    assert found("金科园") == ["调研"]
+
+
+def test_search_looks_in_kicker_subheadline_byline_and_tags():
+    placed(headline="甲", kicker="引题督查")
+    placed(headline="乙", subheadline="副题金科")
+    placed(headline="丙", byline="王跃中")
+    story = placed(headline="丁")
+    story.tags.add("两个加快")
+    assert found("督查") == ["甲"]
+    assert found("金科") == ["乙"]
+    assert found("跃中") == ["丙"]
+    assert found("个加") == ["丁"]
+
+
+def test_search_finds_latin_words_and_numbers_ignoring_case():
+    placed(headline="5G 基站 Huawei", body="<p>正文。</p>")
+    assert found("huawei") == ["5G 基站 Huawei"]
+    assert found("5g") == ["5G 基站 Huawei"]
+
+
+def test_search_follows_edits_tag_changes_and_deletion():
+    story = placed(headline="旧标题", body="<p>正文。</p>")
+    story.headline = "新标题督查"
+    story.save()
+    assert found("督查") == ["新标题督查"]
+    assert found("旧标") == []
+
+    story.tags.add("金科园")
+    assert found("金科") == ["新标题督查"]
+    story.tags.remove("金科园")
+    assert found("金科") == []
+
+    story.delete()
+    assert found("督查") == []
+    assert not SearchDocument.objects.exists()
+
+
+def test_search_follows_a_tag_renamed_by_the_desk():
+    story = placed(headline="稿件", body="<p>正文。</p>")
+    story.tags.add("旧标签")
+    tag = story.tags.get()
+    tag.name = "金科园"
+    tag.save()
+    assert found("金科") == ["稿件"]
+
+
+def test_search_orders_newest_issue_first_or_best_match_first():
+    older = placed(date=datetime.date(2020, 12, 1), headline="督查督查督查", body="<p>督查。</p>")
+    newer = placed(date=datetime.date(2020, 12, 3), headline="新闻", body="<p>一次督查。</p>")
+    assert found("督查") == [newer.headline, older.headline]
+    assert found("督查", relevance=True) == [older.headline, newer.headline]
+
+
+def test_search_filters_by_issue_date():
+    placed(date=datetime.date(2020, 12, 1), headline="月初督查")
+    placed(date=datetime.date(2020, 12, 20), headline="月中督查")
+    placed(date=datetime.date(2020, 12, 31), headline="月末督查")
+    assert found("督查", date_from=datetime.date(2020, 12, 2), date_to=datetime.date(2020, 12, 30)) == ["月中督查"]
+
+
+def test_search_never_returns_unpublished_stories(unpublished_stories):
+    placed(headline="公开秘闻")
+    assert found("秘闻") == ["公开秘闻"]
+
+
+def test_search_index_uses_the_full_text_index():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM articles_searchdocument_fts WHERE articles_searchdocument_fts MATCH '\"督查\"'")
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_searchdocument_vector_idx'")
+            assert "gin" in cursor.fetchone()[0]
+            return
+        assert cursor.fetchone()[0] == 0
+
+
+# --- Highlighting -------------------------------------------------------------------------------
+
+
+def test_highlight_escapes_the_text_before_marking_the_words():
+    marked = highlight('<script>alert("督查")</script> 督查', ("督查",))
+    assert marked == '&lt;script&gt;alert(&quot;<mark>督查</mark>&quot;)&lt;/script&gt; <mark>督查</mark>'
+
+
+def test_highlight_does_not_let_a_query_inject_markup():
+    assert highlight("a<b>c", ("<b>",)) == "a<mark>&lt;b&gt;</mark>c"
+
+
+# --- The page -----------------------------------------------------------------------------------
+
+
+def test_search_page_highlights_the_word_in_headline_and_excerpt(client):
+    story = placed(headline="全区集中现场督查", body="<p>区领导带队督查重点项目。</p>")
+    content = client.get(reverse("articles:search"), {"q": "督查"}).content.decode()
+    assert "全区集中现场<mark>督查</mark>" in content
+    assert "区领导带队<mark>督查</mark>重点项目" in content
+    assert f'href="{story.get_absolute_url()}"' in content
+    assert "1 篇稿件包含“督查”" in content
+
+
+def test_search_page_leaves_out_unpublished_stories(client, unpublished_stories):
+    content = client.get(reverse("articles:search"), {"q": "秘闻"}).content.decode()
+    for story in unpublished_stories:
+        assert story.headline not in content
+    assert "0 篇稿件包含“秘闻”" in content
+
+
+def test_search_page_escapes_what_the_reader_typed(client):
+    placed(headline="督查")
+    content = client.get(reverse("articles:search"), {"q": '<script>x</script> 督查'}).content.decode()
+    assert "<script>x</script>" not in content
+    assert "&lt;script&gt;" in content
+
+
+def test_search_page_pages_through_results(client):
+    for n in range(23):
+        placed(date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n), headline=f"督查{n:02d}")
+    first = client.get(reverse("articles:search"), {"q": "督查"}).content.decode()
+    second = client.get(reverse("articles:search"), {"q": "督查", "page": 2}).content.decode()
+    assert "督查</mark>22" in first and "督查</mark>02" not in first
+    assert "督查</mark>02" in second and "督查</mark>22" not in second
+    assert 'rel="next" href="?q=%E7%9D%A3%E6%9F%A5&amp;page=2"' in first
+
+
+def test_search_page_explains_a_bad_date_range_and_keeps_the_words(client):
+    response = client.get(reverse("articles:search"), {"q": "督查", "date_from": "2020-12-31", "date_to": "2020-12-01"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "结束日期早于开始日期" in content
+    assert 'value="督查"' in content
+
+
+def test_search_page_with_a_bad_page_number_shows_the_last_page(client):
+    placed(headline="督查")
+    response = client.get(reverse("articles:search"), {"q": "督查", "page": "99"})
+    assert response.status_code == 200
+    assert "督查" in response.content.decode()
+
+
+def test_search_page_caps_the_count_of_very_common_words(client, monkeypatch):
+    monkeypatch.setattr("articles.views.MAX_COUNTED_RESULTS", 2)
+    for n in range(3):
+        placed(headline=f"督查{n}")
+    content = client.get(reverse("articles:search"), {"q": "督查"}).content.decode()
+    assert "超过 2 篇稿件包含“督查”" in content
+
+
+def test_rebuild_search_index_command_restores_documents():
+    from django.core.management import call_command
+
+    placed(headline="督查")
+    SearchDocument.objects.all().delete()
+    assert found("督查") == []
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+    assert found("督查") == ["督查"]
+
+
+@pytest.mark.parametrize("issues", [1, 20])
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "正文"}, {"q": "正 文", "order": "relevance", "date_from": "2019-01-01", "date_to": "2030-01-01"}],
+)
+def test_search_page_query_count_is_constant(client, django_assert_num_queries, issues, params):
+    from tests.issues.test_views import fill_archive
+
+    fill_archive(issues)
+    # The capped count, the page of stories, their tags, the pages they ran on.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("articles:search"), params)
+    assert response.status_code == 200
+    assert "<mark>" in response.content.decode()

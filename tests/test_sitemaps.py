@@ -1,0 +1,101 @@
+import datetime
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
+from tests.issues.test_views import fill_archive
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def locations(client, url) -> list[str]:
+    root = ElementTree.fromstring(client.get(url).content)
+    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+
+
+def story(*, released=True, release_at=None, headline="全区集中现场督查", date=datetime.date(2020, 12, 3)):
+    issue = IssueFactory(date=date, released=released, **({"release_at": release_at} if release_at else {}))
+    page = PageFactory(issue=issue, number=1)
+    return PlacementFactory(page=page, article=ArticleFactory(approved=True, headline=headline)).article
+
+
+def test_sitemap_index_lists_the_issue_page_and_article_sitemaps(client):
+    story()
+    assert locations(client, reverse("sitemaps:index")) == [
+        "http://testserver/sitemap-issues.xml",
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-articles.xml",
+    ]
+
+
+def test_sitemaps_list_released_issues_pages_and_published_articles_with_lastmod(client, unpublished_stories):
+    article = story()
+    page = article.placements.get().page
+    issue_urls = locations(client, "/sitemap-issues.xml")
+    page_urls = locations(client, "/sitemap-pages.xml")
+    article_urls = locations(client, "/sitemap-articles.xml")
+
+    assert f"http://testserver{page.issue.get_absolute_url()}" in issue_urls
+    assert "http://testserver/2020-12-01/" in issue_urls  # the draft's issue is released
+    assert f"http://testserver{page.get_absolute_url()}" in page_urls
+    assert article_urls == [f"http://testserver{article.get_absolute_url()}"]
+    unreleased_date = unpublished_stories[1].placements.get().page.issue.date.isoformat()
+    assert not any(unreleased_date in url for url in issue_urls + page_urls)
+    assert "<lastmod>" in client.get("/sitemap-articles.xml").content.decode()
+
+
+def test_news_sitemap_lists_stories_released_in_the_last_two_days(client, unpublished_stories):
+    fresh = story(release_at=timezone.now() - datetime.timedelta(hours=3), date=timezone.localdate())
+    story(headline="旧闻", release_at=timezone.now() - datetime.timedelta(days=3), date=timezone.localdate() - datetime.timedelta(days=3))
+
+    root = ElementTree.fromstring(client.get(reverse("sitemaps:news")).content)
+    urls = root.findall(f"{SITEMAP}url")
+
+    assert [url.findtext(f"{SITEMAP}loc") for url in urls] == [f"http://testserver{fresh.get_absolute_url()}"]
+    news = urls[0].find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "金坛时报"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "zh-cn"
+    assert news.findtext(f"{NEWS}title") == "全区集中现场督查"
+    published = datetime.datetime.fromisoformat(news.findtext(f"{NEWS}publication_date"))
+    assert published == fresh.placements.get().page.issue.release_at
+
+
+def test_news_sitemap_leaves_out_a_story_of_an_issue_not_yet_released(client):
+    story(released=False, date=timezone.localdate() + datetime.timedelta(days=1))
+    assert ElementTree.fromstring(client.get(reverse("sitemaps:news")).content).findall(f"{SITEMAP}url") == []
+
+
+def test_robots_txt_points_at_the_sitemaps_and_keeps_crawlers_out_of_admin_and_search(client):
+    response = client.get("/robots.txt")
+    content = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in content and "Disallow: /search/" in content
+    assert "Sitemap: http://testserver/sitemap.xml" in content
+    assert "Sitemap: http://testserver/sitemap-news.xml" in content
+
+
+def test_unknown_sitemap_section_is_404(client):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+@pytest.mark.parametrize("issues", [1, 20])
+@pytest.mark.parametrize(
+    "url, queries",
+    [
+        ("/sitemap.xml", 6),  # per section: its page count and its latest change
+        ("/sitemap-issues.xml", 2),
+        ("/sitemap-pages.xml", 2),
+        ("/sitemap-articles.xml", 2),
+        ("/sitemap-news.xml", 1),
+    ],
+)
+def test_sitemap_query_count_is_constant(client, django_assert_num_queries, issues, url, queries):
+    fill_archive(issues)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
