@@ -3,8 +3,18 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media
 
 from articles.models import Article, Photo
+
+
+def may_edit(user, article: Article | None) -> bool:
+    """Reporters edit their own stories; editing anyone's needs articles.edit_others_article."""
+    return (
+        article is None
+        or user.has_perm("articles.edit_others_article")
+        or article.reporter_id == user.pk
+    )
 
 
 class PhotoInline(admin.StackedInline):
@@ -98,6 +108,25 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related("placements__page__issue")
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("articles.approve_article"):
+            readonly.append("status")  # a hand-posted status=approved is ignored, not obeyed
+        if not request.user.has_perm("articles.edit_others_article"):
+            readonly.append("reporter")  # a story is filed under the person saving it
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit(request.user, obj)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor needs one inline script, its import map: give it the CSP nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not obj.reporter_id:
             obj.reporter = request.user
@@ -124,3 +153,19 @@ class PhotoAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["caption", "credit", "article__headline"]
     autocomplete_fields = ["article"]
+
+    def has_change_permission(self, request, obj=None):
+        # Photo news (no article) belongs to the desk, not to one reporter.
+        article = obj.article if obj is not None else None
+        allowed = may_edit(request.user, article) and (
+            obj is None or obj.article_id or request.user.has_perm("articles.edit_others_article")
+        )
+        return super().has_change_permission(request, obj) and bool(allowed)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article" and not request.user.has_perm("articles.edit_others_article"):
+            kwargs["queryset"] = Article.objects.filter(reporter=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

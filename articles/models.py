@@ -107,6 +107,12 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["-created_at"], name="article_created_idx")]
+        # Desk rights beyond Django's add/change/view: a reporter without them edits only their
+        # own stories and cannot change a story's status (it stays a draft until an editor acts).
+        permissions = [
+            ("edit_others_article", _("Can edit other reporters' articles")),
+            ("approve_article", _("Can change an article's status (approve it)")),
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -141,6 +147,17 @@ def photo_upload_to(photo: "Photo", filename: str) -> str:
     return f"photos/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def published(self) -> "PhotoQuerySet":
+        """Photos readers may see: of a published article, or placed as photo news on a released page."""
+        from issues.models import Placement  # issues depends on articles, not the reverse
+
+        return self.filter(
+            Q(article__in=Article.objects.published())
+            | Exists(Placement.objects.published().filter(photo=OuterRef("pk")))
+        )
+
+
 class Photo(models.Model):
     article = models.ForeignKey(
         Article,
@@ -166,6 +183,8 @@ class Photo(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")

@@ -1,6 +1,11 @@
+import logging
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 
 class LanguageMiddleware:
@@ -23,3 +28,59 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+# Seconds a reader's browser is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """A friendly 503 page, not a 500, while the database is down or restarting.
+
+    Nothing is kept from the failed attempt: Django closes a connection that errored at the
+    end of the request (and CONN_HEALTH_CHECKS tests a kept one before reuse), so the next
+    request connects afresh and the site recovers by itself once the database answers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _is_database_down(exception):
+            return None
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        return render_503(request)
+
+
+def _is_database_down(exception: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exception, (OperationalError, InterfaceError))
+
+
+def server_error(request):
+    """handler500: a database outage met outside a view (in a middleware) is still a 503."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    if _is_database_down(sys.exc_info()[1]):
+        return render_503(request)
+    return default_server_error(request)
+
+
+def render_503(request):
+    """The "back in a moment" page, rendered without touching the database."""
+    from django.template import loader
+
+    try:
+        content = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    except Exception:  # the page must come out even if a template tag needed the database
+        content = "<!doctype html><title>503</title><p>Service temporarily unavailable.</p>"
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,94 @@
+"""Uploaded files, served only when the publication rule lets readers see their owner.
+
+Photos and page files of unreleased issues and unapproved stories live in the same MEDIA_ROOT
+as published ones. Random file names alone would keep them from guessers, but not from anyone
+who saw a URL early (a leaked preview, a proxy log, a page editor's screenshot). So every
+/media/ URL goes through this view: it finds the row that owns the file, checks the rule, and
+only then hands the file over (to nginx with X-Accel-Redirect in production). A file no row
+owns is a 404, even when it exists on disk.
+"""
+
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views import static
+
+
+@dataclass(frozen=True)
+class MediaOwner:
+    """A model whose file fields hold uploads, and its queryset method of what readers may see."""
+
+    model: str
+    fields: tuple[str, ...]
+    public: str
+
+
+# A new kind of upload (a page rendition, a photo size) joins with one line here; the leak
+# sweep (tests/test_leak_sweep.py) then requests its files too.
+MEDIA_OWNERS: list[MediaOwner] = [
+    MediaOwner("articles.Photo", ("image",), "published"),
+    MediaOwner("issues.Page", ("image", "pdf"), "released"),
+]
+
+# Readers' browsers and proxies may keep a published file this long.
+PUBLIC_MAX_AGE = 60 * 60
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """One uploaded file, if its owner is published (or the user is staff who may view it)."""
+    name = posixpath.normpath(path).lstrip("/")
+    if name != path or name.startswith(".") or "\\" in name or "\x00" in name:
+        raise Http404("Not a media path.")
+    public = _visibility(request, name)
+    if public is None:
+        raise Http404("No such file.")
+    response = _file_response(request, name)
+    if public:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        # Staff previewing unpublished files: never kept by a shared cache.
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _visibility(request: HttpRequest, name: str) -> bool | None:
+    """True if readers may see the file, False if only this staff user may, None if neither."""
+    for owner in MEDIA_OWNERS:
+        model = apps.get_model(owner.model)
+        owns = Q()
+        for field in owner.fields:
+            owns |= Q(**{field: name})
+        if getattr(model.objects, owner.public)().filter(owns).exists():
+            return True
+        opts = model._meta
+        if (
+            request.user.is_authenticated
+            and request.user.is_staff
+            and request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+            and model.objects.filter(owns).exists()
+        ):
+            return False
+    return None
+
+
+def _file_response(request: HttpRequest, name: str) -> HttpResponseBase:
+    mode = settings.NEWSROOM_MEDIA_SERVER
+    if mode == "django":
+        return static.serve(request, name, document_root=settings.MEDIA_ROOT)
+    header = {"x-accel-redirect": "X-Accel-Redirect", "x-sendfile": "X-Sendfile"}[mode]
+    response = HttpResponse()
+    if mode == "x-accel-redirect":
+        response[header] = settings.NEWSROOM_MEDIA_INTERNAL_URL.rstrip("/") + "/" + quote(name)
+    else:
+        response[header] = str(settings.MEDIA_ROOT / name)
+    content_type, _encoding = mimetypes.guess_type(name)
+    response["Content-Type"] = content_type or "application/octet-stream"
+    return response
