@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from articles.models import Article, ArticleQuerySet, Photo
 from articles.validators import validate_image_upload
 from issues.numerals import page_label
+from issues.validators import validate_pdf_upload
 
 MAX_PAGES = 99
 
@@ -115,7 +116,7 @@ class Page(models.Model):
         _("page PDF"),
         upload_to=page_file_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(["pdf"])],
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf_upload],
         help_text=_("The printed page as a PDF."),
     )
     slogans = models.TextField(

@@ -155,6 +155,7 @@ NEWSROOM = {
     # Photos and page images larger than this are refused with a reason.
     "MAX_IMAGE_BYTES": env.int("NEWSROOM_MAX_IMAGE_BYTES", default=20 * 1024 * 1024),
     "MAX_IMAGE_PIXELS": env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=60_000_000),
+    "MAX_PDF_BYTES": env.int("NEWSROOM_MAX_PDF_BYTES", default=50 * 1024 * 1024),
 }
 
 LOGGING = {
