@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from csp.constants import UNSAFE_INLINE
 from js_asset import Media
 
 from articles.models import Article, Photo
@@ -125,7 +126,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, *args, **kwargs):
         # The rich-text editor needs one inline script, its import map: give it the CSP nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # Tiptap injects its base stylesheet as a <style> element without a nonce; inline
+        # styles (never scripts) are allowed on this one form for it (tests/browser/test_csp.py).
+        response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        return response
 
     def save_model(self, request, obj, form, change):
         if not obj.reporter_id:

@@ -95,7 +95,8 @@ def archive(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No such year."))
     if years and year not in years:
         raise Http404(_("No issues were published that year."))
-    issues = Issue.objects.released().filter(date__year=year).only("date", "number", "total_number")
+    # Before the first release there is no year to show (and date__year=0 would be an error).
+    issues = Issue.objects.released().filter(date__year=year).only("date", "number", "total_number") if years else []
     months = [
         (month, list(month_issues))
         for month, month_issues in groupby(issues, key=lambda issue: issue.date.replace(day=1))
