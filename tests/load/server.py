@@ -51,6 +51,9 @@ def site_env(database_url: str, media_root: Path, **extra: str) -> dict:
             "DJANGO_DEBUG": "false",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "ERROR",
+            # The development server starts a thread per request: connections kept past the
+            # request would pile up until PostgreSQL refuses more ("too many clients").
+            "DATABASE_CONN_MAX_AGE": "0",
             "PYTHONUNBUFFERED": "1",
             **extra,
         }
