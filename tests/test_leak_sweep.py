@@ -360,3 +360,22 @@ def test_published_files_are_cacheable_and_hidden_files_stay_404_once_the_issue_
     response = client.get(hidden_page_file)
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
+
+
+def test_in_production_nginx_sends_published_files_and_hidden_ones_stay_404(client, world, settings):
+    settings.NEWSROOM_MEDIA_SERVER = "x-accel-redirect"
+    visible = next(url for url in world.visible_urls if url.startswith("/media/pages/") and url.endswith(".pdf"))
+    response = client.get(visible)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/protected-media/" + visible.removeprefix("/media/")
+    assert response["Content-Type"] == "application/pdf" and response.content == b""
+    hidden = next(url for url in world.hidden_urls if url.startswith("/media/pages/"))
+    assert client.get(hidden).status_code == 404
+    assert not client.get(hidden).has_header("X-Accel-Redirect")
+
+
+def test_a_file_on_disk_that_no_row_owns_is_404(client, world, media_root):
+    orphan = media_root / "photos" / "left-behind.jpg"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"an upload whose row was deleted")
+    assert client.get("/media/photos/left-behind.jpg").status_code == 404
