@@ -3,6 +3,7 @@
 import os
 import uuid
 from unittest import mock
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -64,22 +65,30 @@ def test_other_errors_are_not_disguised_as_503(client, front_story):
 
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+SERVER = urlsplit(os.environ.get("DATABASE_URL", "")) if POSTGRES else None
+
+
+def server_url(database: str, *, host: str | None = None, port: int | None = None) -> str:
+    """The suite's PostgreSQL server (credentials from DATABASE_URL), another database or address."""
+    credentials = SERVER.netloc.rsplit("@", 1)[0] + "@" if "@" in SERVER.netloc else ""
+    return f"postgres://{credentials}{host or SERVER.hostname}:{port or SERVER.port or 5432}/{database}"
 
 
 @pytest.fixture
 def scratch_postgres(tmp_path):
-    """A database of its own, migrated, with one released issue, dropped afterwards."""
+    """A database of its own, migrated, with the demo paper, dropped afterwards."""
     name = f"nr_faults_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+    maintenance = server_url("postgres").replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(maintenance, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    url = server_url(name)
     env = site_env(url, tmp_path / "media")
     result = manage("migrate", "--no-input", env=env)
     assert result.returncode == 0, result.stderr
     result = manage("loaddemo", "--password-file", str(tmp_path / "pw"), env=env)
     assert result.returncode == 0, result.stderr
     yield name, tmp_path
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+    with psycopg.connect(maintenance, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
@@ -87,9 +96,9 @@ def scratch_postgres(tmp_path):
 @pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (run with DATABASE_URL=postgres://…)")
 def test_a_running_site_survives_postgresql_going_away_and_recovers_by_itself(scratch_postgres):
     name, tmp_path = scratch_postgres
-    proxy = TcpProxy(5432)
+    proxy = TcpProxy(SERVER.port or 5432, target_host=SERVER.hostname)
     proxy.start()
-    env = site_env(f"postgres://postgres@127.0.0.1:{proxy.port}/{name}", tmp_path / "media",
+    env = site_env(server_url(name, host="127.0.0.1", port=proxy.port), tmp_path / "media",
                    DATABASE_CONN_MAX_AGE="600")
     with running_site(env) as site:
         assert get(site + "/2020-12-03/")[0] == 200  # and a connection is now kept open

@@ -95,8 +95,8 @@ def running_site(env: dict):
 class TcpProxy:
     """Forwards 127.0.0.1:port to a target; stop() cuts every connection, start() reopens the port."""
 
-    def __init__(self, target_port: int, port: int | None = None):
-        self.target = ("127.0.0.1", target_port)
+    def __init__(self, target_port: int, port: int | None = None, target_host: str = "127.0.0.1"):
+        self.target = (target_host, target_port)
         self.port = port or free_port()
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
