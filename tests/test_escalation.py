@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from issues.models import Issue, Jump, Page, Placement, Teaser
+from issues.models import Issue, Jump, Placement, Teaser
 from tests.factories import (
     ArticleFactory,
     IssueFactory,

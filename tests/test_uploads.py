@@ -9,12 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from articles.models import Article, Photo
 from articles.validators import validate_image_upload
 from issues.models import Page
-from issues.validators import validate_pdf_upload
 from tests.factories import PageFactory
 from tests.test_admin import article_form, inline_management, jpeg, reporter_client  # noqa: F401
 
@@ -197,3 +195,16 @@ def test_page_image_bomb_is_refused_and_the_page_keeps_its_old_image(staff_clien
     page.refresh_from_db()
     assert page.image.name == old
     assert len(files_in(media_root)) == 1
+
+
+def test_pdf_validator_works_outside_forms_too():
+    """The one PDF check, shared by the admin and any importer of page files."""
+    from issues.validators import validate_pdf_upload
+
+    validate_pdf_upload(upload("p.pdf", real_pdf()))
+    with pytest.raises(ValidationError) as not_pdf:
+        validate_pdf_upload(upload("p.pdf", b"<html></html>"))
+    assert not_pdf.value.code == "not_pdf"
+    with pytest.raises(ValidationError) as damaged:
+        validate_pdf_upload(upload("p.pdf", b"%PDF-1.4\n%%EOF"))
+    assert damaged.value.code == "invalid_pdf"

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from articles.models import Article
 from issues.models import Page
 from issues.services import placement_create
-from tests.factories import IssueFactory, PageFactory, TeaserFactory
+from tests.factories import IssueFactory, PageFactory
 from tests.test_admin import article_form, inline_management, jpeg, reporter_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db

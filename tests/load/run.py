@@ -85,6 +85,13 @@ def reader(site: str, urls: list[str], stop: threading.Event, figures: Figures) 
                 figures.first_seen_at = time.monotonic()
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A saved admin form answers 302: keep it as the answer instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Editor:
     """The night editor at the admin: logs in, saves a story, releases the issue."""
 
@@ -102,11 +109,6 @@ class Editor:
             self.site + path, data=urllib.parse.urlencode(data).encode(),
             headers={"Referer": self.site + path},
         )
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect)
         try:
             with opener.open(request, timeout=60) as response:
