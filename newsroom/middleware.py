@@ -1,9 +1,13 @@
 import logging
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.defaults import server_error as default_server_error
 
 logger = logging.getLogger(__name__)
 
@@ -51,22 +55,18 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not _is_database_down(exception):
             return None
-        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        # Logged as an error with its traceback: SQLite also reports a missing table this way,
+        # and that is a bug to fix, not an outage to wait out.
+        logger.error("Database unavailable for %s", request.path, exc_info=exception)
         return render_503(request)
 
 
 def _is_database_down(exception: BaseException | None) -> bool:
-    from django.db import InterfaceError, OperationalError
-
     return isinstance(exception, (OperationalError, InterfaceError))
 
 
 def server_error(request):
     """handler500: a database outage met outside a view (in a middleware) is still a 503."""
-    import sys
-
-    from django.views.defaults import server_error as default_server_error
-
     if _is_database_down(sys.exc_info()[1]):
         return render_503(request)
     return default_server_error(request)
@@ -74,8 +74,6 @@ def server_error(request):
 
 def render_503(request):
     """The "back in a moment" page, rendered without touching the database."""
-    from django.template import loader
-
     try:
         content = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
     except Exception:  # the page must come out even if a template tag needed the database
