@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from csp.constants import UNSAFE_INLINE
-from js_asset import Media
 
 from articles.models import Article, Photo
 
@@ -122,15 +120,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and may_edit(request.user, obj)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # The rich-text editor needs one inline script, its import map: give it the CSP nonce.
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        response = super().render_change_form(request, context, *args, **kwargs)
-        # Tiptap injects its base stylesheet as a <style> element without a nonce; inline
-        # styles (never scripts) are allowed on this one form for it (tests/browser/test_csp.py).
-        response._csp_update = {"style-src": [UNSAFE_INLINE]}
-        return response
 
     def save_model(self, request, obj, form, change):
         if not obj.reporter_id:

@@ -11,6 +11,7 @@ owns is a 404, even when it exists on disk.
 import mimetypes
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from django.apps import apps
@@ -80,15 +81,14 @@ def _visibility(request: HttpRequest, name: str) -> bool | None:
 
 
 def _file_response(request: HttpRequest, name: str) -> HttpResponseBase:
-    mode = settings.NEWSROOM_MEDIA_SERVER
-    if mode == "django":
+    """Files the check let through: to nginx with X-Accel-Redirect in production, else streamed."""
+    prefix = settings.NEWSROOM_MEDIA_ACCEL_PREFIX
+    if not prefix:
         return static.serve(request, name, document_root=settings.MEDIA_ROOT)
-    header = {"x-accel-redirect": "X-Accel-Redirect", "x-sendfile": "X-Sendfile"}[mode]
+    if not (Path(settings.MEDIA_ROOT) / name).is_file():
+        raise Http404("No such file.")
     response = HttpResponse()
-    if mode == "x-accel-redirect":
-        response[header] = settings.NEWSROOM_MEDIA_INTERNAL_URL.rstrip("/") + "/" + quote(name)
-    else:
-        response[header] = str(settings.MEDIA_ROOT / name)
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
     content_type, _encoding = mimetypes.guess_type(name)
     response["Content-Type"] = content_type or "application/octet-stream"
     return response

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSPMiddleware: gives the admin's form media the nonce (newsroom/middleware.py).
+    "newsroom.middleware.DeskContentSecurityMiddleware",
     # Turns an unreachable database into a 503 page for readers instead of a 500.
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -202,7 +204,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content Security Policy (django-csp): only this site's own files run or style the page.
 # The one inline script anywhere is the rich-text editor's import map in the admin, which
-# carries the per-request nonce (articles/admin.py).
+# carries the per-request nonce; the admin alone also allows inline styles
+# (newsroom.middleware.DeskContentSecurityMiddleware, checked in Chromium by tests/browser/test_csp.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -239,8 +242,6 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Media of unpublished pages and photos is served only through newsroom.media.serve_media,
-# which checks the publication rule. "django" streams the file itself (development);
-# "x-accel-redirect" hands it to nginx's internal location NEWSROOM_MEDIA_INTERNAL_URL;
-# "x-sendfile" does the same for Apache or lighttpd.
-NEWSROOM_MEDIA_SERVER = env.str("NEWSROOM_MEDIA_SERVER", default="django")
-NEWSROOM_MEDIA_INTERNAL_URL = env.str("NEWSROOM_MEDIA_INTERNAL_URL", default="/protected-media/")
+# which checks the publication rule, then hands the file to nginx's internal location with
+# X-Accel-Redirect when this is set (e.g. /protected-media/), or streams it itself.
+NEWSROOM_MEDIA_ACCEL_PREFIX = env.str("NEWSROOM_MEDIA_ACCEL_PREFIX", default="")

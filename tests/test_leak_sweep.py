@@ -363,7 +363,7 @@ def test_published_files_are_cacheable_and_hidden_files_stay_404_once_the_issue_
 
 
 def test_in_production_nginx_sends_published_files_and_hidden_ones_stay_404(client, world, settings):
-    settings.NEWSROOM_MEDIA_SERVER = "x-accel-redirect"
+    settings.NEWSROOM_MEDIA_ACCEL_PREFIX = "/protected-media/"
     visible = next(url for url in world.visible_urls if url.startswith("/media/pages/") and url.endswith(".pdf"))
     response = client.get(visible)
     assert response.status_code == 200
