@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 
 FORMAT = 1
@@ -74,7 +75,8 @@ def backup_create(*, output: Path) -> dict:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(work / PG_FILE), *args], env)
             database_file = PG_FILE
         media_root = Path(settings.MEDIA_ROOT)
-        media_files = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
+        on_disk = isinstance(default_storage, FileSystemStorage) and media_root.exists()
+        media_files = sorted(p for p in media_root.rglob("*") if p.is_file()) if on_disk else []
         manifest = {
             "format": FORMAT,
             "engine": vendor,

@@ -87,3 +87,11 @@ def test_backup_keeps_only_the_newest_archives_when_asked(paper, settings, tmp_p
     run("backup", "--keep", "2")
     kept = sorted(path.name for path in settings.NEWSROOM_BACKUP_DIR.iterdir())
     assert len(kept) == 2 and kept[0] == "newsroom-20201203-010000.tar.gz"
+
+
+def test_backup_output_may_be_a_folder_as_the_systemd_unit_passes_it(paper, tmp_path):
+    folder = tmp_path / "var-backups"
+    folder.mkdir()
+    run("backup", "--output", str(folder))
+    (archive,) = folder.iterdir()
+    assert archive.name.startswith("newsroom-") and archive.name.endswith(".tar.gz")
