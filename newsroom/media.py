@@ -24,15 +24,19 @@ from django.views import static
 
 @dataclass(frozen=True)
 class MediaOwner:
-    """A model whose file fields hold uploads, and its queryset method of what readers may see."""
+    """A model whose rows own uploaded files, and its queryset method of what readers may see.
+
+    `fields` are lookups that find the row from a file name: a file field ("image"), or for
+    names kept in a JSON field (renditions) a text lookup such as "renditions__icontains".
+    """
 
     model: str
     fields: tuple[str, ...]
     public: str
 
 
-# A new kind of upload (a page rendition, a photo size) joins with one line here; the leak
-# sweep (tests/test_leak_sweep.py) then requests its files too.
+# A new kind of upload or derived file joins with one line here. The leak sweep
+# (tests/test_leak_sweep.py) requests every file written for hidden content, whatever owns it.
 MEDIA_OWNERS: list[MediaOwner] = [
     MediaOwner("articles.Photo", ("image",), "published"),
     MediaOwner("issues.Page", ("image", "pdf"), "released"),

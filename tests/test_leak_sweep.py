@@ -16,10 +16,13 @@ import html
 import io
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 import pypdfium2
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
@@ -28,7 +31,6 @@ from PIL import Image, PngImagePlugin
 
 from articles.models import Article, Photo
 from issues.models import Issue, Page
-from newsroom.media import MEDIA_OWNERS
 from tests.factories import (
     ArticleFactory,
     IssueFactory,
@@ -120,6 +122,9 @@ def world(db) -> World:
     visible_photo = PhotoFactory(article=visible, image=SimpleUploadedFile("v.png", png("visible-photo", "red")))
     PlacementFactory(page=inside, article=visible)
     world.visible_text.append(visible.headline)
+    # Every file written from here on belongs to something hidden: uploads, and whatever
+    # renditions or derived files saving them makes. All of them must be 404.
+    visible_files = files_on_disk()
     world.visible_urls += [
         visible.get_absolute_url(), front.get_absolute_url(), released.get_absolute_url(),
         visible_photo.image.url, front.image.url, front.pdf.url,
@@ -178,17 +183,15 @@ def world(db) -> World:
         approved_hidden.get_absolute_url(), hidden_front.image.url, hidden_front.pdf.url,
     ]
 
+    hidden_files = sorted(files_on_disk() - visible_files)
+    world.hidden_urls += [default_storage.url(name) for name in hidden_files]
+    world.secrets += [name.rsplit("/", 1)[-1] for name in hidden_files]
+
     ids = set()
     for model in (Article, Photo, Issue, Page):
         for pk in model.objects.values_list("pk", flat=True):
             ids.update({pk - 1, pk, pk + 1})
     today = timezone.localdate()
-    files = [
-        name
-        for owner in MEDIA_OWNERS
-        for field_name in owner.fields
-        for name in _model(owner.model).objects.exclude(**{field_name: ""}).values_list(field_name, flat=True)
-    ]
     world.pools = {
         "date": [released.date, unreleased.date, today, today + datetime.timedelta(days=365),
                  datetime.date(2020, 12, 5)],
@@ -199,17 +202,17 @@ def world(db) -> World:
         "pk": sorted(ids),
         "id": sorted(ids),
         "slug": ["x", "密件"],
-        "path": files + ["photos/", "pages/missing.pdf", "../newsroom/settings.py", "photos/../../db.sqlite3"],
+        "path": sorted(files_on_disk()) + ["photos/", "pages/missing.pdf", "../newsroom/settings.py", "photos/../../db.sqlite3"],
     }
     world.pools["int"] = sorted(ids | set(world.pools["number"]) | set(world.pools["year"]))
     world.pools["str"] = ["x", "密件", "2020-12-04"]
     return world
 
 
-def _model(label: str):
-    from django.apps import apps
-
-    return apps.get_model(label)
+def files_on_disk() -> set[str]:
+    """Names (as the storage knows them) of every file under MEDIA_ROOT."""
+    root = Path(settings.MEDIA_ROOT)
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
 # --- URLconf discovery ---------------------------------------------------------------------------
