@@ -17,6 +17,15 @@ from articles.services import article_approve, article_reopen, article_review_pa
 TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body")
 
 
+def may_edit(user, article: Article | None) -> bool:
+    """Reporters edit their own stories; editing anyone's needs articles.edit_others_article."""
+    return (
+        article is None
+        or user.has_perm("articles.edit_others_article")
+        or article.reporter_id == user.pk
+    )
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
     extra = 0
@@ -301,3 +310,19 @@ class PhotoAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["caption", "credit", "article__headline"]
     autocomplete_fields = ["article"]
+
+    def has_change_permission(self, request, obj=None):
+        # Photo news (no article) belongs to the desk, not to one reporter.
+        article = obj.article if obj is not None else None
+        allowed = may_edit(request.user, article) and (
+            obj is None or obj.article_id or request.user.has_perm("articles.edit_others_article")
+        )
+        return super().has_change_permission(request, obj) and bool(allowed)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article" and not request.user.has_perm("articles.edit_others_article"):
+            kwargs["queryset"] = Article.objects.filter(reporter=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

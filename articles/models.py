@@ -233,6 +233,17 @@ def photo_upload_to(photo: "Photo", filename: str) -> str:
     return f"photos/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def published(self) -> "PhotoQuerySet":
+        """Photos readers may see: of a published article, or placed as photo news on a released page."""
+        from issues.models import Placement  # issues depends on articles, not the reverse
+
+        return self.filter(
+            Q(article__in=Article.objects.published())
+            | Exists(Placement.objects.published().filter(photo=OuterRef("pk")))
+        )
+
+
 class Photo(models.Model):
     article = models.ForeignKey(
         Article,
@@ -260,6 +271,8 @@ class Photo(models.Model):
     # Resized copies (thumbnail, page width, retina; JPEG and WebP), made when the image is saved.
     renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")

@@ -22,6 +22,14 @@ def validate_image_upload(file) -> None:
     position = file.tell() if hasattr(file, "tell") else None
     try:
         file.seek(0)
+        head = file.read(512).lstrip().lower()
+        if head.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in head:
+            # Drawings can carry scripts that run when the file is opened on its own.
+            raise ValidationError(
+                _("SVG drawings are not accepted (they can carry scripts); upload a JPEG, PNG, GIF or WebP."),
+                code="svg",
+            )
+        file.seek(0)
         with Image.open(file) as image:
             width, height = image.size
             if width * height > limits["MAX_IMAGE_PIXELS"]:

@@ -157,7 +157,7 @@ def archive(request: HttpRequest) -> HttpResponse:
             month = int(request.GET.get("month", 12))
         except ValueError:
             raise Http404(_("No such month."))
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
             raise Http404(_("No such month."))
         return redirect("issues:archive-month", year=year, month=month)
     latest = Issue.objects.released().aggregate(date=Max("date"))["date"]

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import sitemaps, views
 from newsroom.api import api
+from newsroom.media import serve_media
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -17,8 +17,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include((sitemaps.urlpatterns, "sitemaps"))),
     path("", include("articles.urls")),
+    # Every uploaded file passes the publication rule (newsroom/media.py), in production too.
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
     path("", include("issues.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler500 = "newsroom.middleware.server_error"

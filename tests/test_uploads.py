@@ -1,0 +1,213 @@
+"""Bad uploads bounce off with a reason, and nothing is half-saved (no row, no file)."""
+
+import io
+import struct
+import zlib
+
+import pypdfium2
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Article, Photo
+from articles.validators import validate_image_upload
+from issues.models import Page
+from tests.factories import PageFactory
+from tests.test_admin import article_form, inline_management, jpeg, reporter_client  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    b"<script>alert(document.cookie)</script></svg>"
+)
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A PNG of a few hundred bytes that declares width×height pixels (a decompression bomb)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * 1024, 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def real_pdf() -> bytes:
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def files_in(media_root) -> list:
+    """Uploaded originals; the renditions made from them come and go with them."""
+    if not media_root.exists():
+        return []
+    return [path for path in media_root.rglob("*") if path.is_file() and "renditions" not in path.parts]
+
+
+# --- Photos, through the reporter's article form -----------------------------------------------
+
+BAD_PHOTOS = {
+    "not an image": (upload("notes.jpg", b"Minutes of the meeting, not a photo.", "image/jpeg"), "不是图片"),
+    "truncated": (upload("cut.jpg", jpeg(400, 300).read()[:700], "image/jpeg"), "损坏"),
+    "decompression bomb": (upload("bomb.png", png_bomb(), "image/png"), "图片"),
+    "svg with script": (upload("drawing.svg", SVG_WITH_SCRIPT, "image/svg+xml"), "图片"),
+    "svg named png": (upload("drawing.png", SVG_WITH_SCRIPT, "image/png"), "图片"),
+    "html named jpg": (upload("x.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg"), "图片"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PHOTOS)
+def test_bad_photo_is_refused_with_a_reason_and_nothing_is_saved(reporter_client, media_root, case):  # noqa: F811
+    file, reason = BAD_PHOTOS[case]
+    file.seek(0)
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-order": "1"})
+    data["photos-0-image"] = file
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert reason in content
+    assert "我区实行慢病全链条全周期闭环式管理" in content  # the reporter's text is kept
+    assert Article.objects.count() == 0 and Photo.objects.count() == 0
+    assert files_in(media_root) == []
+
+
+def test_photo_over_the_pixel_limit_is_refused_with_its_dimensions(reporter_client, settings, media_root):  # noqa: F811
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_IMAGE_PIXELS": 1000}
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-order": "1"})
+    data["photos-0-image"] = jpeg(64, 48)
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    assert "64×48" in response.content.decode()
+    assert Photo.objects.count() == 0 and files_in(media_root) == []
+
+
+def test_oversized_photo_file_is_refused_with_the_limit(reporter_client, settings, media_root):  # noqa: F811
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_IMAGE_BYTES": 1024}
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-order": "1"})
+    data["photos-0-image"] = jpeg(400, 300)
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    assert "上限是 1.0\xa0KB" in response.content.decode()
+    assert Photo.objects.count() == 0 and files_in(media_root) == []
+
+
+def test_image_validator_names_svg_and_bombs_outside_forms_too():
+    """Imports and scripts call full_clean without the form's own image check."""
+    with pytest.raises(ValidationError) as svg:
+        validate_image_upload(upload("x.svg", SVG_WITH_SCRIPT))
+    assert svg.value.code == "svg"
+    with pytest.raises(ValidationError) as bomb:
+        validate_image_upload(upload("bomb.png", png_bomb()))
+    assert bomb.value.code == "too_many_pixels"
+
+
+# --- Page files, through the editor's page form ------------------------------------------------
+
+
+def page_form(page: Page, **files) -> dict:
+    return {
+        "issue": str(page.issue_id),
+        "number": str(page.number),
+        "name": page.name,
+        "editor": "",
+        "slogans": "",
+        **inline_management("placements"),
+        **inline_management("teasers"),
+        **files,
+    }
+
+
+BAD_PDFS = {
+    "html named pdf": (upload("page.pdf", b"<html><body>not a pdf</body></html>", "application/pdf"), "不是 PDF"),
+    "zip named pdf": (upload("page.pdf", b"PK\x03\x04" + b"\x00" * 200, "application/pdf"), "不是 PDF"),
+    "damaged pdf": (upload("page.pdf", b"%PDF-1.7\n" + b"garbage " * 200, "application/pdf"), "损坏"),
+    "cut pdf": (upload("page.pdf", real_pdf()[:60], "application/pdf"), "损坏"),
+    "image named pdf": (upload("page.pdf", jpeg().read(), "application/pdf"), "不是 PDF"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PDFS)
+def test_page_pdf_that_is_not_a_pdf_is_refused_with_a_reason(staff_client, media_root, case):
+    page = PageFactory(number=1, name="要闻")
+    file, reason = BAD_PDFS[case]
+    file.seek(0)
+
+    response = staff_client.post(reverse("admin:issues_page_change", args=[page.pk]), page_form(page, pdf=file))
+
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    page.refresh_from_db()
+    assert not page.pdf and files_in(media_root) == []
+
+
+def test_oversized_page_pdf_is_refused_with_the_limit(staff_client, settings, media_root):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_PDF_BYTES": 100}
+    page = PageFactory(number=1)
+
+    response = staff_client.post(
+        reverse("admin:issues_page_change", args=[page.pk]), page_form(page, pdf=upload("p.pdf", real_pdf()))
+    )
+
+    assert response.status_code == 200
+    assert "上限是 100\xa0字节" in response.content.decode()
+    page.refresh_from_db()
+    assert not page.pdf
+
+
+def test_real_page_pdf_and_image_are_accepted(staff_client, media_root):
+    page = PageFactory(number=1, name="要闻")
+
+    response = staff_client.post(
+        reverse("admin:issues_page_change", args=[page.pk]),
+        page_form(page, pdf=upload("p1.pdf", real_pdf(), "application/pdf"), image=jpeg(300, 400)),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page.refresh_from_db()
+    assert page.pdf.name.endswith(".pdf") and page.image.name.endswith(".jpg")
+    assert len(files_in(media_root)) == 2
+
+
+def test_page_image_bomb_is_refused_and_the_page_keeps_its_old_image(staff_client, media_root):
+    page = PageFactory(number=1, image=SimpleUploadedFile("old.jpg", jpeg().read()))
+    old = page.image.name
+
+    response = staff_client.post(
+        reverse("admin:issues_page_change", args=[page.pk]),
+        page_form(page, image=upload("bomb.png", png_bomb(), "image/png")),
+    )
+
+    assert response.status_code == 200
+    page.refresh_from_db()
+    assert page.image.name == old
+    assert len(files_in(media_root)) == 1
+
+
+def test_pdf_validator_works_outside_forms_too():
+    """The one PDF check, shared by the admin and any importer of page files."""
+    from issues.pdf import validate_page_pdf
+
+    validate_page_pdf(upload("p.pdf", real_pdf()))
+    with pytest.raises(ValidationError) as not_pdf:
+        validate_page_pdf(upload("p.pdf", b"<html></html>"))
+    assert not_pdf.value.code == "not_pdf"
+    with pytest.raises(ValidationError) as damaged:
+        validate_page_pdf(upload("p.pdf", b"%PDF-1.4\n%%EOF"))
+    assert damaged.value.code == "damaged_pdf"
