@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -193,7 +194,10 @@ class SearchDocument(models.Model):
     title = models.TextField(_("title tokens"), blank=True)
     body = models.TextField(_("body tokens"), blank=True)
     # The first issue the story ran in: for ordering and the date filter, never for visibility.
-    issue_date = models.DateField(_("issue date"), null=True, blank=True, db_index=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    # Newest first as one integer (issue date, then id): the full-text index stores its entries
+    # under this key, so "newest first" is read off the index in order and stops after a page.
+    sort_key = models.BigIntegerField(_("sort key"), unique=True, editable=False)
 
     class Meta:
         verbose_name = _("search document")
@@ -201,3 +205,17 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.article_id)
+
+    @staticmethod
+    def make_sort_key(issue_date: "datetime.date | None", article_id: int) -> int:
+        """Issue date's day number, then the article id: unique, and newest first when descending."""
+        return (issue_date.toordinal() if issue_date else 0) * SORT_KEY_DAY + article_id
+
+    @staticmethod
+    def first_sort_key(day: "datetime.date") -> int:
+        """The lowest sort key of a day's stories, for date ranges."""
+        return day.toordinal() * SORT_KEY_DAY
+
+
+# Room for ten billion article ids per day; the largest key (year 9999) still fits in 63 bits.
+SORT_KEY_DAY = 10**10
