@@ -181,7 +181,8 @@ class SearchDocument(models.Model):
     """An article's text as search tokens, kept in step with the article by articles.search.
 
     The full-text index over these columns is not a model field: it is an FTS5 table on SQLite
-    and a generated tsvector column on PostgreSQL, both made by migration 0002.
+    and a generated tsvector column on PostgreSQL, made by migrations 0002 and 0003. On SQLite, a
+    migration that rebuilds this table drops the index's triggers: it must recreate them (see 0003).
     """
 
     article = models.OneToOneField(

@@ -8,22 +8,18 @@ FTS = "articles_searchdocument_fts"
 SQLITE_FORWARD = [
     # External content: the tokens live once, in articles_searchdocument; the triggers keep the
     # index in step with every insert, update and delete of a document, however it is made.
-    # Entries are stored under the document's sort key (issue date, then id), so "newest first"
-    # is a backwards walk of the index that stops after one page of published stories.
     f"""CREATE VIRTUAL TABLE {FTS} USING fts5(
-        title, body, content='articles_searchdocument', content_rowid='sort_key',
+        title, body, content='articles_searchdocument', content_rowid='article_id',
         tokenize='unicode61 remove_diacritics 2')""",
-    # "ORDER BY rank" then ranks by bm25 with the title lines counting four times the body.
-    f"INSERT INTO {FTS}({FTS}, rank) VALUES ('rank', 'bm25(4.0, 1.0)')",
     f"""CREATE TRIGGER {FTS}_insert AFTER INSERT ON articles_searchdocument BEGIN
-        INSERT INTO {FTS}(rowid, title, body) VALUES (new.sort_key, new.title, new.body);
+        INSERT INTO {FTS}(rowid, title, body) VALUES (new.article_id, new.title, new.body);
     END""",
     f"""CREATE TRIGGER {FTS}_delete AFTER DELETE ON articles_searchdocument BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, title, body) VALUES ('delete', old.sort_key, old.title, old.body);
+        INSERT INTO {FTS}({FTS}, rowid, title, body) VALUES ('delete', old.article_id, old.title, old.body);
     END""",
     f"""CREATE TRIGGER {FTS}_update AFTER UPDATE ON articles_searchdocument BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, title, body) VALUES ('delete', old.sort_key, old.title, old.body);
-        INSERT INTO {FTS}(rowid, title, body) VALUES (new.sort_key, new.title, new.body);
+        INSERT INTO {FTS}({FTS}, rowid, title, body) VALUES ('delete', old.article_id, old.title, old.body);
+        INSERT INTO {FTS}(rowid, title, body) VALUES (new.article_id, new.title, new.body);
     END""",
 ]
 SQLITE_REVERSE = [
@@ -76,8 +72,6 @@ def fill_documents(apps, schema_editor):
             title=index_text(article.kicker, article.headline, article.subheadline),
             body=index_text(body_text(article.body), article.byline, *tags),
             issue_date=first["first"],
-            # As SearchDocument.make_sort_key: historical models have no methods.
-            sort_key=(first["first"].toordinal() if first["first"] else 0) * 10**10 + article.pk,
         )
 
 
@@ -97,8 +91,7 @@ class Migration(migrations.Migration):
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='articles.article', verbose_name='article')),
                 ('title', models.TextField(blank=True, verbose_name='title tokens')),
                 ('body', models.TextField(blank=True, verbose_name='body tokens')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='issue date')),
-                ('sort_key', models.BigIntegerField(editable=False, unique=True, verbose_name='sort key')),
+                ('issue_date', models.DateField(blank=True, db_index=True, null=True, verbose_name='issue date')),
             ],
             options={
                 'verbose_name': 'search document',
