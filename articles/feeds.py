@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.models import Article, ArticleQuerySet
-from articles.search import body_text, excerpt
+from articles.search import excerpt, quick_text
 
 FEED_LENGTH = 30
 
@@ -24,13 +24,13 @@ def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
         .order_by("page__issue__release_at")
         .values("page__issue__release_at")[:1]
     )
-    # Ordered by the indexed first issue date of the search document, so the newest stories come
-    # off the index without sorting the archive; the release time is looked up for those alone.
+    # Ordered by the search document's unique sort key (first issue date, then id), so the newest
+    # stories come off its index without sorting the archive; release times are looked up for those alone.
     return (
         articles.published()
         .annotate(released_at=Subquery(first_release))
         .prefetch_related("tags")
-        .order_by("-search_document__issue_date", "-pk")[:FEED_LENGTH]
+        .order_by("-search_document__sort_key")[:FEED_LENGTH]
     )
 
 
@@ -55,7 +55,7 @@ class LatestStoriesFeed(Feed):
         return item.full_headline
 
     def item_description(self, item: Article) -> str:
-        return item.subheadline or excerpt(body_text(item.body), (), width=200)
+        return item.subheadline or excerpt(quick_text(item.body), (), width=200)
 
     def item_pubdate(self, item: Article):
         return item.released_at

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -302,7 +303,8 @@ class SearchDocument(models.Model):
     """An article's text as search tokens, kept in step with the article by articles.search.
 
     The full-text index over these columns is not a model field: it is an FTS5 table on SQLite
-    and a generated tsvector column on PostgreSQL, both made by migration 0002.
+    and a generated tsvector column on PostgreSQL, made by migrations 0002 and 0003. On SQLite, a
+    migration that rebuilds this table drops the index's triggers: it must recreate them (see 0003).
     """
 
     article = models.OneToOneField(
@@ -315,7 +317,10 @@ class SearchDocument(models.Model):
     title = models.TextField(_("title tokens"), blank=True)
     body = models.TextField(_("body tokens"), blank=True)
     # The first issue the story ran in: for ordering and the date filter, never for visibility.
-    issue_date = models.DateField(_("issue date"), null=True, blank=True, db_index=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    # Newest first as one integer (issue date, then id): the full-text index stores its entries
+    # under this key, so "newest first" is read off the index in order and stops after a page.
+    sort_key = models.BigIntegerField(_("sort key"), unique=True, editable=False)
 
     class Meta:
         verbose_name = _("search document")
@@ -323,3 +328,17 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.article_id)
+
+    @staticmethod
+    def make_sort_key(issue_date: "datetime.date | None", article_id: int) -> int:
+        """Issue date's day number, then the article id: unique, and newest first when descending."""
+        return (issue_date.toordinal() if issue_date else 0) * SORT_KEY_DAY + article_id
+
+    @staticmethod
+    def first_sort_key(day: "datetime.date") -> int:
+        """The lowest sort key of a day's stories, for date ranges."""
+        return day.toordinal() * SORT_KEY_DAY
+
+
+# Room for ten billion article ids per day; the largest key (year 9999) still fits in 63 bits.
+SORT_KEY_DAY = 10**10

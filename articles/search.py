@@ -9,13 +9,14 @@ for the index: it cuts by probability ("金科园区委" → 金科/园区/委),
 from the reader's query would never be found.
 
 The same token text feeds both databases: an FTS5 table on SQLite and a GIN-indexed tsvector
-(configuration 'simple') on PostgreSQL, both made by migration articles 0002. Both are kept in
+(configuration 'simple') on PostgreSQL, both made by migrations articles 0002 and 0003. Both are kept in
 step with the articles by ``search_document_update`` (called from articles.signals on every
 save, tag change and placement); ``manage.py rebuild_search_index`` rebuilds them all after
 bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
 """
 
 import datetime
+import functools
 import html
 import re
 import unicodedata
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Min
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,8 +36,6 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TOKENS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 
 FTS_TABLE = "articles_searchdocument_fts"
-# Title lines (kicker, headline, subheadline) count this many times the body when ranking.
-TITLE_WEIGHT = 4.0
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 
@@ -76,6 +76,18 @@ def body_text(body: str) -> str:
     return "\n".join(html.unescape(strip_tags(block)) for block in split_paragraphs(body))
 
 
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|td|th|tr|table|ul|ol)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def quick_text(body: str) -> str:
+    """A sanitized body as plain text for excerpts, fast enough for a page of results.
+
+    Only for display, where the text is escaped again; the index uses ``body_text``.
+    """
+    return html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", body or "")))
+
+
 # --- Keeping the index in step ------------------------------------------------------------------
 
 
@@ -84,13 +96,14 @@ def search_document_update(*, article: Article) -> SearchDocument:
     from issues.models import Placement  # issues depends on articles, not the reverse
 
     tags = sorted(tag.name for tag in article.tags.all())
-    issue_date = Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))
+    issue_date = Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))["first"]
     document, _created = SearchDocument.objects.update_or_create(
         article=article,
         defaults={
             "title": index_text(article.kicker, article.headline, article.subheadline),
             "body": index_text(body_text(article.body), article.byline, *tags),
-            "issue_date": issue_date["first"],
+            "issue_date": issue_date,
+            "sort_key": SearchDocument.make_sort_key(issue_date, article.pk),
         },
     )
     return document
@@ -101,8 +114,10 @@ def search_document_update_issue_dates(*, article_ids: list[int]) -> None:
     from issues.models import Placement
 
     for article_id in article_ids:
-        first = Placement.objects.filter(article=article_id).aggregate(first=Min("page__issue__date"))
-        SearchDocument.objects.filter(article=article_id).update(issue_date=first["first"])
+        first = Placement.objects.filter(article=article_id).aggregate(first=Min("page__issue__date"))["first"]
+        SearchDocument.objects.filter(article=article_id).update(
+            issue_date=first, sort_key=SearchDocument.make_sort_key(first, article_id)
+        )
 
 
 def rebuild_index(*, batch_size: int = 500) -> int:
@@ -172,33 +187,37 @@ def search_articles(
 ) -> ArticleQuerySet:
     """Published articles matching every phrase of the query, newest first or best match first."""
     articles = Article.objects.published().filter(search_document__isnull=False)
-    if date_from:
-        articles = articles.filter(search_document__issue_date__gte=date_from)
-    if date_to:
-        articles = articles.filter(search_document__issue_date__lte=date_to)
     if not query:
         return articles.none()
+    # Date limits as sort keys: the index itself skips what lies outside them.
+    low = SearchDocument.first_sort_key(date_from) if date_from else None
+    high = SearchDocument.first_sort_key(date_to + datetime.timedelta(days=1)) if date_to else None
     # extra(): the match runs against the full-text index, which is no model field (an FTS5
     # virtual table or a generated tsvector column), so Django's ORM cannot name it.
     if connection.vendor == "sqlite":
-        articles = articles.extra(
-            tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE} MATCH %s", f'{FTS_TABLE}.rowid = "articles_searchdocument"."article_id"'],
-            params=[query.fts5],
-        )
-        # bm25 is lower for better matches; negated so that both databases sort descending.
-        rank, rank_params = f"-bm25({FTS_TABLE}, %s, 1.0)", [TITLE_WEIGHT]
-    else:
-        tsquery = "to_tsquery('simple'::regconfig, %s)"
-        articles = articles.extra(
-            where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery]
-        )
-        rank = f"ts_rank('{{0.1, 0.2, 0.4, 1.0}}', \"articles_searchdocument\".\"vector\", {tsquery})"
-        rank_params = [query.tsquery]
-    newest = ["-search_document__issue_date", "-pk"]
+        where = [f"{FTS_TABLE} MATCH %s", f'{FTS_TABLE}.rowid = "articles_searchdocument"."sort_key"']
+        params: list = [query.fts5]
+        if low is not None:
+            where.append(f"{FTS_TABLE}.rowid >= %s")
+            params.append(low)
+        if high is not None:
+            where.append(f"{FTS_TABLE}.rowid < %s")
+            params.append(high)
+        articles = articles.extra(tables=[FTS_TABLE], where=where, params=params)
+        # Both orders are the index's own (rowid backwards, or FTS5's rank: bm25 with the title
+        # lines weighted, set by the migration), so SQLite sorts nothing and stops after a page.
+        return articles.extra(order_by=[f"{FTS_TABLE}.rank" if relevance else f"-{FTS_TABLE}.rowid"])
+
+    tsquery = "to_tsquery('simple'::regconfig, %s)"
+    articles = articles.extra(where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery])
+    if low is not None:
+        articles = articles.filter(search_document__sort_key__gte=low)
+    if high is not None:
+        articles = articles.filter(search_document__sort_key__lt=high)
     if relevance:
-        return articles.extra(select={"rank": rank}, select_params=rank_params).order_by("-rank", *newest)
-    return articles.order_by(*newest)
+        rank = RawSQL(f'ts_rank(\'{{0.1, 0.2, 0.4, 1.0}}\', "articles_searchdocument"."vector", {tsquery})', [query.tsquery])
+        return articles.annotate(rank=rank).order_by("-rank", "-search_document__sort_key")
+    return articles.order_by("-search_document__sort_key")
 
 
 # --- Showing results ----------------------------------------------------------------------------
@@ -233,6 +252,7 @@ def excerpt(text: str, terms: tuple[str, ...], *, width: int = 90) -> str:
     return "…" + text[start:end] + ("…" if end < len(text) else "")
 
 
+@functools.lru_cache(maxsize=256)
 def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     variants = {variant for term in terms for variant in (term, unicodedata.normalize("NFKC", term)) if variant}
     if not variants:

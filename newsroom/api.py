@@ -13,8 +13,8 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from articles.models import Article, ArticleQuerySet, Photo
-from articles.search import body_text, excerpt, parse_query, search_articles
-from articles.views import MAX_COUNTED_RESULTS
+from articles.search import excerpt, parse_query, quick_text, search_articles
+from articles.views import counted_limit
 from issues.models import Issue, Jump, Page, Placement
 from issues.reading import story_parts
 
@@ -187,14 +187,21 @@ class SearchResultOut(ArticleOut):
 
     @staticmethod
     def resolve_excerpt(article: Article, context) -> str:
-        return excerpt(body_text(article.body), context["request"].search_terms)
+        return excerpt(quick_text(article.body), context["request"].search_terms)
 
 
 class CappedPageNumberPagination(PageNumberPagination):
-    """Counts at most MAX_COUNTED_RESULTS + 1 matches, as the search page does."""
+    """Counts matches only a few pages past the one asked for, as the search page does."""
 
-    def _items_count(self, queryset) -> int:
-        return queryset.order_by()[: MAX_COUNTED_RESULTS + 1].count()
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        limit = counted_limit(pagination.page, page_size)
+        return {
+            self.items_attribute: queryset[offset : offset + page_size],
+            # count is the matches counted, at most one past the limit: more than ``limit`` means more.
+            "count": queryset.order_by()[: limit + 1].count(),
+        }
 
 
 # --- Querysets ----------------------------------------------------------------------------------
@@ -257,7 +264,7 @@ def article_list(request: HttpRequest, tag: str | None = None):
     articles = Article.objects.published()
     if tag:
         articles = articles.filter(tags__slug=tag)
-    return _articles(articles).order_by("-search_document__issue_date", "-pk")
+    return _articles(articles).order_by("-search_document__sort_key")
 
 
 @api.get("/articles/{int:article_id}", response=ArticleDetailOut, tags=["articles"], summary="One article")

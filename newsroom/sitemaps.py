@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from articles.models import Article, ArticleQuerySet
+from articles.models import Article, ArticleQuerySet, SearchDocument
 from issues.models import Issue, IssueQuerySet, Page, PageQuerySet, Placement
 
 # Google News reads stories released in the last two days only.
@@ -83,8 +83,12 @@ class NewsSitemap(Sitemap):
         since = timezone.now() - NEWS_WINDOW
         return (
             _with_first_release(Article.objects.published())
-            # The indexed issue date narrows the archive before the exact release time is compared.
-            .filter(search_document__issue_date__gte=timezone.localdate(since) - datetime.timedelta(days=1))
+            # The indexed sort key (issue date first) narrows the archive before release times are compared.
+            .filter(
+                search_document__sort_key__gte=SearchDocument.first_sort_key(
+                    timezone.localdate(since) - datetime.timedelta(days=1)
+                )
+            )
             .filter(released_at__gte=since)
             .order_by("-released_at", "-pk")
             .only("pk", "headline", "updated_at")

@@ -210,12 +210,17 @@ def test_search_page_with_a_bad_page_number_shows_the_last_page(client):
     assert "督查" in response.content.decode()
 
 
-def test_search_page_caps_the_count_of_very_common_words(client, monkeypatch):
-    monkeypatch.setattr("articles.views.MAX_COUNTED_RESULTS", 2)
-    for n in range(3):
-        placed(headline=f"督查{n}")
-    content = client.get(reverse("articles:search"), {"q": "督查"}).content.decode()
-    assert "超过 2 篇稿件包含“督查”" in content
+def test_search_page_counts_common_words_only_a_few_pages_ahead(client, monkeypatch):
+    monkeypatch.setattr("articles.views.RESULTS_PER_PAGE", 1)
+    monkeypatch.setattr("articles.views.COUNTED_PAGES_AHEAD", 2)
+    for n in range(4):
+        placed(date=datetime.date(2020, 12, 1) + datetime.timedelta(days=n), headline=f"督查{n}")
+    first = client.get(reverse("articles:search"), {"q": "督查"}).content.decode()
+    assert "超过 2 篇稿件包含“督查”" in first
+    assert "page=2" in first
+    third = client.get(reverse("articles:search"), {"q": "督查", "page": 3}).content.decode()
+    assert "督查</mark>1" in third
+    assert "4 篇稿件包含“督查”" in third
 
 
 def test_rebuild_search_index_command_restores_documents():
