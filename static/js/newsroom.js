@@ -1,7 +1,4 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("change", (event) => {
-  if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
-});
 
 // The date picker goes straight to /<date>/; without JavaScript the form's /go/ redirects there.
 document.addEventListener("submit", (event) => {
