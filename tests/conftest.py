@@ -39,6 +39,24 @@ def staff_client(client, db):
 
 
 @pytest.fixture
+def reporter_client(client, db):
+    """A reporter at the desk: may file and edit articles and photos, nothing else."""
+    from django.contrib.auth.models import Permission
+
+    reporter = UserFactory(username="zuoyan", is_staff=True)
+    reporter.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["articles", "taggit"],
+            codename__in=["add_article", "change_article", "view_article", "add_photo", "change_photo", "view_photo", "add_tag", "view_tag"],
+        )
+    )
+    client.force_login(reporter)
+    client.user = reporter
+    return client
+
+
+
+@pytest.fixture
 def released_issue(db):
     return IssueFactory(date=datetime.date(2020, 12, 3), released=True)
 

@@ -1,14 +1,12 @@
 import datetime
-import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from articles.models import Article, Photo
 from issues.models import Issue, Jump, Page, Placement
+from tests.admin_forms import article_form, inline_management, jpeg
 from tests.factories import (
     ArticleFactory,
     IssueFactory,
@@ -16,55 +14,9 @@ from tests.factories import (
     PhotoFactory,
     PlacementFactory,
     TeaserFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg(width=64, height=48) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "blue").save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
-def inline_management(prefix: str, total: int = 0, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-@pytest.fixture
-def reporter_client(client):
-    reporter = UserFactory(username="zuoyan", is_staff=True)
-    reporter.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["articles", "taggit"],
-            codename__in=["add_article", "change_article", "view_article", "add_photo", "change_photo", "view_photo", "add_tag", "view_tag"],
-        )
-    )
-    client.force_login(reporter)
-    client.user = reporter
-    return client
-
-
-def article_form(**overrides) -> dict:
-    data = {
-        "kicker": "",
-        "headline": "我区实行慢病全链条全周期闭环式管理",
-        "subheadline": "",
-        "byline": "左燕",
-        "dateline": "本报讯",
-        "body": "<p>近日，我区推行慢性病闭环式管理。</p>",
-        "tags": "卫生健康, 民生",
-        "status": "draft",
-        **inline_management("photos"),
-    }
-    data.update(overrides)
-    return data
 
 
 # --- Every admin page renders for staff --------------------------------------------------------

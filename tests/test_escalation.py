@@ -21,7 +21,7 @@ from tests.factories import (
     TeaserFactory,
     UserFactory,
 )
-from tests.test_admin import article_form, inline_management, reporter_client  # noqa: F401
+from tests.admin_forms import article_form, inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_reporter_cannot_edit_or_delete_a_colleagues_story(reporter_client, desk
 def test_reporter_cannot_attach_a_photo_to_a_colleagues_story_or_change_theirs(reporter_client, desk):  # noqa: F811
     theirs = desk["theirs"]
     their_photo = PhotoFactory(article=theirs, caption="同事的图片说明")
-    from tests.test_admin import jpeg
+    from tests.admin_forms import jpeg
 
     response = reporter_client.post(
         reverse("admin:articles_photo_add"),

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from articles.models import Article, Photo
 from issues.importer import page_import
-from issues.models import Issue, Jump, Page, Placement, Teaser
+from issues.models import Issue, Jump, Page, Placement
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
 from tests.load.server import TcpProxy, get, manage, running_site, site_env
-from tests.test_admin import article_form, inline_management, jpeg, reporter_client  # noqa: F401
+from tests.admin_forms import article_form, inline_management, jpeg
 
 # --- The database unreachable -------------------------------------------------------------------
 

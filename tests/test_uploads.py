@@ -14,7 +14,7 @@ from articles.models import Article, Photo
 from articles.validators import validate_image_upload
 from issues.models import Page
 from tests.factories import PageFactory
-from tests.test_admin import article_form, inline_management, jpeg, reporter_client  # noqa: F401
+from tests.admin_forms import article_form, inline_management, jpeg
 
 pytestmark = pytest.mark.django_db
 

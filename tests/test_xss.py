@@ -18,7 +18,7 @@ from articles.models import Article
 from issues.models import Page
 from issues.services import placement_create
 from tests.factories import IssueFactory, PageFactory
-from tests.test_admin import article_form, inline_management, jpeg, reporter_client  # noqa: F401
+from tests.admin_forms import article_form, inline_management, jpeg
 
 pytestmark = pytest.mark.django_db
 
