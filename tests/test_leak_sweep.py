@@ -47,7 +47,7 @@ HIDDEN_STATUSES = [status for status in Article.Status if status != Article.Stat
 
 # URL namespaces and prefixes that are not public surfaces (staff-only, or POST-only plumbing).
 SKIP_NAMESPACES = {"admin"}
-SKIP_PREFIXES = ("admin/", "i18n/")
+SKIP_PREFIXES = ("admin/",)
 
 # Query strings every page that answers is requested with again: a search box, filters, paging,
 # formats. Surfaces that read other parameters add them here; "{secret}" is a hidden headline word.
