@@ -108,7 +108,8 @@ def browser(live_server, in_ci):
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(3)
+    # Generous: the suite runs two processes on two cores, and pages wait on each other.
+    driver.implicitly_wait(10)
     driver.live_server_url = live_server.url
     yield driver
     driver.quit()
