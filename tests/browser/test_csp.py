@@ -3,6 +3,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.browser.steps import log_in
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,14 +31,10 @@ def test_admin_article_editor_and_public_pages_run_under_the_policy(browser):
         browser.get(browser.live_server_url + url)
         assert violations(browser) == [], url
 
-    browser.get(browser.live_server_url + "/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("night-editor")
-    browser.find_element(By.NAME, "password").send_keys("correct horse battery staple")
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    log_in(browser, "night-editor", "correct horse battery staple")
     browser.get(browser.live_server_url + "/admin/articles/article/add/")
 
-    browser.save_screenshot("/tmp/csp-admin.png")
-    # Built by the editor's module scripts, which the import map (with the nonce) resolves.
+        # Built by the editor's module scripts, which the import map (with the nonce) resolves.
     editors = browser.find_elements(By.CSS_SELECTOR, ".ProseMirror[contenteditable=true]")
     assert editors, "the rich-text editor did not start"
     assert browser.find_elements(By.CSS_SELECTOR, ".prose-menubar button, .prose-menubar__button")

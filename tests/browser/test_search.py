@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
+
+from tests.browser.steps import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,8 @@ def test_reader_types_a_two_character_word_into_the_search_box_and_sees_the_stor
 ):
     browser.get(browser.live_server_url + "/")
     box = browser.find_element(By.ID, "masthead-search")
-    box.send_keys("督查", Keys.ENTER)
+    box.send_keys("督查")
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.masthead__search button"))
 
     assert "/search/?q=" in browser.current_url
     headlines = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".search-result__headline")]
@@ -27,6 +29,6 @@ def test_reader_types_a_two_character_word_into_the_search_box_and_sees_the_stor
     assert marks and {mark.text for mark in marks} == {"督查"}
     browser.save_screenshot(str(tmp_path / "search.png"))  # look at it with pytest --basetemp
 
-    browser.find_element(By.PARTIAL_LINK_TEXT, "第四次集中现场督查活动").click()
+    follow(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "第四次集中现场督查活动"))
     assert "/articles/" in browser.current_url
     assert "督查" in browser.find_element(By.CSS_SELECTOR, "h1").text

@@ -9,11 +9,11 @@ from django.utils import timezone
 from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from articles.models import Article
 from articles.roles import CHIEF, EDITOR, REPORTER
+from tests.browser.steps import follow, log_in
 from tests.factories import IssueFactory, PageFactory, role_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,25 +23,8 @@ HEADLINE = "我区新建十座口袋公园"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def log_in(browser, username):
-    browser.delete_all_cookies()
-    browser.get(browser.live_server_url + "/admin/login/")
-    browser.find_element(By.ID, "id_username").send_keys(username)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD + Keys.ENTER)
-    assert "/admin/login/" not in browser.current_url, browser.page_source[:2000]
-
-
-def and_wait(browser, element, accept_alert=False):
-    """Click something that posts a form, and wait for the next page to replace this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    if accept_alert:
-        WebDriverWait(browser, 10).until(expected_conditions.alert_is_present()).accept()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
-
-
 def click_button(browser, text, accept_alert=False):
-    and_wait(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']"), accept_alert)
+    follow(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']"), accept_alert)
 
 
 def open_article(browser):
@@ -76,7 +59,7 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     issue, photo = day
 
     # The reporter files a story with a photo and submits it.
-    log_in(browser, "zuoyan")
+    log_in(browser, "zuoyan", PASSWORD)
     browser.get(browser.live_server_url + "/admin/articles/article/add/")
     browser.find_element(By.ID, "id_headline").send_keys(HEADLINE)
     body = browser.find_element(By.CSS_SELECTOR, "[contenteditable='true'].ProseMirror")
@@ -85,7 +68,7 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     browser.find_element(By.CSS_SELECTOR, "#photos-group .add-row a").click()
     browser.find_element(By.NAME, "photos-0-image").send_keys(str(photo))
     browser.find_element(By.NAME, "photos-0-caption").send_keys("市民在新建的口袋公园散步。")
-    and_wait(browser, browser.find_element(By.NAME, "_continue"))
+    follow(browser, browser.find_element(By.NAME, "_continue"))
     assert "已审定" not in browser.find_element(By.CLASS_NAME, "workflow").text
     click_button(browser, "提交审核")
     assert "已提交" in browser.find_element(By.CLASS_NAME, "workflow").text
@@ -93,13 +76,13 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     assert article.photos.count() == 1 and len(article.paragraphs) == 2
 
     # An editor passes first and second review; the chief editor gives final approval.
-    log_in(browser, "maxiaoxuan")
+    log_in(browser, "maxiaoxuan", PASSWORD)
     browser.get(browser.live_server_url + "/admin/articles/article/?waiting=me")
     assert HEADLINE in browser.page_source
     open_article(browser)
     click_button(browser, "初审通过")
     click_button(browser, "二审通过")
-    log_in(browser, "zhiban")
+    log_in(browser, "zhiban", PASSWORD)
     open_article(browser)
     click_button(browser, "终审通过")
     assert Article.objects.get(pk=article.pk).status == Article.Status.APPROVED
@@ -108,15 +91,15 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     browser.get(f"{browser.live_server_url}/admin/issues/issue/{issue.pk}/assembly/")
     front = browser.find_element(By.ID, "page-1")
     Select(front.find_element(By.NAME, "article")).select_by_visible_text(f"{HEADLINE} (已审定)")
-    and_wait(browser, front.find_element(By.XPATH, ".//button[normalize-space()='排入']"))
+    follow(browser, front.find_element(By.XPATH, ".//button[normalize-space()='排入']"))
     front = browser.find_element(By.ID, "page-1")
     front.find_element(By.NAME, "after_paragraph").clear()
     front.find_element(By.NAME, "after_paragraph").send_keys("1")
-    and_wait(browser, front.find_element(By.XPATH, ".//button[normalize-space()='设置转版']"))
+    follow(browser, front.find_element(By.XPATH, ".//button[normalize-space()='设置转版']"))
     assert "(下转第二版)" in browser.find_element(By.ID, "page-1").text
     for number in (1, 2):
         page = browser.find_element(By.ID, f"page-{number}")
-        and_wait(browser, page.find_element(By.XPATH, ".//button[normalize-space()='签发本版']"))
+        follow(browser, page.find_element(By.XPATH, ".//button[normalize-space()='签发本版']"))
     assert "所有版面都已完整并签发" in browser.page_source
     screenshot(browser, "assembly.png")
     # A time already past releases at once (06:00 may still be ahead when the test runs).
@@ -131,6 +114,6 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     assert "今年以来，我区利用边角地新建十座口袋公园。" in browser.page_source
     assert "公园全部免费开放" not in browser.page_source
     screenshot(browser, "reader-front-page.png")
-    browser.find_element(By.LINK_TEXT, "(下转第二版)").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "(下转第二版)"))
     assert "公园全部免费开放，方便居民就近休闲。" in browser.page_source
     assert "(上接第一版)" in browser.page_source

@@ -2,11 +2,10 @@
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.wait import WebDriverWait
 
 from articles.models import Article
 from issues.demo import DEMO_DIR
+from tests.browser.steps import follow, log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,17 +15,14 @@ PASSWORD = "correct horse battery staple"
 
 def test_editor_uploads_previews_corrects_and_saves_a_page(browser):
     UserFactory(username="bianji", is_staff=True, is_superuser=True)
-    browser.get(browser.live_server_url + "/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("bianji")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    log_in(browser, "bianji", PASSWORD)
 
     browser.get(browser.live_server_url + "/admin/issues/page/")
-    browser.find_element(By.LINK_TEXT, "导入版面文字").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "导入版面文字"))
     browser.find_element(By.NAME, "file").send_keys(str(DEMO_DIR / "2020-12-03-p1.txt"))
     browser.find_element(By.NAME, "date").send_keys("2020-12-03")
     browser.find_element(By.NAME, "page").send_keys("1")
-    browser.find_element(By.NAME, "_preview").click()
+    follow(browser, browser.find_element(By.NAME, "_preview"))
 
     uncertain = browser.find_element(By.CSS_SELECTOR, "#preview-stories tr.uncertain")
     assert "我区部署集中宣讲工作" in uncertain.text and "标题拆分是推测的" in uncertain.text
@@ -38,12 +34,11 @@ def test_editor_uploads_previews_corrects_and_saves_a_page(browser):
         "我区部署集中宣讲工作 区委成立十九届五中全会精神宣讲团", "区委成立十九届五中全会精神宣讲团"
     )
     browser.execute_script("arguments[0].value = arguments[1]", box, corrected)
-    browser.find_element(By.NAME, "_preview").click()
-    WebDriverWait(browser, 10).until(staleness_of(uncertain))
+    follow(browser, browser.find_element(By.NAME, "_preview"))
     assert "区委成立十九届五中全会精神宣讲团" in browser.find_element(By.ID, "preview-stories").text
     assert not browser.find_elements(By.CSS_SELECTOR, "#preview-stories tr.uncertain")
 
-    browser.find_element(By.NAME, "_save").click()
+    follow(browser, browser.find_element(By.NAME, "_save"))
 
     assert "/admin/issues/page/" in browser.current_url and "/change/" in browser.current_url
     assert "新建 8 篇" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
