@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -131,6 +132,12 @@ def waiting_for_q(user) -> Q:
     return waiting
 
 
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The list shows no body: leave the largest column out of the page's rows.
+        return super().get_queryset(request, exclude_parameters).defer("body")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -153,8 +160,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["reporter"]
     search_fields = ["headline", "kicker", "subheadline", "byline", "body", "tags__name"]
     autocomplete_fields = ["reporter"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its list of years reads every article (seconds at ten years); the
+    # issue-date filter above narrows by date instead.
     list_per_page = 50
+    # One COUNT(*) instead of two: the "show all" total is not worth a second scan.
+    show_full_result_count = False
     save_on_top = True
     actions = ["submit_selected", "pass_review_selected", "approve_selected"]
 
@@ -192,6 +202,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_submit_permission(self, request):
         return request.user.has_perm("articles.change_article")
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def save_model(self, request, obj, form, change):
         if not obj.reporter_id:

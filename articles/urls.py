@@ -1,6 +1,7 @@
 from django.urls import path
 
 from articles import feeds, views
+from newsroom.cache import cache_public
 
 app_name = "articles"
 urlpatterns = [
@@ -8,8 +9,8 @@ urlpatterns = [
     # A slug after the id is for people reading the link; the id alone finds the story.
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="article-detail-slug"),
     path("search/", views.search, name="search"),
-    path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
-    path("feeds/tags/<str:slug>/rss/", feeds.TagFeed(), name="tag-feed-rss"),
-    path("feeds/tags/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("feeds/rss/", cache_public(feeds.LatestStoriesFeed()), name="feed-rss"),
+    path("feeds/atom/", cache_public(feeds.LatestStoriesAtomFeed()), name="feed-atom"),
+    path("feeds/tags/<str:slug>/rss/", cache_public(feeds.TagFeed()), name="tag-feed-rss"),
+    path("feeds/tags/<str:slug>/atom/", cache_public(feeds.TagAtomFeed()), name="tag-feed-atom"),
 ]

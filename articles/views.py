@@ -8,6 +8,7 @@ from articles.forms import SearchForm
 from articles.models import Article
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Placement
+from newsroom.cache import cache_public
 
 RESULTS_PER_PAGE = 20
 # Counting every match of a very common word costs more than it tells: a page counts the matches
@@ -16,6 +17,7 @@ RESULTS_PER_PAGE = 20
 COUNTED_PAGES_AHEAD = 10
 
 
+@cache_public
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags and the pages it ran on."""
     article = get_object_or_404(
@@ -68,6 +70,7 @@ class CappedPaginator(Paginator):
         return self.count > self.limit
 
 
+@cache_public
 def search(request: HttpRequest) -> HttpResponse:
     """Published stories containing every word the reader typed, highlighted, newest or best first."""
     form = SearchForm(request.GET or None)

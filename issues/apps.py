@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("Issues and pages")
+
+    def ready(self) -> None:
+        from newsroom import signals
+
+        signals.connect()  # whole-page cache invalidation (newsroom/cache.py)

@@ -3,7 +3,7 @@ import datetime
 from functools import partial
 from itertools import groupby
 
-from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,16 +13,22 @@ from django.views.decorators.cache import never_cache
 from articles.models import ArticleQuerySet
 from issues.models import Issue, Jump, Placement, Teaser
 from issues.reading import story_parts, teaser_targets
+from newsroom.cache import cache_public
 
 
+@cache_public
 def front_page(request: HttpRequest) -> HttpResponse:
     """The latest released issue's front page."""
-    issue = Issue.objects.released().with_neighbours().order_by("-date").first()
+    # Pick the latest issue in a subquery first: ordering the annotated queryset would work out
+    # both neighbour subqueries for every issue in the archive before keeping one (47 ms at ten years).
+    latest = Issue.objects.released().order_by("-date").values("pk")[:1]
+    issue = Issue.objects.released().with_neighbours().filter(pk=Subquery(latest)).first()
     if issue is None:
         return render(request, "issues/no_issue.html", status=404)
     return _render_page(request, issue, number=None)
 
 
+@cache_public
 def issue_detail(request: HttpRequest, date: datetime.date) -> HttpResponse:
     """One day's issue, opened at its front page."""
     issue = Issue.objects.released().with_neighbours().filter(date=date).first()
@@ -31,6 +37,7 @@ def issue_detail(request: HttpRequest, date: datetime.date) -> HttpResponse:
     return _render_page(request, issue, number=None)
 
 
+@cache_public
 def page_detail(request: HttpRequest, date: datetime.date, number: int) -> HttpResponse:
     """One page of one issue: its page image with hot zones when it has one, its stories, jumps and teasers."""
     issue = Issue.objects.released().with_neighbours().filter(date=date).first()
@@ -149,6 +156,7 @@ def _teasers_with_targets(page, pages, *, preview: bool = False) -> list[Teaser]
     return [teaser for teaser in teasers if teaser.target_pages]
 
 
+@cache_public
 def archive(request: HttpRequest) -> HttpResponse:
     """往期回顾: the month of the latest released issue; the month/year form lands here too."""
     if "year" in request.GET:
@@ -166,6 +174,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     return _render_month(request, latest.year, latest.month)
 
 
+@cache_public
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """One month of the archive as a calendar: the days with an issue are links."""
     if not 1 <= month <= 12:

@@ -14,6 +14,14 @@ from js_asset import Media
 logger = logging.getLogger(__name__)
 
 
+def reader_language(request) -> str:
+    """The language the reader chose with the switch (a cookie), else the site's."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not language or not translation.check_for_language(language):
+        language = settings.LANGUAGE_CODE
+    return language
+
+
 class LanguageMiddleware:
     """Chinese for everyone unless they chose English with the language switch.
 
@@ -25,10 +33,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if not language or not translation.check_for_language(language):
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(reader_language(request))
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])

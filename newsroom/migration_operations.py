@@ -5,7 +5,11 @@ newsroom also runs on SQLite for development and tests; these use the online for
 and the ordinary one elsewhere. docs/deploy.md ("Upgrades") says when to use which.
 """
 
-from django.contrib.postgres.operations import AddIndexConcurrently, NotInTransactionMixin
+from django.contrib.postgres.operations import (
+    AddIndexConcurrently,
+    NotInTransactionMixin,
+    RemoveIndexConcurrently,
+)
 from django.db import migrations
 
 
@@ -30,6 +34,24 @@ class AddIndexOnline(AddIndexConcurrently):
             self, app_label, schema_editor, from_state, to_state
         )
 
+
+
+class RemoveIndexOnline(RemoveIndexConcurrently):
+    """DROP INDEX CONCURRENTLY on PostgreSQL (needs `atomic = False`); a plain drop elsewhere."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if _is_postgresql(schema_editor):
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.RemoveIndex.database_forwards(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if _is_postgresql(schema_editor):
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.RemoveIndex.database_backwards(
+            self, app_label, schema_editor, from_state, to_state
+        )
 
 class AddCheckConstraintOnline(NotInTransactionMixin, migrations.AddConstraint):
     """A check constraint added NOT VALID, then validated without blocking writes (PostgreSQL).

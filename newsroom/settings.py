@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: decides whether this request may read the replica.
     "newsroom.routers.ReplicaRoutingMiddleware",
+    # Stored public pages are answered here, before sessions, CSRF and auth (newsroom/cache.py).
+    "newsroom.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +96,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cached public pages must be dropped in every worker at once when a story changes, so the
+# default store is one all workers on the machine share: files (no server, no query; see
+# newsroom/cache.py and bench/RESULTS.md). CACHE_URL=redis://… once there are several app
+# servers: invalidation on one then reaches all of them.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"),
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # Django's default of 300 entries would keep culling a paper's worth of pages.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +153,19 @@ NEWSROOM = {
     "REPORTERS_SEE_ALL_DRAFTS": env.bool("NEWSROOM_REPORTERS_SEE_ALL_DRAFTS", default=False),
     # Page and whole-issue print PDFs larger than this are refused with a reason.
     "MAX_PDF_BYTES": env.int("NEWSROOM_MAX_PDF_BYTES", default=200 * 1024 * 1024),
+    # Whole public pages in the shared cache (newsroom/cache.py).
+    "PUBLIC_CACHE": {
+        "ENABLED": env.bool("NEWSROOM_CACHE_PUBLIC", default=True),
+        "ALIAS": "default",
+        "TIMEOUT": env.int("NEWSROOM_CACHE_TIMEOUT", default=24 * 3600),
+        # With database replicas: at least their allowed lag, so a page rendered from a lagging
+        # replica right after a change is kept no longer than that.
+        "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),
+        # Saving or deleting any model of these apps drops every cached page (newsroom/signals.py).
+        "APPS": ["articles", "issues", "taggit"],
+    },
+    # A bare view at /bench/floor/ for bench/run's framework floor; never on in production.
+    "BENCH_FLOOR": env.bool("NEWSROOM_BENCH_FLOOR", default=False),
 }
 
 LOGGING = {
@@ -150,7 +176,7 @@ LOGGING = {
 }
 
 # === Deployment: databases, cache, sessions, media storage ====================================
-# One build runs on a laptop (SQLite, a memory cache, files on disk) and on several app servers
+# One build runs on a laptop (SQLite, a file cache, files on disk) and on several app servers
 # (PostgreSQL with a pool and a read replica, Redis, an S3-compatible object store), chosen by
 # the environment alone. docs/deploy.md explains each choice; .env.example lists every variable.
 
@@ -208,15 +234,13 @@ NEWSROOM_REPLICA_PIN_SECONDS = env.int("NEWSROOM_REPLICA_PIN_SECONDS", default=1
 NEWSROOM_REPLICA_MAX_LAG = env.float("NEWSROOM_REPLICA_MAX_LAG", default=10)
 # After the replica failed to answer, each app process uses the primary alone for this long.
 NEWSROOM_REPLICA_RETRY_SECONDS = env.int("NEWSROOM_REPLICA_RETRY_SECONDS", default=30)
+if "replica" in DATABASES and not env.str("NEWSROOM_CACHE_SETTLE_SECONDS", default=""):
+    # A page rendered from a lagging replica right after a change is kept no longer than the lag.
+    NEWSROOM["PUBLIC_CACHE"]["SETTLE_SECONDS"] = int(NEWSROOM_REPLICA_MAX_LAG) + 1
 # Diagnostics: an X-Newsroom-Queries header with the queries run per database alias.
 NEWSROOM_QUERY_COUNT_HEADER = env.bool("NEWSROOM_QUERY_COUNT_HEADER", default=False)
 if NEWSROOM_QUERY_COUNT_HEADER:
     MIDDLEWARE.insert(0, "newsroom.routers.QueryCountHeaderMiddleware")
-
-# Shared by every app server once it is Redis: invalidation on one server reaches all of them.
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://newsroom"),
-}
 
 # "cached_db" in production: reads from the shared cache, and sessions survive a Redis restart
 # or eviction because they are written to the database too. Short names or dotted paths.

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import sitemaps, views
 from newsroom.api import api
+from newsroom.cache import cache_public_urls
 from newsroom.media import serve_media
 
 admin.site.site_header = _("Newsroom")
@@ -14,8 +16,8 @@ admin.site.index_title = _("Newsroom desk")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("language/<str:language>/", views.switch_language, name="switch-language"),
-    path("api/v1/", api.urls),
-    path("", include((sitemaps.urlpatterns, "sitemaps"))),
+    path("api/v1/", (cache_public_urls(api.urls[0]), *api.urls[1:])),
+    path("", include((cache_public_urls(sitemaps.urlpatterns), "sitemaps"))),
     path("", include("articles.urls")),
     # Every uploaded file passes the publication rule (newsroom/media.py), in production too.
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
@@ -23,3 +25,7 @@ urlpatterns = [
 ]
 
 handler500 = "newsroom.middleware.server_error"
+
+if settings.NEWSROOM["BENCH_FLOOR"]:
+    # bench/run's framework floor: the whole middleware stack and nothing else. Off by default.
+    urlpatterns.insert(0, path("bench/floor/", lambda request: HttpResponse("floor"), name="bench-floor"))

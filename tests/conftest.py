@@ -21,6 +21,25 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Every test starts with no cached public pages (the cache outlives a test's rollback)."""
+    from django.core.cache import cache
+
+    from newsroom.cache import GENERATION_KEY
+
+    cache.delete(GENERATION_KEY)  # the next lookup starts a generation no stored page matches
+
+
+@pytest.fixture
+def public_cache_off(settings):
+    """Views run every time: for pinning what a view itself costs in queries."""
+    settings.NEWSROOM = {
+        **settings.NEWSROOM,
+        "PUBLIC_CACHE": {**settings.NEWSROOM["PUBLIC_CACHE"], "ENABLED": False},
+    }
+
+
+@pytest.fixture(autouse=True)
 def chinese(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 

@@ -489,7 +489,7 @@ PUBLIC_VIEWS = {
 
 @pytest.mark.parametrize("issues", [1, 20])
 @pytest.mark.parametrize("view", PUBLIC_VIEWS)
-def test_public_view_query_count_is_constant(client, django_assert_num_queries, issues, view):
+def test_public_view_query_count_is_constant(client, django_assert_num_queries, public_cache_off, issues, view):
     fill_archive(issues)
     url, queries = PUBLIC_VIEWS[view]
     url = url()
@@ -504,3 +504,38 @@ def test_missing_issue_404_query_count_is_constant(client, django_assert_num_que
     with django_assert_num_queries(2):
         response = client.get("/2018-12-31/")
     assert response.status_code == 404
+
+
+def fill_page(stories: int):
+    """A front page with this many stories, each with a photo and tags, jumping to page 2 and teased."""
+    _issue, (front, second, third, _fourth) = build_issue()
+    for n in range(stories):
+        story = ArticleFactory(approved=True)
+        story.tags.add("要闻", f"标签{n}")
+        PhotoFactory(article=story)
+        PhotoFactory(article=story)
+        jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
+        inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
+        teaser_create(page=front, article=inside)
+    return front, second, story
+
+
+STORY_VIEWS = {
+    "front": (lambda front, second, story: reverse("issues:front"), 7),
+    "page-with-jumps-in": (lambda front, second, story: page_url(second), 6),
+    "article": (lambda front, second, story: story.get_absolute_url(), 5),
+}
+
+
+@pytest.mark.parametrize("stories", [2, 12])
+@pytest.mark.parametrize("view", STORY_VIEWS)
+def test_public_view_query_count_does_not_grow_with_stories_on_a_page(
+    client, django_assert_num_queries, public_cache_off, stories, view
+):
+    url, queries = STORY_VIEWS[view]
+    url = url(*fill_page(stories))
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    if view != "article":
+        assert response.content.decode().count('<article class="story') == stories

@@ -1,0 +1,246 @@
+"""Whole public responses, cached in the shared cache and dropped for every worker at once.
+
+One decorator, :func:`cache_public`, is the hook for any public view::
+
+    @cache_public
+    def front_page(request): ...
+
+    path("feed/", cache_public(LatestIssuesFeed()))      # callables and class-based views too
+    urlpatterns = cache_public_urls([...])               # every view of a list of patterns
+
+The decorator only marks the view; :class:`PublicCacheMiddleware` (in ``MIDDLEWARE`` right
+after WhiteNoise) does the work. It answers a stored page before sessions, CSRF, auth and
+messages run, so a cached page costs less than the bare framework, and it stores the response
+as it leaves the inner middleware, with every header they added (Vary, Content-Language,
+X-Frame-Options) and every cookie they set in sight.
+
+How an entry stays true:
+
+- **One generation for the whole site.** Every entry carries the generation token it was
+  rendered under; the current token lives in the shared cache and a lookup reads both in one
+  round trip. Saving or deleting anything readers can see (an issue, page, placement, jump,
+  teaser, article, photo, tag: see ``newsroom.signals``) replaces the token, so every worker's
+  next lookup misses at once. Bulk writes that send no signals call :func:`invalidate`.
+- **The clock is part of the rule.** The token is stored with the next scheduled release
+  time. The first request at or after it starts a new generation, so a cached front page
+  switches to the new issue exactly at its ``release_at``; entries also expire by then.
+- **Only what is the same for every reader is stored.** Requests carrying a session cookie
+  (staff, anyone logged in) neither read nor write entries. A response is stored only when it
+  is a plain 200 that set no cookie, asked for no CSRF token, did not touch the session and
+  was not marked private or no-cache by its view. The language (a cookie) is part of the key.
+- **Returning readers get 304.** Stored responses carry an ETag (a hash of the bytes) and a
+  Last-Modified, and ``Cache-Control: no-cache`` so browsers revalidate every time.
+
+The store is ``CACHES["default"]``: a file-based cache by default, which every worker on the
+machine shares (a per-process local-memory cache could not drop an entry in the other workers),
+and Redis when ``CACHE_URL`` says so. ``NEWSROOM_CACHE_PUBLIC=false`` turns caching off.
+"""
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.db import transaction
+from django.db.models import Min
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLResolver
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from newsroom.middleware import reader_language
+
+GENERATION_KEY = "newsroom:public:generation"
+NO_RELEASE_SCHEDULED = 0.0
+
+
+def _config() -> dict:
+    return settings.NEWSROOM["PUBLIC_CACHE"]
+
+
+def _store() -> BaseCache:
+    return caches[_config()["ALIAS"]]
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def invalidate() -> tuple[str, float]:
+    """Start a new generation: every worker's next lookup of every public page misses.
+
+    The generation is stored together with the next scheduled release time, read from the
+    database now, so a lookup needs one cache read to know both.
+    """
+    now = timezone.now()
+    # Pages rendered until "settled" may come from a database replica that has not seen the
+    # change yet: they are kept only until then (NEWSROOM_CACHE_SETTLE_SECONDS, 0 without replicas).
+    settled = now.timestamp() + _config().get("SETTLE_SECONDS", 0)
+    generation = (_new_token(), _scheduled_release(now), settled)
+    _store().set(GENERATION_KEY, generation, None)
+    return generation
+
+
+def invalidate_on_commit() -> None:
+    """Invalidate now and again once the transaction commits.
+
+    Now, so nobody is served the old page while the change is being written; again after the
+    commit, so a page rendered from the not-yet-committed (old) rows during the transaction
+    and stored under the intermediate generation is never served either.
+    """
+    invalidate()
+    transaction.on_commit(invalidate, robust=True)
+
+
+def _scheduled_release(now) -> float:
+    """When the next issue is due to go out, as a timestamp, or NO_RELEASE_SCHEDULED."""
+    from issues.models import Issue, IssueQuerySet
+
+    # Only the clock releases an issue without a save (a save starts a new generation by
+    # itself), so only issues whose release time lies ahead can change what readers see.
+    upcoming = Issue.objects.exclude(IssueQuerySet.released_q()).filter(release_at__gt=now)
+    release_at = upcoming.aggregate(next=Min("release_at"))["next"]
+    return release_at.timestamp() if release_at else NO_RELEASE_SCHEDULED
+
+
+def _is_current(generation, now) -> bool:
+    # Anything else under the key (a value from an older release of this code) is not current.
+    if not (isinstance(generation, tuple) and len(generation) == 3):
+        return False
+    return generation[1] == NO_RELEASE_SCHEDULED or now.timestamp() < generation[1]
+
+
+def current_generation(store: BaseCache | None = None, now=None, generation=None) -> tuple[str, float, float]:
+    """The generation token pages are stored under now, the release time it lasts until, and when it settles."""
+    store = store or _store()
+    now = now or timezone.now()
+    if not _is_current(generation, now):
+        generation = store.get(GENERATION_KEY)
+    if not _is_current(generation, now):
+        # Cold cache, or an issue went out since this generation began: what readers see changed.
+        generation = invalidate()
+    return generation
+
+
+def _page_key(request: HttpRequest) -> str:
+    url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+    # The language middleware has not run yet: the key takes the language it will choose.
+    return f"newsroom:public:page:{reader_language(request)}:{url}"
+
+
+def _request_is_cacheable(request: HttpRequest) -> bool:
+    # A session cookie means staff or someone signed in: their pages may differ, so they
+    # neither get stored pages nor store theirs for others. No query is needed to tell.
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and _config()["ENABLED"]
+    )
+
+
+def _response_is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    cache_control = response.get("Cache-Control", "").lower()
+    session = getattr(request, "session", None)
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # The page embeds a CSRF token (and the middleware will set its cookie): per reader.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.accessed)
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def _add_validators(response: HttpResponse, modified: float) -> None:
+    digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+    response["ETag"] = f'"{digest}"'
+    response["Last-Modified"] = http_date(modified)
+    # Stored, but checked with the server every time: a release or a withdrawal shows at once.
+    patch_cache_control(response, no_cache=True)
+
+
+def _entry(response: HttpResponse) -> tuple:
+    return (response.status_code, dict(response.headers), response.content)
+
+
+def _response_from(entry: tuple) -> HttpResponse:
+    _token, _until, status, headers, content = entry
+    return HttpResponse(content, status=status, headers=headers)
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=_parse_last_modified(response),
+        response=response,
+    )
+
+
+def _parse_last_modified(response: HttpResponse) -> int | None:
+    return parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
+
+
+MARK = "_newsroom_cache_public"
+
+
+def cache_public(view: Callable) -> Callable:
+    """Let PublicCacheMiddleware store this view's answers; see the module docstring for the rule."""
+
+    @wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        setattr(request, MARK, True)
+        return view(request, *args, **kwargs)
+
+    return cached_view
+
+
+def cache_public_urls(patterns: list) -> list:
+    """Mark the view of every pattern in this list (and in lists it includes) with cache_public."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            cache_public_urls(pattern.url_patterns)
+        else:
+            pattern.callback = cache_public(pattern.callback)
+    return patterns
+
+
+class PublicCacheMiddleware:
+    """Answer stored public pages early; store what views marked with cache_public return."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _request_is_cacheable(request):
+            return self.get_response(request)
+        store = _store()
+        now = timezone.now()
+        key = _page_key(request)
+        # One round trip (one MGET on Redis): the generation and this page's entry.
+        found = store.get_many([GENERATION_KEY, key])
+        token, next_release, settled = current_generation(store, now, found.get(GENERATION_KEY))
+        entry = found.get(key)
+        # The entry's own deadline, checked here too: the store's expiry runs on its own clock.
+        if isinstance(entry, tuple) and len(entry) == 5 and entry[0] == token and now.timestamp() < entry[1]:
+            return _conditional(request, _response_from(entry))
+
+        response = self.get_response(request)
+        if not (getattr(request, MARK, False) and _response_is_storable(request, response)):
+            return response
+        _add_validators(response, time.time())
+        timeout = _config()["TIMEOUT"]
+        if next_release != NO_RELEASE_SCHEDULED:
+            # Never outlive the next release, whatever happens to the generation key.
+            timeout = max(1, min(timeout, int(next_release - now.timestamp())))
+        if now.timestamp() < settled:
+            timeout = max(1, min(timeout, int(settled - now.timestamp()) + 1))
+        # Stored under the page's own key: a newer generation overwrites it instead of piling up.
+        store.set(key, (token, now.timestamp() + timeout, *_entry(response)), timeout)
+        return _conditional(request, response)
