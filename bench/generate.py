@@ -10,12 +10,11 @@ on its date, so the archive ends with today's paper (unreleased before 06:00).
 The archive is added to whatever the database holds: dates already taken are skipped and
 cumulative numbers continue after the highest one. Uses DATABASE_URL like the site.
 Rows go in with bulk_create (no save(), no signals), a chunk of issues per transaction; the
-cache is invalidated and a search index, if the project has one, rebuilt at the end.
+search index is written with the rows, and cached pages are dropped at the end.
 """
 
 import argparse
 import datetime
-import importlib
 import io
 import os
 import random
@@ -130,22 +129,11 @@ def historical_timestamps(*models):
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def run_post_bulk_hooks(stdout) -> None:
-    """Rebuild derived data that save() or signals would have kept: the cache, a search index."""
+def run_post_bulk_hooks() -> None:
+    """Drop cached pages: bulk writes send no signals (the search index is written with the rows)."""
     from newsroom.cache import invalidate
 
     invalidate()
-    try:
-        search = importlib.import_module("articles.search")
-    except ModuleNotFoundError as error:
-        if error.name != "articles.search":
-            raise
-        return
-    reindex = getattr(search, "reindex", None)
-    if callable(reindex):
-        started = time.monotonic()
-        reindex()
-        stdout.write(f"Search index rebuilt in {time.monotonic() - started:.0f} s\n")
 
 
 class Generator:
@@ -177,7 +165,8 @@ class Generator:
         self.reporters = list(User.objects.filter(username__in=wanted))
         existing_tags = set(Tag.objects.filter(name__in=TAGS).values_list("name", flat=True))
         Tag.objects.bulk_create([Tag(name=name, slug=f"bench-{i}") for i, name in enumerate(TAGS) if name not in existing_tags])
-        self.tag_ids = list(Tag.objects.filter(name__in=TAGS).values_list("pk", flat=True))
+        self.tag_names = dict(Tag.objects.filter(name__in=TAGS).values_list("pk", "name"))
+        self.tag_ids = sorted(self.tag_names)
         self.article_type = ContentType.objects.get_for_model(Article)
         self.photos = photo_files(Path(settings.MEDIA_ROOT))
         from django.db import connection
@@ -247,7 +236,8 @@ class Generator:
         from django.db import transaction
         from taggit.models import TaggedItem
 
-        from articles.models import Article, Photo
+        from articles.models import Article, Photo, SearchDocument
+        from articles.search import body_text, index_text
         from issues.models import Issue, Jump, Page, Placement, Teaser
 
         rng = self.rng
@@ -340,12 +330,29 @@ class Generator:
                     teasers.append(Teaser(page=front, article=article, label=page.name, order=order))
             Teaser.objects.bulk_create(teasers, batch_size=self.batch)
 
+            tags_of = {article.pk: rng.sample(self.tag_ids, k=rng.choice((0, 1, 1, 2, 2, 3))) for article in articles}
             tagged = [
-                TaggedItem(tag_id=tag_id, content_type=self.article_type, object_id=article.pk)
-                for article in articles
-                for tag_id in rng.sample(self.tag_ids, k=rng.choice((0, 1, 1, 2, 2, 3)))
+                TaggedItem(tag_id=tag_id, content_type=self.article_type, object_id=article_id)
+                for article_id, tag_ids in tags_of.items()
+                for tag_id in tag_ids
             ]
             TaggedItem.objects.bulk_create(tagged, batch_size=self.batch)
+
+            # The search index, as articles.search.search_document_update would write it on save.
+            first_issue = {article.pk: page.issue.date for page, article in reversed(layout)}
+            SearchDocument.objects.bulk_create(
+                [
+                    SearchDocument(
+                        article_id=article.pk,
+                        title=index_text(article.kicker, article.headline, article.subheadline),
+                        body=index_text(body_text(article.body), article.byline, *(self.tag_names[t] for t in tags_of[article.pk])),
+                        issue_date=first_issue[article.pk],
+                        sort_key=SearchDocument.make_sort_key(first_issue[article.pk], article.pk),
+                    )
+                    for article in articles
+                ],
+                batch_size=self.batch,
+            )
         return {
             "issues": len(issues),
             "pages": len(pages),
@@ -395,7 +402,7 @@ def generate(*, years: float, issues_per_year: int = 300, pages: int = 8, storie
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    run_post_bulk_hooks(stdout)
+    run_post_bulk_hooks()
     totals["seconds"] = round(time.monotonic() - started)
     return totals
 

@@ -320,8 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--server", choices=["gunicorn", "granian"], default="granian")
     parser.add_argument("--reuse", action="store_true", help="keep an archive a previous run generated")
-    parser.add_argument("--output", type=Path, default=BASE_DIR / "bench" / "RESULTS.md")
+    parser.add_argument("--output", type=Path, help="default bench/RESULTS.md; --quick: var/bench/RESULTS-quick.md")
     args = parser.parse_args(argv)
+    VAR.mkdir(parents=True, exist_ok=True)
+    # A smoke run never replaces the figures of a full one.
+    args.output = args.output or (VAR / "RESULTS-quick.md" if args.quick else BASE_DIR / "bench" / "RESULTS.md")
     # Stopped with SIGTERM (or from a background shell, where SIGINT is ignored): still stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.years = args.years if args.years is not None else (0.1 if args.quick else 10)
