@@ -29,7 +29,7 @@ def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
     return (
         articles.published()
         .annotate(released_at=Subquery(first_release))
-        .prefetch_related("tags")
+        .with_tag_list()
         .order_by("-search_document__sort_key")[:FEED_LENGTH]
     )
 
@@ -67,7 +67,7 @@ class LatestStoriesFeed(Feed):
         return item.byline
 
     def item_categories(self, item: Article) -> list[str]:
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -21,7 +21,7 @@ COUNTED_PAGES_AHEAD = 10
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags and the pages it ran on."""
     article = get_object_or_404(
-        Article.objects.published().with_photos().prefetch_related("tags", "corrections"), pk=pk
+        Article.objects.published().with_photos().with_tag_list().prefetch_related("corrections"), pk=pk
     )
     placements = list(
         Placement.objects.published()
@@ -83,8 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
         )
-        articles = articles.select_related("search_document").prefetch_related(
-            "tags",
+        articles = articles.select_related("search_document").with_tag_list().prefetch_related(
             Prefetch(
                 "placements",
                 queryset=Placement.objects.published()
@@ -118,7 +117,7 @@ def _result(article: Article, terms: tuple[str, ...]) -> dict:
         "subheadline": highlight(article.subheadline, terms),
         "excerpt": highlight(excerpt(quick_text(article.body), terms), terms),
         "byline": highlight(article.byline, terms),
-        "tags": [highlight(tag.name, terms) for tag in article.tags.all()],
+        "tags": [highlight(tag.name, terms) for tag in article.tag_list],
         "printed": article.printed,
     }
 

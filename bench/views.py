@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 SAMPLE = 200  # URLs per view the load tool cycles through
 QUERY_SAMPLE = 20  # of which this many are counted in-process
+SEARCH_REPEATS = 10  # each search URL, one request at a time, for the search latency
 
 
 def public_views(rng: random.Random) -> dict[str, list[str]]:
@@ -112,6 +113,11 @@ def measure(seed: int = 7) -> dict:
             "queries_max": max(counts),
             "statuses": sorted(set(statuses)),
         }
+        if name.startswith("search"):
+            # What one reader waits for, with nobody else on the server: the load passes add queueing.
+            walls = sorted(count_queries(client, url)[2] for url in urls for _ in range(SEARCH_REPEATS))
+            result["views"][name]["alone_p50"] = round(statistics.median(walls), 1)
+            result["views"][name]["alone_p95"] = round(walls[int(0.95 * (len(walls) - 1))], 1)
     if settings.NEWSROOM.get("BENCH_FLOOR"):
         result["views"]["floor"] = {"urls": ["/bench/floor/"], "queries_min": 0, "queries_max": 0, "statuses": [200]}
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from articles.models import Article, ArticleQuerySet, Photo
+from articles.models import Article, ArticleQuerySet, Photo, tag_list_prefetch
 from articles.search import excerpt, parse_query, quick_text, search_articles
 from articles.views import counted_limit
 from issues.models import Issue, Jump, Page, Placement
@@ -122,7 +122,7 @@ class ArticleOut(Schema):
 
     @staticmethod
     def resolve_tags(article: Article) -> list:
-        return list(article.tags.all())
+        return article.tag_list
 
 
 class PrintedOut(Schema):
@@ -208,7 +208,7 @@ class CappedPageNumberPagination(PageNumberPagination):
 
 
 def _articles(articles: ArticleQuerySet) -> ArticleQuerySet:
-    return articles.select_related("search_document").prefetch_related("tags")
+    return articles.select_related("search_document").with_tag_list()
 
 
 def _page_out(page: Page, issue: Issue) -> Page:
@@ -248,7 +248,7 @@ def page_detail(request: HttpRequest, date: datetime.date, number: int):
         Placement.objects.published()
         .filter(page=page)
         .select_related("article__search_document")
-        .prefetch_related("article__tags")
+        .prefetch_related(tag_list_prefetch("article__"))
         .select_related("photo", "jump")
     )
     for placement in placements:

@@ -34,6 +34,17 @@ def test_sitemap_index_lists_the_issue_page_and_article_sitemaps(client):
     ]
 
 
+def test_a_long_archive_is_split_into_numbered_sitemap_files(client, monkeypatch):
+    from newsroom.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 1)
+    first = story()
+    story(headline="第二篇", date=datetime.date(2020, 12, 4))
+    assert "http://testserver/sitemap-articles.xml?p=2" in locations(client, reverse("sitemaps:index"))
+    assert locations(client, "/sitemap-articles.xml?p=2") == [f"http://testserver{first.get_absolute_url()}"]
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+
+
 def test_sitemaps_list_released_issues_pages_and_published_articles_with_lastmod(client, unpublished_stories):
     article = story()
     page = article.placements.get().page
