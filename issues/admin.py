@@ -42,6 +42,7 @@ class PageInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(IssuePrintAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/issues/change_list_with_import.html"  # the "Import page text" button
     inlines = [PageInline]
     list_display = [
         "__str__", "date", "number", "total_number", "release_at", "is_released", "page_count", "assemble"
@@ -131,6 +132,7 @@ class TeaserInline(admin.TabularInline):
 
 @admin.register(Page)
 class PageAdmin(PageZonesAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/issues/change_list_with_import.html"  # the "Import page text" button
     form = PageForm
     inlines = [PlacementInline, TeaserInline]
     list_display = ["__str__", "issue", "number", "name", "editor"]

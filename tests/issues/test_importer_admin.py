@@ -326,3 +326,9 @@ def test_save_colliding_with_another_import_asks_to_try_again(editor_client, mon
     content = editor_client.post(IMPORT_URL, form(_save="1")).content.decode()
     assert "有人在同一时刻修改了这一期，请重试。" in content
     assert textarea(content).startswith("金坛时报")
+
+
+@pytest.mark.parametrize("changelist", ["admin:issues_issue_changelist", "admin:issues_page_changelist"])
+def test_issue_and_page_lists_offer_the_import(editor_client, changelist):
+    content = editor_client.get(reverse(changelist)).content.decode()
+    assert f'href="{IMPORT_URL}"' in content and "导入版面文字" in content
