@@ -1,10 +1,11 @@
-"""The two choices behind the defaults, measured: which cache store, and which server.
+"""The choice behind the default cache store, measured: file, Redis or database.
 
     .venv/bin/python -m bench.compare --db sqlite     # after bench/run made the 10-year archive
 
-Loads the floor, an uncached page and cached pages under gunicorn with the file, Redis and
-database caches, then the same under granian (if installed: pip install granian), and prints
-a Markdown table for bench/RESULTS.md.
+Loads the floor, the front page and cached pages under the production server (granian) with each
+store, and prints a Markdown table for bench/RESULTS.md. The other choice, granian over gunicorn,
+was measured once with gunicorn 27 (bench/RESULTS.md, "Which server") and is kept as a figure:
+gunicorn is no longer installed.
 """
 
 import argparse
@@ -16,8 +17,8 @@ import sys
 from bench.run import PYTHON, VAR, Server, database_url, request_each, run, wrk
 
 
-def measure(kind: str, env: dict, views: dict, seconds: float, workers: int) -> dict:
-    server = Server(kind, env, workers)
+def measure(env: dict, views: dict, seconds: float, workers: int) -> dict:
+    server = Server(env, workers)
     try:
         server.wait()
         results = {}
@@ -67,14 +68,8 @@ def main() -> int:
         shutil.rmtree(VAR / "cache-compare", ignore_errors=True)
         if store == "redis":
             subprocess.run(["redis-cli", "-u", url, "flushdb"], check=False, capture_output=True)
-        result = measure("gunicorn", {**base, "CACHE_URL": url, "NEWSROOM_CACHE_PUBLIC": "true"}, views, args.duration, args.workers)
-        rows.append((f"gunicorn, {store} cache", result))
-        print(rows[-1], flush=True)
-    uncached = {"floor": (["/bench/floor/"], False), "page": (pages, False)}
-    servers = ["gunicorn"] + (["granian"] if shutil.which("granian", path=os.path.dirname(PYTHON)) else [])
-    for kind in servers:
-        result = measure(kind, {**base, "CACHE_URL": stores["file"], "NEWSROOM_CACHE_PUBLIC": "false"}, uncached, args.duration, args.workers)
-        rows.append((f"{kind}, page cache off", result))
+        result = measure({**base, "CACHE_URL": url, "NEWSROOM_CACHE_PUBLIC": "true"}, views, args.duration, args.workers)
+        rows.append((f"granian, {store} cache", result))
         print(rows[-1], flush=True)
     print("\n| setup | view | req/s | p50 / p95 / p99 ms | errors | load avg | worker peak MB |")
     print("| --- | --- | ---: | --- | ---: | ---: | ---: |")

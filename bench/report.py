@@ -114,11 +114,11 @@ def render(report: dict) -> str:
         f"Run {report['date']} by `bench/run{' --quick' if args['quick'] else ''}` in {report['minutes']} min.",
         "",
         f"Machine: {machine['cpus']} CPUs ({machine['cpu']}), {machine['memory_gb']} GB memory, Linux "
-        f"{machine['kernel']}; Python {machine['python']}, Django {machine['django']}, gunicorn "
-        f"{machine['gunicorn']}, SQLite {machine['sqlite']}, PostgreSQL {machine['postgresql']}.",
+        f"{machine['kernel']}; Python {machine['python']}, Django {machine['django']}, granian "
+        f"{machine['granian']}, SQLite {machine['sqlite']}, PostgreSQL {machine['postgresql']}.",
         "",
         f"Load: wrk, 1 thread, {args['connections']} connections, {args['duration']:g} s per view and mode, "
-        f"on the same machine as {args['server']} with {args['workers']} workers, each view after 1 s of "
+        f"on the same machine as granian (deploy/granian.env) with {args['workers']} workers, each view after 1 s of "
         "warm-up and a short floor measurement; the cached pass first fetches each URL once, so it measures "
         "stored pages. Each view cycles through up to 200 URLs sampled across the archive "
         "(issue, page, article) or all of them (archive years). `floor` is a bare Django view returning a "

@@ -102,39 +102,33 @@ def query_pass(env: dict, out: Path) -> dict:
 
 
 class Server:
-    """The production server on a free local port, with the environment given; stopped on exit."""
+    """The production server (granian) on a free local port, with the environment given; stopped on exit."""
 
-    def __init__(self, kind: str, env: dict, workers: int) -> None:
+    def __init__(self, env: dict, workers: int) -> None:
         self.port = free_port()
-        self.kind = kind
-        bind = f"127.0.0.1:{self.port}"
-        if kind == "gunicorn":
-            command = [str(Path(PYTHON).parent / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi",
-                       "--bind", bind, "--workers", str(workers), "--max-requests", "0", "--log-level", "warning"]
-        else:
-            # The production settings (deploy/granian.env), on this run's port and worker count.
-            for line in (BASE_DIR / "deploy" / "granian.env").read_text().splitlines():
-                key, _, value = line.partition("=")
-                if key and not key.startswith("#") and value:
-                    env = {key: value, **env}
-            env = {**env, "GRANIAN_HOST": "127.0.0.1", "GRANIAN_PORT": str(self.port),
-                   "GRANIAN_WORKERS": str(workers), "GRANIAN_LOG_LEVEL": "warning"}
-            command = [str(Path(PYTHON).parent / "granian"), "newsroom.wsgi:application"]
+        # The production settings (deploy/granian.env), on this run's port and worker count.
+        for line in (BASE_DIR / "deploy" / "granian.env").read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key and not key.startswith("#") and value:
+                env = {key: value, **env}
+        env = {**env, "GRANIAN_HOST": "127.0.0.1", "GRANIAN_PORT": str(self.port),
+               "GRANIAN_WORKERS": str(workers), "GRANIAN_LOG_LEVEL": "warning"}
+        command = [str(Path(PYTHON).parent / "granian"), "newsroom.wsgi:application"]
         self.process = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
-        self.url = f"http://{bind}"
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def wait(self, path: str = "/bench/floor/", seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited with {self.process.returncode}")
+                raise RuntimeError(f"granian exited with {self.process.returncode}")
             try:
                 with urllib.request.urlopen(self.url + path, timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"{self.kind} did not answer within {seconds} s")
+        raise RuntimeError(f"granian did not answer within {seconds} s")
 
     def worker_pids(self) -> list[int]:
         pids, queue = [], [self.process.pid]
@@ -271,8 +265,8 @@ def bench_database(db: str, args, label: str) -> dict:
     views = {name: view for name, view in measured["views"].items() if 200 in view["statuses"]}
     result = {"generated": generated, "queries": measured, "load": {}}
     for mode, cached in (("uncached", "false"), ("cached", "true")):
-        log(f"{db}: {args.server}, {args.workers} workers, page cache {'on' if cached == 'true' else 'off'}")
-        server = Server(args.server, {**env, "NEWSROOM_CACHE_PUBLIC": cached}, args.workers)
+        log(f"{db}: granian, {args.workers} workers, page cache {'on' if cached == 'true' else 'off'}")
+        server = Server({**env, "NEWSROOM_CACHE_PUBLIC": cached}, args.workers)
         try:
             server.wait()
             result["load"][mode] = load_pass(
@@ -300,13 +294,13 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor())
     memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
     versions = subprocess.run(
-        [PYTHON, "-c", "import django, gunicorn, sys; print(sys.version.split()[0], django.get_version(), gunicorn.__version__)"],
+        [PYTHON, "-c", "import django, granian, sys; print(sys.version.split()[0], django.get_version(), granian.__version__)"],
         capture_output=True, text=True, check=True).stdout.split()
     postgres = subprocess.run(["psql", f"{PG_URL}/postgres", "-tAc", "SHOW server_version"], capture_output=True, text=True).stdout.strip()
     import sqlite3
 
     return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": round(memory_kb / 1024 / 1024, 1),
-            "kernel": platform.release(), "python": versions[0], "django": versions[1], "gunicorn": versions[2],
+            "kernel": platform.release(), "python": versions[0], "django": versions[1], "granian": versions[2],
             "sqlite": sqlite3.sqlite_version, "postgresql": postgres.split()[0] if postgres else "?"}
 
 
@@ -318,7 +312,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, help="seconds of load per view and mode (default 10; --quick 2)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
-    parser.add_argument("--server", choices=["gunicorn", "granian"], default="granian")
     parser.add_argument("--reuse", action="store_true", help="keep an archive a previous run generated")
     parser.add_argument("--output", type=Path, help="default bench/RESULTS.md; --quick: var/bench/RESULTS-quick.md")
     args = parser.parse_args(argv)

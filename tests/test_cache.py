@@ -1,4 +1,5 @@
 import datetime
+import json
 import os
 import re
 import signal
@@ -269,18 +270,28 @@ def test_any_watched_save_drops_the_cache(client, story, django_assert_num_queri
 
 
 
-# --- Several gunicorn workers share one cache ----------------------------------------------------
+# --- Several server workers share one cache -----------------------------------------------------
 
 REPO = Path(__file__).resolve().parent.parent
 WORKER_CACHES = ["file", "per-process"] + (["redis"] if os.environ.get("CACHE_URL", "").startswith("redis") else [])
 
 
+def production_server_settings() -> dict[str, str]:
+    """The GRANIAN_* lines of deploy/granian.env that have a value."""
+    settings = {}
+    for line in (REPO / "deploy" / "granian.env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key and not key.startswith("#") and value:
+            settings[key] = value
+    return settings
+
+
 class Site:
-    """The real site under gunicorn with two workers, on its own SQLite file and demo paper."""
+    """The real site under granian with two worker processes, on its own SQLite file and demo paper."""
 
     def __init__(self, tmp: Path, cache_url: str) -> None:
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRANIAN_"))},
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             "DATABASE_URL": f"sqlite:///{tmp / 'site.sqlite3'}",
             "CACHE_URL": cache_url,
@@ -307,11 +318,23 @@ class Site:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
+        # granian's access line does not say which worker wrote it; Python logging in the worker
+        # can, so the access logger writes to a file with the worker's process id in front.
+        log_config = self.tmp / "granian-log.json"
+        log_config.write_text(json.dumps({
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"access": {"format": "pid=%(process)d %(message)s"}},
+            "handlers": {"access": {"class": "logging.FileHandler", "filename": str(self.access_log), "formatter": "access"}},
+            "loggers": {"granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+        }))
+        # The production settings (deploy/granian.env: threads, backpressure), on a port of our own.
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi",
-             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", str(self.access_log),
-             "--max-requests", "0"],
-            cwd=REPO, env=self.env, start_new_session=True, stderr=subprocess.DEVNULL,
+            [str(Path(sys.executable).parent / "granian"), "newsroom.wsgi:application",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
+             "--access-log", "--access-log-fmt", '"%(method)s %(path)s" %(status)d', "--log-config", str(log_config)],
+            cwd=REPO, env={**self.env, **production_server_settings()}, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -319,9 +342,9 @@ class Site:
                 urllib.request.urlopen(self.url + "/archive/", timeout=2)
                 return
             except OSError:
-                assert self.process.poll() is None, "gunicorn exited"
+                assert self.process.poll() is None, "granian exited"
                 time.sleep(0.2)
-        raise AssertionError("gunicorn did not answer within 30 s")
+        raise AssertionError("granian did not answer within 30 s")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -346,7 +369,7 @@ class Site:
                 answers += [(path, *answer) for path, answer in zip(batch, pool.map(self.get, batch))]
                 time.sleep(0.1)  # the access log is written after the response
                 log = self.access_log.read_text()[offset:]
-                served = {path: set(re.findall(rf'"GET {re.escape(path)} HTTP/1.1" \d+ .* pid=<?(\d+)', log)) for path in paths}
+                served = {path: set(re.findall(rf'^pid=(\d+) "GET {re.escape(path)}" \d+$', log, re.M)) for path in paths}
                 if all(len(pids) >= 2 for pids in served.values()):
                     return answers
         raise AssertionError(f"both workers did not answer every path within {limit} requests: {served}")
@@ -387,7 +410,7 @@ def withdraw_front_story(site: Site) -> None:
 
 
 @pytest.mark.parametrize("site", WORKER_CACHES, indirect=True)
-def test_a_withdrawn_story_disappears_from_every_gunicorn_worker_at_once(site):
+def test_a_withdrawn_story_disappears_from_every_worker_at_once(site):
     kind, served = site
     pk, headline = front_story_of(served)
     paths = ["/", f"/articles/{pk}/"]

@@ -10,17 +10,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "newsroom" / "settings.py"
-# Configuration read from the environment outside settings.py (gunicorn's settings file).
-OTHER_SOURCES = [ROOT / "newsroom" / "gunicorn.conf.py"]
 ENV_EXAMPLE = ROOT / ".env.example"
 NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 def variables_read_by_settings() -> set[str]:
     """Names passed as the first argument to env.*(), env(), os.environ/os.getenv or _database()."""
-    sources = [SETTINGS] + [path for path in OTHER_SOURCES if path.exists()]
     names = set()
-    for node in (node for path in sources for node in ast.walk(ast.parse(path.read_text()))):
+    for node in ast.walk(ast.parse(SETTINGS.read_text())):
         if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
             key = node.slice
         elif isinstance(node, ast.Call) and node.args:
