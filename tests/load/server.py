@@ -8,6 +8,7 @@ import select
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -62,34 +63,62 @@ def site_env(database_url: str, media_root: Path, **extra: str) -> dict:
 
 
 @contextmanager
-def running_site(env: dict):
-    """The site under Django's threaded development server, until the block ends."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        cwd=BASE_DIR, env={**env, "DJANGO_DEBUG": "true"} if env.get("DEBUG_SERVER") else env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                get(url + "/archive/", timeout=2)
+def running_site(env: dict, log: Path | None = None):
+    """The site under Django's threaded development server until the block ends; errors in log."""
+    with tempfile.TemporaryDirectory(prefix="newsroom-site-") as folder:
+        log = log or Path(folder) / "server.log"
+        # free_port() lets the port go before the server binds it: under pytest-xdist another
+        # process may take it in between, and then the server stops at once saying so. Try another.
+        for _attempt in range(3):
+            process, url = _start_site(env, log)
+            if process is not None:
                 break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError("The site did not start: " + process.stderr.read())
-                time.sleep(0.2)
         else:
-            raise RuntimeError("The site did not answer within 30 seconds.")
-        yield url
-    finally:
-        process.terminate()
+            raise RuntimeError("The site found no free port in three tries.")
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _start_site(env: dict, log: Path) -> tuple[subprocess.Popen | None, str]:
+    """Start the server on a free port and wait for its answer; no process if the port was taken."""
+    port = free_port()
+    # A file, not a pipe: nobody reads the server's output while it runs, and a full pipe would
+    # stop the server at its next logged error.
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+            cwd=BASE_DIR, env={**env, "DJANGO_DEBUG": "true"} if env.get("DEBUG_SERVER") else env,
+            stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            get(url + "/archive/", timeout=2)
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+            continue
+        # Something answered: make sure it is this server and not another one on a reused port.
+        time.sleep(0.2)
+        if process.poll() is None:
+            return process, url
+        break
+    else:
+        process.kill()
+        raise RuntimeError("The site did not answer within 30 seconds: " + log.read_text()[-2000:])
+    process.wait()
+    errors = log.read_text()
+    if "already in use" in errors:
+        return None, url
+    raise RuntimeError("The site did not start: " + errors)
 
 
 class TcpProxy:
