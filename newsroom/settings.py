@@ -307,7 +307,9 @@ CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)
-if env.bool("DJANGO_BEHIND_PROXY", default=PRODUCTION):
+# Behind nginx (docs/deploy.md): trust the headers it sets, and only then.
+NEWSROOM_BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=PRODUCTION)
+if NEWSROOM_BEHIND_PROXY:
     # nginx terminates TLS and says so in this header; only trust it behind such a proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -349,12 +351,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind nginx the client's address is in X-Forwarded-For; see docs/deploy.md.
-if env.bool("DJANGO_BEHIND_PROXY", default=PRODUCTION):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = 1  # the address nginx saw, not one the client wrote
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind nginx the client's address is the one nginx added to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "newsroom.auth.client_ip"
 
 # Media of unpublished pages and photos is served only through newsroom.media.serve_media,
 # which checks the publication rule, then hands the file to nginx's internal location with

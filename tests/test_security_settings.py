@@ -106,6 +106,50 @@ def test_admin_login_locks_out_after_five_wrong_passwords_with_a_chinese_message
     assert "_auth_user_id" not in client.session
 
 
+def fail_logins(client, times: int, **headers) -> int:
+    """Post wrong passwords for duty-editor; the status of the last attempt."""
+    url = reverse("admin:login")
+    for _attempt in range(times):
+        status = client.post(url, {"username": "duty-editor", "password": "wrong-password"}, headers=headers).status_code
+    return status
+
+
+@pytest.mark.django_db
+def test_behind_nginx_on_a_unix_socket_the_address_nginx_saw_is_locked_out_and_no_other(client, settings):
+    """On a socket the app sees no address at all; nginx appends the one it saw to X-Forwarded-For."""
+    settings.NEWSROOM_BEHIND_PROXY = True
+    UserFactory(username="duty-editor", is_staff=True)
+    client.defaults["REMOTE_ADDR"] = ""
+    # A client cannot escape by writing its own X-Forwarded-For: nginx adds the real one last.
+    attacker = {"x_forwarded_for": "1.2.3.4, 203.0.113.9"}
+    assert fail_logins(client, settings.AXES_FAILURE_LIMIT, **attacker) == 429
+    assert fail_logins(client, 1, x_forwarded_for="5.6.7.8, 203.0.113.9") == 429
+    # The night editor at another address still gets in.
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "duty-editor", "password": "correct horse battery staple"},
+        headers={"x_forwarded_for": "198.51.100.7"},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_a_written_x_forwarded_for_is_ignored(client, settings):
+    settings.NEWSROOM_BEHIND_PROXY = False
+    UserFactory(username="duty-editor", is_staff=True)
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        status = fail_logins(client, 1, x_forwarded_for=f"10.0.0.{n}")
+    assert status == 429  # one address (REMOTE_ADDR) whatever the header says
+
+
+@pytest.mark.django_db
+def test_attempts_with_no_address_at_all_still_lock_the_username(client, settings):
+    settings.NEWSROOM_BEHIND_PROXY = False
+    UserFactory(username="duty-editor", is_staff=True)
+    client.defaults["REMOTE_ADDR"] = ""
+    assert fail_logins(client, settings.AXES_FAILURE_LIMIT) == 429
+
+
 @pytest.mark.django_db
 def test_lockout_is_lifted_by_axes_reset_username(client):
     from django.core.management import call_command
