@@ -24,14 +24,8 @@ def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
         .order_by("page__issue__release_at")
         .values("page__issue__release_at")[:1]
     )
-    # Ordered by the search document's unique sort key (first issue date, then id), so the newest
-    # stories come off its index without sorting the archive; release times are looked up for those alone.
-    return (
-        articles.published()
-        .annotate(released_at=Subquery(first_release))
-        .with_tag_list()
-        .order_by("-search_document__sort_key")[:FEED_LENGTH]
-    )
+    # The newest stories come off the sort key's index; release times are looked up for those alone.
+    return articles.published().newest_first().annotate(released_at=Subquery(first_release)).with_tag_list()[:FEED_LENGTH]
 
 
 class LatestStoriesFeed(Feed):

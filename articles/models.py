@@ -72,6 +72,16 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("photos", queryset=Photo.objects.order_by("order", "pk"))
         )
 
+    def newest_first(self) -> "ArticleQuerySet":
+        """Newest first by the search document's unique sort key (first issue date, then id).
+
+        The filter matters: ordering by a reverse one-to-one alone makes a LEFT JOIN, and then
+        the database sorts the whole archive (0.5 s on PostgreSQL, 5 s on SQLite at ten years)
+        instead of walking the sort key's index and stopping after a page. A range on the key
+        (always positive) makes the join inner, and is what gets SQLite's planner onto the index.
+        """
+        return self.filter(search_document__sort_key__gt=0).order_by("-search_document__sort_key")
+
     def with_tag_list(self) -> "ArticleQuerySet":
         """Prefetch tags by name into ``article.tag_list``, a plain list."""
         return self.prefetch_related(tag_list_prefetch())
