@@ -241,8 +241,10 @@ class PhotoQuerySet(models.QuerySet):
         """Photos readers may see: of a published article, or placed as photo news on a released page."""
         from issues.models import Placement  # issues depends on articles, not the reverse
 
+        # EXISTS on the photo's own article, not article__in: an IN list is the whole set of
+        # published articles, built again for every /media/ request that asks about one photo.
         return self.filter(
-            Q(article__in=Article.objects.published())
+            Exists(Article.objects.published().filter(pk=OuterRef("article")))
             | Exists(Placement.objects.published().filter(photo=OuterRef("pk")))
         )
 
