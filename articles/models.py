@@ -283,6 +283,8 @@ class Photo(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["order", "pk"]
+        # Every /media/ request for a photo or its renditions finds the photo by its file name.
+        indexes = [models.Index(fields=["image"], name="photo_image_idx")]
 
     def __str__(self) -> str:
         return self.caption[:40] or PurePath(self.image.name).name
