@@ -296,7 +296,7 @@ class Photo(models.Model):
             image = self._meta.get_field("image").pre_save(self, self._state.adding)
             if image and self.renditions.get("source") != image.name:
                 delete_renditions(self.renditions)
-                self.renditions = make_renditions(image, widths=PHOTO_WIDTHS, folder="photos/renditions")
+                self.renditions = make_renditions(image, widths=PHOTO_WIDTHS)
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "renditions"}
         super().save(*args, **kwargs)

@@ -198,7 +198,7 @@ class Page(models.Model):
                 self.image_renditions = {}
             elif image and self.image_renditions.get("source") != image.name:
                 delete_renditions(self.image_renditions)
-                self.image_renditions = make_renditions(image, widths=PAGE_WIDTHS, folder="pages/renditions")
+                self.image_renditions = make_renditions(image, widths=PAGE_WIDTHS)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "image_renditions"}
         super().save(*args, **kwargs)

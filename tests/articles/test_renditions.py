@@ -3,10 +3,13 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from PIL import Image
 
-from articles.renditions import PHOTO_WIDTHS
-from tests.factories import PhotoFactory
+from articles.models import Photo
+from articles.renditions import PHOTO_WIDTHS, original_name
+from issues.models import Page
+from tests.factories import IssueFactory, PageFactory, PhotoFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +54,43 @@ def test_renditions_are_made_once_and_remade_when_the_image_changes():
     assert not default_storage.exists(first["sizes"][0]["jpeg"])
 
 
-def test_rendition_names_are_random():
+def test_renditions_are_named_after_their_image_and_lead_back_to_it():
     photo = PhotoFactory(image=jpeg(800, 600))
-    stem = photo.image.name.rsplit("/", 1)[1].split(".")[0]
-    names = [size[kind] for size in photo.renditions["sizes"] for kind in ("jpeg", "webp")]
-    assert len({name.rsplit("/", 1)[1].split(".")[0] for name in names}) == len(names)
-    assert not any(stem in name for name in names)
+    file = photo.image.name.removeprefix("photos/")
+
+    names = {size[kind] for size in photo.renditions["sizes"] for kind in ("jpeg", "webp")}
+
+    assert names == {
+        f"photos/renditions/{file}-{width}.{extension}" for width in (240, 720, 800) for extension in ("jpg", "webp")
+    }
+    assert {original_name(name) for name in names} == {photo.image.name}
+
+
+def test_a_replaced_image_gets_renditions_of_its_own_name():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    old = [size["jpeg"] for size in photo.renditions["sizes"]]
+
+    photo.image = jpeg(800, 600)
+    photo.save()
+
+    new = [size["jpeg"] for size in photo.renditions["sizes"]]
+    assert set(old).isdisjoint(new) and all(default_storage.exists(name) for name in new)
+    assert not any(default_storage.exists(name) for name in old)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "photos/3f2a.jpg",
+        "photos/renditions/3f2a.jpg-720.png",
+        "photos/renditions/3f2a.jpg-0720.jpg",
+        "photos/renditions/3f2a.jpg.webp",
+        "photos/renditions/sub/3f2a.jpg-720.jpg",
+        "photos/renditions/9b0c6e1d2f3a4b5c6d7e8f9a0b1c2d3e.webp",
+    ],
+)
+def test_a_name_that_is_no_derived_rendition_name_leads_to_no_image(name):
+    assert original_name(name) is None
 
 
 def test_photo_whose_file_cannot_be_read_falls_back_to_the_original(caplog):
@@ -71,8 +105,6 @@ def test_photo_whose_file_cannot_be_read_falls_back_to_the_original(caplog):
 
 
 def test_article_page_shows_a_picture_with_webp_srcset_caption_and_credit(client):
-    from tests.factories import IssueFactory, PageFactory, PlacementFactory
-
     story = PlacementFactory(page=PageFactory(issue=IssueFactory())).article
     photo = PhotoFactory(article=story, image=jpeg(1600, 1200), caption="项目现场", credit="记者 左燕")
 
@@ -86,12 +118,6 @@ def test_article_page_shows_a_picture_with_webp_srcset_caption_and_credit(client
 
 
 def test_makerenditions_fills_in_what_older_photos_and_pages_lack():
-    from django.core.management import call_command
-
-    from articles.models import Photo
-    from issues.models import Page
-    from tests.factories import PageFactory
-
     photo = PhotoFactory(image=jpeg(800, 600))
     page = PageFactory(with_image=True)
     Photo.objects.filter(pk=photo.pk).update(renditions={})
