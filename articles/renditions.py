@@ -14,12 +14,14 @@ of a replaced image never collide with the old ones.
 
 import io
 import logging
+import os
 import posixpath
 import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
 
@@ -116,6 +118,71 @@ def _save(image: Image.Image, name: str, format: str, **options) -> str:
     # run): replace it, as the storage would otherwise pick a name no row can be traced from.
     default_storage.delete(name)
     return default_storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def named_after_source(renditions: dict) -> bool:
+    """Whether every rendition's file is named after the image the renditions were made from."""
+    source = renditions.get("source")
+    return bool(source) and all(
+        size[key] == rendition_name(source, size["width"], extension)
+        for size in renditions.get("sizes", [])
+        for key, extension in EXTENSIONS.items()
+    )
+
+
+def rename_renditions(model, field: str, *, batch: int = 500) -> int:
+    """Give renditions made under random names the names derived from their image; how many rows.
+
+    For renditions made before their names were derived (articles 0008, issues 0006 and
+    makerenditions call it). A batch of rows is locked, its files linked (or copied, in an
+    object store) to their new names and the rows saved, in one transaction; the page cache is
+    dropped and only then are the old names removed, so readers and cached pages find every file
+    under one name or the other. Rows whose renditions were made from another image than their
+    current one are left alone (makerenditions remakes them).
+    """
+    from newsroom.cache import invalidate  # newsroom depends on articles, not the reverse
+
+    renamed, last = 0, 0
+    queryset = model.objects.exclude(**{field: {}}).order_by("pk")
+    while True:
+        changed, old_names = [], []
+        with transaction.atomic():
+            # Locked, so an editor replacing an image meanwhile waits instead of being overwritten.
+            rows = list(queryset.select_for_update().filter(pk__gt=last)[:batch])
+            if not rows:
+                return renamed
+            last = rows[-1].pk
+            for row in rows:
+                renditions = getattr(row, field)
+                if renditions.get("source") != row.image.name or named_after_source(renditions):
+                    continue
+                for size in renditions["sizes"]:
+                    for key, extension in EXTENSIONS.items():
+                        new = rendition_name(row.image.name, size["width"], extension)
+                        _link(size[key], new)
+                        old_names.append(size[key])
+                        size[key] = new
+                changed.append(row)
+            model.objects.bulk_update(changed, [field])
+        if changed:
+            invalidate()  # cached pages link to the old names
+            for name in old_names:
+                default_storage.delete(name)
+            renamed += len(changed)
+
+
+def _link(old: str, new: str) -> None:
+    """Make the file `old` readable as `new` too; nothing if `old` is missing."""
+    storage = default_storage
+    if not storage.exists(old):
+        logger.warning("Rendition %s is missing; recorded as %s", old, new)
+        return
+    storage.delete(new)
+    if isinstance(storage, FileSystemStorage):
+        os.link(storage.path(old), storage.path(new))  # instant: no bytes are copied
+    else:
+        with storage.open(old, "rb") as file:
+            storage.save(new, file)
 
 
 @dataclass(frozen=True)
