@@ -175,7 +175,10 @@ def _link(old: str, new: str) -> None:
     """Make the file `old` readable as `new` too; nothing if `old` is missing."""
     storage = default_storage
     if not storage.exists(old):
-        logger.warning("Rendition %s is missing; recorded as %s", old, new)
+        # Linked by an earlier run already (whose row an editor then saved with the old names),
+        # or lost before the upgrade.
+        if not storage.exists(new):
+            logger.warning("Rendition %s is missing; recorded as %s", old, new)
         return
     storage.delete(new)
     if isinstance(storage, FileSystemStorage):

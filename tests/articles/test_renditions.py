@@ -130,6 +130,20 @@ def test_renditions_under_random_names_are_renamed_after_their_image_with_their_
     assert rename_renditions(Photo, "renditions") == 0
 
 
+def test_a_row_the_old_version_saved_back_with_random_names_is_put_right_by_the_next_run():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    legacy = legacy_renditions(photo)
+    rename_renditions(Photo, "renditions")
+    # An editor's form, loaded before the rename, saved after it by the version still serving.
+    Photo.objects.filter(pk=photo.pk).update(renditions=legacy)
+
+    assert rename_renditions(Photo, "renditions") == 1
+
+    photo.refresh_from_db()
+    assert named_after_source(photo.renditions)
+    assert all(default_storage.exists(name) for size in photo.renditions["sizes"] for name in (size["jpeg"], size["webp"]))
+
+
 def test_rename_leaves_renditions_of_another_image_to_makerenditions():
     photo = PhotoFactory(image=jpeg(800, 600))
     legacy = legacy_renditions(photo)
