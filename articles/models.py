@@ -265,8 +265,10 @@ class PhotoQuerySet(models.QuerySet):
         """Photos readers may see: of a published article, or placed as photo news on a released page."""
         from issues.models import Placement  # issues depends on articles, not the reverse
 
+        # EXISTS on the photo's own article, not article__in: an IN list is the whole set of
+        # published articles, built again for every /media/ request that asks about one photo.
         return self.filter(
-            Q(article__in=Article.objects.published())
+            Exists(Article.objects.published().filter(pk=OuterRef("article")))
             | Exists(Placement.objects.published().filter(photo=OuterRef("pk")))
         )
 
@@ -305,6 +307,8 @@ class Photo(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["order", "pk"]
+        # Every /media/ request for a photo or its renditions finds the photo by its file name.
+        indexes = [models.Index(fields=["image"], name="photo_image_idx")]
 
     def __str__(self) -> str:
         return self.caption[:40] or PurePath(self.image.name).name
@@ -316,7 +320,7 @@ class Photo(models.Model):
             image = self._meta.get_field("image").pre_save(self, self._state.adding)
             if image and self.renditions.get("source") != image.name:
                 delete_renditions(self.renditions)
-                self.renditions = make_renditions(image, widths=PHOTO_WIDTHS, folder="photos/renditions")
+                self.renditions = make_renditions(image, widths=PHOTO_WIDTHS)
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "renditions"}
         super().save(*args, **kwargs)

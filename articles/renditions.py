@@ -2,17 +2,26 @@
 
 Each rendition is a JPEG and a WebP at one width (a thumbnail, the page width, twice that for
 retina screens). Their names and sizes live in a JSON field on the image's own row, so showing
-them costs no query and no file-system look-up; their file names are random, like the upload's,
-so the renditions of an unreleased page or photo cannot be found by guessing.
+them costs no query and no file-system look-up.
+
+A rendition is named after the image it was made from: `photos/3f2a….jpg` gives
+`photos/renditions/3f2a….jpg-720.webp`. The checked media view (newsroom/media.py) so finds the
+row that owns a rendition by its image's name, an indexed exact match, instead of searching every
+row's JSON. The upload's own name is random (photo_upload_to), so the renditions of an unreleased
+page or photo still cannot be found by guessing; a new upload gets a new name, so the renditions
+of a replaced image never collide with the old ones.
 """
 
 import io
 import logging
-import uuid
+import os
+import posixpath
+import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
 
@@ -28,8 +37,26 @@ WEBP_QUALITY = 80
 # libwebp's effort, 0..6: 2 is several times faster than the default 4 for a few per cent in size.
 WEBP_METHOD = 2
 
+# The file name extension of each format a rendition is written in, by its key in the JSON.
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
+RENDITION_NAME = re.compile(
+    r"(?:(?P<folder>.+)/)?renditions/(?P<file>[^/]+)-(?P<width>[1-9][0-9]*)\.(?:jpg|webp)"
+)
 
-def make_renditions(image: FieldFile, *, widths: dict[str, int], folder: str = "renditions") -> dict:
+
+def rendition_name(original: str, width: int, extension: str) -> str:
+    """`<the original's folder>/renditions/<the original's file name>-<width>.<extension>`."""
+    folder, file = posixpath.split(original)
+    return posixpath.join(folder, "renditions", f"{file}-{width}.{extension}")
+
+
+def original_name(name: str) -> str | None:
+    """The name of the image a rendition is named after; None if `name` is not a rendition's."""
+    match = RENDITION_NAME.fullmatch(name)
+    return posixpath.join(match["folder"] or "", match["file"]) if match else None
+
+
+def make_renditions(image: FieldFile, *, widths: dict[str, int]) -> dict:
     """Write the renditions of a saved image and describe them for its JSON field; {} if it cannot be read."""
     try:
         image.open("rb")
@@ -63,8 +90,14 @@ def make_renditions(image: FieldFile, *, widths: dict[str, int], folder: str = "
                 "label": label,
                 "width": width,
                 "height": height,
-                "jpeg": _save(resized, folder, "jpg", "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True),
-                "webp": _save(resized, folder, "webp", "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD),
+                "jpeg": _save(
+                    resized, rendition_name(image.name, width, EXTENSIONS["jpeg"]), "JPEG",
+                    quality=JPEG_QUALITY, optimize=True, progressive=True,
+                ),
+                "webp": _save(
+                    resized, rendition_name(image.name, width, EXTENSIONS["webp"]), "WEBP",
+                    quality=WEBP_QUALITY, method=WEBP_METHOD,
+                ),
             }
         )
     return {"source": image.name, "width": source.width, "height": source.height, "sizes": sizes}
@@ -78,10 +111,81 @@ def delete_renditions(renditions: dict) -> None:
                 default_storage.delete(size[key])
 
 
-def _save(image: Image.Image, folder: str, extension: str, format: str, **options) -> str:
+def _save(image: Image.Image, name: str, format: str, **options) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
-    return default_storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", ContentFile(buffer.getvalue()))
+    # A file already there is a rendition of this very image (remade, or left by an interrupted
+    # run): replace it, as the storage would otherwise pick a name no row can be traced from.
+    default_storage.delete(name)
+    return default_storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def named_after_source(renditions: dict) -> bool:
+    """Whether every rendition's file is named after the image the renditions were made from."""
+    source = renditions.get("source")
+    return bool(source) and all(
+        size[key] == rendition_name(source, size["width"], extension)
+        for size in renditions.get("sizes", [])
+        for key, extension in EXTENSIONS.items()
+    )
+
+
+def rename_renditions(model, field: str, *, batch: int = 500) -> int:
+    """Give renditions made under random names the names derived from their image; how many rows.
+
+    For renditions made before their names were derived (articles 0008, issues 0006 and
+    makerenditions call it). A batch of rows is locked, its files linked (or copied, in an
+    object store) to their new names and the rows saved, in one transaction; the page cache is
+    dropped and only then are the old names removed, so readers and cached pages find every file
+    under one name or the other. Rows whose renditions were made from another image than their
+    current one are left alone (makerenditions remakes them).
+    """
+    from newsroom.cache import invalidate  # newsroom depends on articles, not the reverse
+
+    renamed, last = 0, 0
+    queryset = model.objects.exclude(**{field: {}}).order_by("pk")
+    while True:
+        changed, old_names = [], []
+        with transaction.atomic():
+            # Locked, so an editor replacing an image meanwhile waits instead of being overwritten.
+            rows = list(queryset.select_for_update().filter(pk__gt=last)[:batch])
+            if not rows:
+                return renamed
+            last = rows[-1].pk
+            for row in rows:
+                renditions = getattr(row, field)
+                if renditions.get("source") != row.image.name or named_after_source(renditions):
+                    continue
+                for size in renditions["sizes"]:
+                    for key, extension in EXTENSIONS.items():
+                        new = rendition_name(row.image.name, size["width"], extension)
+                        _link(size[key], new)
+                        old_names.append(size[key])
+                        size[key] = new
+                changed.append(row)
+            model.objects.bulk_update(changed, [field])
+        if changed:
+            invalidate()  # cached pages link to the old names
+            for name in old_names:
+                default_storage.delete(name)
+            renamed += len(changed)
+
+
+def _link(old: str, new: str) -> None:
+    """Make the file `old` readable as `new` too; nothing if `old` is missing."""
+    storage = default_storage
+    if not storage.exists(old):
+        # Linked by an earlier run already (whose row an editor then saved with the old names),
+        # or lost before the upgrade.
+        if not storage.exists(new):
+            logger.warning("Rendition %s is missing; recorded as %s", old, new)
+        return
+    storage.delete(new)
+    if isinstance(storage, FileSystemStorage):
+        os.link(storage.path(old), storage.path(new))  # instant: no bytes are copied
+    else:
+        with storage.open(old, "rb") as file:
+            storage.save(new, file)
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,11 @@ class Page(models.Model):
                 condition=Q(number__gte=1, number__lte=MAX_PAGES), name="page_number_in_range"
             ),
         ]
+        # Every /media/ request for a page's image, PDF or renditions finds the page by a file name.
+        indexes = [
+            models.Index(fields=["image"], name="page_image_idx"),
+            models.Index(fields=["pdf"], name="page_pdf_idx"),
+        ]
         permissions = [("sign_off_page", _("Can sign off pages"))]
 
     def __str__(self) -> str:
@@ -193,7 +198,7 @@ class Page(models.Model):
                 self.image_renditions = {}
             elif image and self.image_renditions.get("source") != image.name:
                 delete_renditions(self.image_renditions)
-                self.image_renditions = make_renditions(image, widths=PAGE_WIDTHS, folder="pages/renditions")
+                self.image_renditions = make_renditions(image, widths=PAGE_WIDTHS)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "image_renditions"}
         super().save(*args, **kwargs)

@@ -6,6 +6,10 @@ who saw a URL early (a leaked preview, a proxy log, a page editor's screenshot).
 /media/ URL goes through this view: it finds the row that owns the file, checks the rule, and
 only then hands the file over (to nginx with X-Accel-Redirect in production). A file no row
 owns is a 404, even when it exists on disk.
+
+Readers load many images per page, so this look-up is the hottest query on the site: it is one
+exact match on an indexed file field. A rendition is named after the image it was made from
+(articles.renditions.rendition_name), so its owner is found by that image's name too.
 """
 
 import posixpath
@@ -16,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from articles.renditions import original_name
 from newsroom.storage import media_response
 
 
@@ -23,20 +28,25 @@ from newsroom.storage import media_response
 class MediaOwner:
     """A model whose rows own uploaded files, and its queryset method of what readers may see.
 
-    `fields` are lookups that find the row from a file name: a file field ("image"), or for
-    names kept in a JSON field (renditions) a text lookup such as "renditions__icontains".
+    Its uploads go under `folder` (its upload_to says so). `files` are its file fields, each with
+    an index (Meta.indexes): a requested name is looked up in them with an exact match.
+    `renditions_of` is the file field whose image the row's renditions are made from: a rendition's
+    name leads back to that image's name, looked up in that field.
     """
 
     model: str
-    fields: tuple[str, ...]
+    folder: str
+    files: tuple[str, ...]
     public: str
+    renditions_of: str | None = None
 
 
-# A new kind of upload or derived file joins with one line here. The leak sweep
-# (tests/test_leak_sweep.py) requests every file written for hidden content, whatever owns it.
+# A new kind of upload or derived file joins with one line here (tests/test_media.py checks that
+# every file field of the project is listed, under its upload folder, and indexed). The leak
+# sweep (tests/test_leak_sweep.py) requests every file written for hidden content, whatever owns it.
 MEDIA_OWNERS: list[MediaOwner] = [
-    MediaOwner("articles.Photo", ("image", "renditions__icontains"), "published"),
-    MediaOwner("issues.Page", ("image", "pdf", "image_renditions__icontains"), "released"),
+    MediaOwner("articles.Photo", "photos", ("image",), "published", renditions_of="image"),
+    MediaOwner("issues.Page", "pages", ("image", "pdf"), "released", renditions_of="image"),
 ]
 
 # Readers' browsers and proxies may keep a published file this long.
@@ -65,11 +75,19 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
 
 def _visibility(request: HttpRequest, name: str) -> bool | None:
     """True if readers may see the file, False if only this staff user may, None if neither."""
+    original = original_name(name)
     for owner in MEDIA_OWNERS:
+        if not name.startswith(f"{owner.folder}/"):
+            continue
+        if original is None:
+            owns = Q()
+            for field in owner.files:
+                owns |= Q(**{field: name})
+        elif owner.renditions_of:
+            owns = Q(**{owner.renditions_of: original})
+        else:
+            continue
         model = apps.get_model(owner.model)
-        owns = Q()
-        for field in owner.fields:
-            owns |= Q(**{field: name})
         if getattr(model.objects, owner.public)().filter(owns).exists():
             return True
         opts = model._meta

@@ -1,12 +1,17 @@
+import copy
 import io
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from PIL import Image
 
-from articles.renditions import PHOTO_WIDTHS
-from tests.factories import PhotoFactory
+from articles.models import Photo
+from articles.renditions import EXTENSIONS, PHOTO_WIDTHS, named_after_source, original_name, rename_renditions
+from issues.models import Page
+from tests.factories import IssueFactory, PageFactory, PhotoFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +56,105 @@ def test_renditions_are_made_once_and_remade_when_the_image_changes():
     assert not default_storage.exists(first["sizes"][0]["jpeg"])
 
 
-def test_rendition_names_are_random():
+def test_renditions_are_named_after_their_image_and_lead_back_to_it():
     photo = PhotoFactory(image=jpeg(800, 600))
-    stem = photo.image.name.rsplit("/", 1)[1].split(".")[0]
-    names = [size[kind] for size in photo.renditions["sizes"] for kind in ("jpeg", "webp")]
-    assert len({name.rsplit("/", 1)[1].split(".")[0] for name in names}) == len(names)
-    assert not any(stem in name for name in names)
+    file = photo.image.name.removeprefix("photos/")
+
+    names = {size[kind] for size in photo.renditions["sizes"] for kind in ("jpeg", "webp")}
+
+    assert names == {
+        f"photos/renditions/{file}-{width}.{extension}" for width in (240, 720, 800) for extension in ("jpg", "webp")
+    }
+    assert {original_name(name) for name in names} == {photo.image.name}
+
+
+def test_a_replaced_image_gets_renditions_of_its_own_name():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    old = [size["jpeg"] for size in photo.renditions["sizes"]]
+
+    photo.image = jpeg(800, 600)
+    photo.save()
+
+    new = [size["jpeg"] for size in photo.renditions["sizes"]]
+    assert set(old).isdisjoint(new) and all(default_storage.exists(name) for name in new)
+    assert not any(default_storage.exists(name) for name in old)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "photos/3f2a.jpg",
+        "photos/renditions/3f2a.jpg-720.png",
+        "photos/renditions/3f2a.jpg-0720.jpg",
+        "photos/renditions/3f2a.jpg.webp",
+        "photos/renditions/sub/3f2a.jpg-720.jpg",
+        "photos/renditions/9b0c6e1d2f3a4b5c6d7e8f9a0b1c2d3e.webp",
+    ],
+)
+def test_a_name_that_is_no_derived_rendition_name_leads_to_no_image(name):
+    assert original_name(name) is None
+
+
+def legacy_renditions(photo) -> dict:
+    """Move a photo's renditions to random names, as renditions were named before."""
+    renditions = copy.deepcopy(photo.renditions)
+    for size in renditions["sizes"]:
+        for key in ("jpeg", "webp"):
+            with default_storage.open(size[key]) as file:
+                random_name = default_storage.save(f"photos/renditions/{uuid.uuid4().hex}.{EXTENSIONS[key]}", file)
+            default_storage.delete(size[key])
+            size[key] = random_name
+    Photo.objects.filter(pk=photo.pk).update(renditions=renditions)
+    return renditions
+
+
+def test_renditions_under_random_names_are_renamed_after_their_image_with_their_bytes(client):
+    story = PlacementFactory(page=PageFactory(issue=IssueFactory())).article
+    photo = PhotoFactory(article=story, image=jpeg(800, 600))
+    derived = photo.renditions
+    legacy = legacy_renditions(photo)
+    legacy_bytes = {size["webp"]: default_storage.open(size["webp"]).read() for size in legacy["sizes"]}
+    assert legacy["sizes"][0]["jpeg"] in client.get(story.get_absolute_url()).content.decode()  # now cached
+
+    assert rename_renditions(Photo, "renditions") == 1
+
+    photo.refresh_from_db()
+    assert photo.renditions == derived
+    # The cached page went with the old names.
+    assert derived["sizes"][0]["jpeg"] in client.get(story.get_absolute_url()).content.decode()
+    for old, new in zip(legacy["sizes"], photo.renditions["sizes"]):
+        assert default_storage.open(new["webp"]).read() == legacy_bytes[old["webp"]]
+        assert not default_storage.exists(old["webp"]) and not default_storage.exists(old["jpeg"])
+        assert client.get(default_storage.url(new["jpeg"])).status_code == 200
+    # Run again (an interrupted upgrade, or makerenditions after it): nothing left to do.
+    assert rename_renditions(Photo, "renditions") == 0
+
+
+def test_a_row_the_old_version_saved_back_with_random_names_is_put_right_by_the_next_run():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    legacy = legacy_renditions(photo)
+    rename_renditions(Photo, "renditions")
+    # An editor's form, loaded before the rename, saved after it by the version still serving.
+    Photo.objects.filter(pk=photo.pk).update(renditions=legacy)
+
+    assert rename_renditions(Photo, "renditions") == 1
+
+    photo.refresh_from_db()
+    assert named_after_source(photo.renditions)
+    assert all(default_storage.exists(name) for size in photo.renditions["sizes"] for name in (size["jpeg"], size["webp"]))
+
+
+def test_rename_leaves_renditions_of_another_image_to_makerenditions():
+    photo = PhotoFactory(image=jpeg(800, 600))
+    legacy = legacy_renditions(photo)
+    Photo.objects.filter(pk=photo.pk).update(renditions={**legacy, "source": "photos/replaced.jpg"})
+
+    assert rename_renditions(Photo, "renditions") == 0
+    call_command("makerenditions", stdout=io.StringIO())
+
+    photo.refresh_from_db()
+    assert photo.renditions["source"] == photo.image.name and named_after_source(photo.renditions)
+    assert all(default_storage.exists(size["jpeg"]) for size in photo.renditions["sizes"])
 
 
 def test_photo_whose_file_cannot_be_read_falls_back_to_the_original(caplog):
@@ -71,8 +169,6 @@ def test_photo_whose_file_cannot_be_read_falls_back_to_the_original(caplog):
 
 
 def test_article_page_shows_a_picture_with_webp_srcset_caption_and_credit(client):
-    from tests.factories import IssueFactory, PageFactory, PlacementFactory
-
     story = PlacementFactory(page=PageFactory(issue=IssueFactory())).article
     photo = PhotoFactory(article=story, image=jpeg(1600, 1200), caption="项目现场", credit="记者 左燕")
 
@@ -85,21 +181,22 @@ def test_article_page_shows_a_picture_with_webp_srcset_caption_and_credit(client
     assert "项目现场" in content and "记者 左燕" in content
 
 
-def test_makerenditions_fills_in_what_older_photos_and_pages_lack():
-    from django.core.management import call_command
-
-    from articles.models import Photo
-    from issues.models import Page
-    from tests.factories import PageFactory
-
+def test_makerenditions_fills_in_what_older_photos_and_pages_lack_and_renames_random_names():
     photo = PhotoFactory(image=jpeg(800, 600))
     page = PageFactory(with_image=True)
+    renamed = PhotoFactory(image=jpeg(800, 600))
+    derived = renamed.renditions
+    legacy_renditions(renamed)
     Photo.objects.filter(pk=photo.pk).update(renditions={})
     Page.objects.filter(pk=page.pk).update(image_renditions={})
 
-    call_command("makerenditions", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("makerenditions", stdout=out)
 
     photo.refresh_from_db()
     page.refresh_from_db()
+    renamed.refresh_from_db()
     assert photo.renditions["source"] == photo.image.name and photo.renditions["sizes"]
     assert page.image_renditions["source"] == page.image.name and page.image_renditions["sizes"]
+    assert renamed.renditions == derived
+    assert "made for 2 images, renamed for 1" in out.getvalue()
