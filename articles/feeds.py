@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -16,16 +15,8 @@ FEED_LENGTH = 30
 
 def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
     """Published stories newest first, each with the release time of the issue it first ran in."""
-    from issues.models import Placement
-
-    first_release = (
-        Placement.objects.released()
-        .filter(article=OuterRef("pk"))
-        .order_by("page__issue__release_at")
-        .values("page__issue__release_at")[:1]
-    )
     # The newest stories come off the sort key's index; release times are looked up for those alone.
-    return articles.published().newest_first().annotate(released_at=Subquery(first_release)).with_tag_list()[:FEED_LENGTH]
+    return articles.published().newest_first().with_first_release().with_tag_list()[:FEED_LENGTH]
 
 
 class LatestStoriesFeed(Feed):

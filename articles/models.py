@@ -82,6 +82,18 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(search_document__sort_key__gt=0).order_by("-search_document__sort_key")
 
+    def with_first_release(self) -> "ArticleQuerySet":
+        """Annotate ``released_at``: the release time of the first released issue the story ran in."""
+        from issues.models import Placement  # issues depends on articles, not the reverse
+
+        first_release = (
+            Placement.objects.released()
+            .filter(article=OuterRef("pk"))
+            .order_by("page__issue__release_at")
+            .values("page__issue__release_at")[:1]
+        )
+        return self.annotate(released_at=models.Subquery(first_release))
+
     def with_tag_list(self) -> "ArticleQuerySet":
         """Prefetch tags by name into ``article.tag_list``, a plain list."""
         return self.prefetch_related(tag_list_prefetch())

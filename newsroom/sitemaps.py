@@ -4,26 +4,16 @@ import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from articles.models import Article, ArticleQuerySet, SearchDocument
-from issues.models import Issue, IssueQuerySet, Page, PageQuerySet, Placement
+from issues.models import Issue, IssueQuerySet, Page, PageQuerySet
 
 # Google News reads stories released in the last two days only.
 NEWS_WINDOW = datetime.timedelta(days=2)
-
-
-def _with_first_release(articles: ArticleQuerySet) -> ArticleQuerySet:
-    first_release = (
-        Placement.objects.released()
-        .filter(article=OuterRef("pk"))
-        .order_by("page__issue__release_at")
-        .values("page__issue__release_at")[:1]
-    )
-    return articles.annotate(released_at=Subquery(first_release))
 
 
 class ArchiveSitemap(Sitemap):
@@ -88,7 +78,8 @@ class NewsSitemap(Sitemap):
     def items(self) -> ArticleQuerySet:
         since = timezone.now() - NEWS_WINDOW
         return (
-            _with_first_release(Article.objects.published())
+            Article.objects.published()
+            .with_first_release()
             # The indexed sort key (issue date first) narrows the archive before release times are compared.
             .filter(
                 search_document__sort_key__gte=SearchDocument.first_sort_key(
