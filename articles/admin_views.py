@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.diff import diff_fields
-from articles.models import Article, Transition
+from articles.models import Article
 from articles.rules import can_edit, can_review, is_published
 from articles.services import (
     TEXT_FIELDS,

@@ -1,7 +1,6 @@
 import calendar
 import datetime
 from functools import partial
-from itertools import groupby
 
 from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse

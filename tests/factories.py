@@ -8,7 +8,6 @@ from PIL import Image
 
 from articles.models import Article, Photo
 from articles.roles import sync_roles
-from issues.models import Issue, Page, Placement, Teaser
 from issues.models import HotZone, Issue, Page, Placement, Teaser
 
 

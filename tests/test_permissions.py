@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.roles import CHIEF, EDITOR, REPORTER
 from issues.models import Issue, Jump, Page, Placement, Teaser
-from issues.services import jump_create, placement_create
+from issues.services import placement_create
 from tests.factories import (
     ArticleFactory,
     IssueFactory,
