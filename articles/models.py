@@ -12,7 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from articles.renditions import PHOTO_WIDTHS, Renditions, delete_renditions, make_renditions
+from articles.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
 from articles.validators import validate_image_upload
 
@@ -326,15 +326,9 @@ class Photo(models.Model):
         return self.caption[:40] or PurePath(self.image.name).name
 
     def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "image" in update_fields:
-            # Commit the upload first so the renditions are made from its final (random) name.
-            image = self._meta.get_field("image").pre_save(self, self._state.adding)
-            if image and self.renditions.get("source") != image.name:
-                delete_renditions(self.renditions)
-                self.renditions = make_renditions(image, widths=PHOTO_WIDTHS)
-                if update_fields is not None:
-                    kwargs["update_fields"] = {*update_fields, "renditions"}
+        kwargs["update_fields"] = renditions_before_save(
+            self, image_field="image", field="renditions", widths=PHOTO_WIDTHS, update_fields=kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
 
     @property

@@ -103,6 +103,25 @@ def make_renditions(image: FieldFile, *, widths: dict[str, int]) -> dict:
     return {"source": image.name, "width": source.width, "height": source.height, "sizes": sizes}
 
 
+def renditions_before_save(instance, *, image_field: str, field: str, widths: dict[str, int], update_fields):
+    """Keep ``instance``'s renditions (in the JSON ``field``) in step with its image; call from save().
+
+    Returns the update_fields to save with: the renditions join them when the image is saved.
+    """
+    if update_fields is not None and image_field not in update_fields:
+        return update_fields
+    # Commit the upload first so the renditions are made from its final (random) name.
+    image = instance._meta.get_field(image_field).pre_save(instance, instance._state.adding)
+    renditions = getattr(instance, field)
+    if not image and renditions:
+        delete_renditions(renditions)
+        setattr(instance, field, {})
+    elif image and renditions.get("source") != image.name:
+        delete_renditions(renditions)
+        setattr(instance, field, make_renditions(image, widths=widths))
+    return None if update_fields is None else {*update_fields, field}
+
+
 def delete_renditions(renditions: dict) -> None:
     """Remove the files of renditions that are being replaced."""
     for size in renditions.get("sizes", []):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, ArticleQuerySet, Photo
-from articles.renditions import PAGE_WIDTHS, Renditions, delete_renditions, make_renditions
+from articles.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
 from articles.validators import validate_image_upload
 from issues.pdf import validate_page_pdf
 from issues.numerals import page_label
@@ -189,18 +189,9 @@ class Page(models.Model):
         return [block.strip() for block in self.slogans.split("\n\n") if block.strip()]
 
     def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "image" in update_fields:
-            # Commit the upload first so the renditions are made from its final (random) name.
-            image = self._meta.get_field("image").pre_save(self, self._state.adding)
-            if not image and self.image_renditions:
-                delete_renditions(self.image_renditions)
-                self.image_renditions = {}
-            elif image and self.image_renditions.get("source") != image.name:
-                delete_renditions(self.image_renditions)
-                self.image_renditions = make_renditions(image, widths=PAGE_WIDTHS)
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "image_renditions"}
+        kwargs["update_fields"] = renditions_before_save(
+            self, image_field="image", field="image_renditions", widths=PAGE_WIDTHS, update_fields=kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
 
     @property
