@@ -113,11 +113,22 @@ def search_document_update_issue_dates(*, article_ids: list[int]) -> None:
     """Set the first issue date of these articles' search documents from their placements."""
     from issues.models import Placement
 
-    for article_id in article_ids:
-        first = Placement.objects.filter(article=article_id).aggregate(first=Min("page__issue__date"))["first"]
-        SearchDocument.objects.filter(article=article_id).update(
-            issue_date=first, sort_key=SearchDocument.make_sort_key(first, article_id)
+    # Two queries for any number of articles: a changed issue date moves all of its stories.
+    firsts = dict(
+        Placement.objects.filter(article__in=article_ids)
+        .values("article")
+        .annotate(first=Min("page__issue__date"))
+        .values_list("article", "first")
+    )
+    documents = [
+        SearchDocument(
+            article_id=article_id,
+            issue_date=firsts.get(article_id),
+            sort_key=SearchDocument.make_sort_key(firsts.get(article_id), article_id),
         )
+        for article_id in article_ids
+    ]
+    SearchDocument.objects.bulk_update(documents, ["issue_date", "sort_key"])
 
 
 def rebuild_index(*, batch_size: int = 500) -> int:

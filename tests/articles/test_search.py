@@ -247,3 +247,16 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
         response = client.get(reverse("articles:search"), params)
     assert response.status_code == 200
     assert "<mark>" in response.content.decode()
+
+
+def test_moving_an_issue_to_another_date_moves_all_its_stories_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    stories = [placed(headline=f"督查第{n}篇") for n in range(6)]
+    issue = stories[0].placements.get().page.issue
+    issue.date = datetime.date(2020, 12, 8)
+    # The save, its stories, their first dates, one update, and the page cache's next release time.
+    with django_assert_max_num_queries(5):
+        issue.save()
+    assert {document.issue_date for document in SearchDocument.objects.filter(article__in=stories)} == {issue.date}
+    assert found("督查", date_from=datetime.date(2020, 12, 8)) == [story.headline for story in reversed(stories)]
