@@ -58,13 +58,19 @@ def _move(
     locked._change_reason = str(Action(action).label)
     locked._history_user = user
     locked.save(update_fields=["status", "updated_at"])
+    _log(locked, user=user, action=action, from_status=from_status, comment=comment)
+    article.status, article.version, article.updated_at = locked.status, locked.version, locked.updated_at
+    return article
+
+
+def _log(article: Article, *, user: AbstractBaseUser, action: str, from_status: str, comment: str = "") -> Transition:
+    """Record one step in the article's review log, ending in its current state."""
     step = Transition(
-        article=locked, action=action, from_status=from_status, to_status=to, actor=user, comment=comment
+        article=article, action=action, from_status=from_status, to_status=article.status, actor=user, comment=comment
     )
     step.full_clean()
     step.save()
-    article.status, article.version, article.updated_at = locked.status, locked.version, locked.updated_at
-    return article
+    return step
 
 
 def _required(text: str, message) -> str:
@@ -171,14 +177,7 @@ def article_correct(
     correction = Correction(article=locked, note=note, corrected_by=user)
     correction.full_clean()
     correction.save()
-    Transition.objects.create(
-        article=locked,
-        action=Action.CORRECT,
-        from_status=locked.status,
-        to_status=locked.status,
-        actor=user,
-        comment=note,
-    )
+    _log(locked, user=user, action=Action.CORRECT, from_status=locked.status, comment=note)
     return correction
 
 
@@ -201,13 +200,6 @@ def article_restore(*, article: Article, user: AbstractBaseUser, revision_id: in
     if locked.status == Status.APPROVED:
         _move(locked, locked=locked, user=user, action=Action.RESTORE, to=Status.SECOND_PASSED, comment=reason)
     else:
-        Transition.objects.create(
-            article=locked,
-            action=Action.RESTORE,
-            from_status=locked.status,
-            to_status=locked.status,
-            actor=user,
-            comment=reason,
-        )
+        _log(locked, user=user, action=Action.RESTORE, from_status=locked.status, comment=reason)
     article.refresh_from_db()
     return article
