@@ -20,6 +20,7 @@ from django.db import Error as DatabaseError
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.connection import ConnectionDoesNotExist
 
 PRIMARY = "default"
@@ -143,7 +144,12 @@ class ReplicaRoutingMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.primary_prefixes = (reverse("admin:index"),)
+
+    @cached_property
+    def primary_prefixes(self) -> tuple[str, ...]:
+        # Looked up when first needed, not when the middleware is built: a site (or a test) whose
+        # URLconf has no admin then still answers, as long as it reads no replica.
+        return (reverse("admin:index"),)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not replica_configured():
