@@ -1,48 +1,129 @@
-import datetime
+"""The issues app on the desk: every save, delete and bulk delete here calls issues.services.
 
-from django.contrib import admin
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max
-from django.utils import timezone
+A released or scheduled issue is shown read-only (the services refuse it too); placements, jumps
+and teasers are made on the assembly screen, so their own lists only lead there.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from issues.admin_import import page_import_urls
-from issues.epaper_admin import IssuePrintAdminMixin, PageForm, PageZonesAdminMixin
-from issues.models import Issue, IssueQuerySet, Jump, Page, Placement, Teaser
-from issues.services import jump_place_continuation
+from issues.desk.assembly import assembly_urls
+from issues.desk.epaper import IssuePrintAdminMixin, PageFilesForm, PageZonesAdminMixin
+from issues.desk.import_page import page_import_urls
+from issues.models import Issue, IssueQuerySet, Page, Placement, Teaser
+from issues.services import (
+    ISSUE_FIELDS,
+    PAGE_FIELDS,
+    issue_check_open,
+    issue_create,
+    issue_delete,
+    issue_is_open,
+    issue_numbers_for,
+    issue_update,
+    page_create,
+    page_delete,
+    page_update,
+    proposed_issue_date,
+)
 
-# Papers go to readers early in the morning of their publication date.
-DEFAULT_RELEASE_TIME = datetime.time(6, 0)
+
+def _adopt(obj, saved) -> None:
+    """Make the admin's unsaved instance the row a service saved (the admin goes on using it)."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state = saved._state
+
+
+def editor_choices():
+    """People who can be a page's 责任编辑: active desk staff (a plain list: a desk has dozens)."""
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+def _refused(model_admin, request, error: ValidationError) -> None:
+    for text in error.messages:
+        model_admin.message_user(request, text, messages.ERROR)
+
+
+class OpenIssueAdminMixin:
+    """Changes and deletes only while the issue the object belongs to is open."""
+
+    def issue_of(self, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or issue_is_open(self.issue_of(obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or issue_is_open(self.issue_of(obj)))
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = list(ISSUE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # Counted from the date when left empty, so a changed date never keeps stale numbers.
+            for name in ("number", "total_number"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Leave empty to count on from the issues before this date.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            issue_check_open(self.instance)
+        elif cleaned_data.get("date"):
+            number, total = issue_numbers_for(cleaned_data["date"])
+            cleaned_data["number"] = cleaned_data.get("number") or number
+            cleaned_data["total_number"] = cleaned_data.get("total_number") or total
+            self.instance.number, self.instance.total_number = cleaned_data["number"], cleaned_data["total_number"]
+        return cleaned_data
 
 
 class PageInline(admin.TabularInline):
     model = Page
-    form = PageForm
+    form = PageFilesForm
     extra = 0
     fields = ["number", "name", "editor", "image", "pdf", "open_page"]
     readonly_fields = ["open_page"]
-    autocomplete_fields = ["editor"]
     ordering = ["number"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "editor":
+            kwargs["queryset"] = editor_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or issue_is_open(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or issue_is_open(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or issue_is_open(obj))
 
     @admin.display(description=_("stories"))
     def open_page(self, page: Page) -> str:
         if not page.pk:
             return "—"
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:issues_page_change", args=[page.pk]), _("Place stories")
-        ) + (
-            format_html(
-                ' · <a href="{}">{}</a>', reverse("admin:issues_page_zones", args=[page.pk]), _("hot zones")
-            )
-            if page.image
-            else ""
-        )
+        links = [(reverse("admin:issues_page_change", args=[page.pk]), _("Open the page"))]
+        if page.image:
+            links.append((reverse("admin:issues_page_zones", args=[page.pk]), _("hot zones")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
 @admin.register(Issue)
-class IssueAdmin(IssuePrintAdminMixin, admin.ModelAdmin):
+class IssueAdmin(OpenIssueAdminMixin, IssuePrintAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/issues/change_list_with_import.html"  # the "Import page text" button
+    form = IssueForm
     inlines = [PageInline]
     list_display = [
         "__str__", "date", "number", "total_number", "release_at", "is_released", "page_count", "assemble"
@@ -54,9 +135,10 @@ class IssueAdmin(IssuePrintAdminMixin, admin.ModelAdmin):
     search_fields = ["date", "number", "total_number"]
     save_on_top = True
 
-    def get_urls(self):
-        from issues.admin_assembly import assembly_urls
+    def issue_of(self, obj: Issue) -> Issue:
+        return obj
 
+    def get_urls(self):
         return assembly_urls(self) + super().get_urls()
 
     @admin.display(description=_("assembly"))
@@ -77,18 +159,36 @@ class IssueAdmin(IssuePrintAdminMixin, admin.ModelAdmin):
         )
 
     def get_changeform_initial_data(self, request):
-        """Propose the next issue: the day after the latest, numbers one up."""
-        latest = Issue.objects.aggregate(
-            date=Max("date"), number=Max("number"), total=Max("total_number")
-        )
-        date = (latest["date"] + datetime.timedelta(days=1)) if latest["date"] else timezone.localdate()
-        # The release time is proposed (06:00) where it is set: on the assembly screen, after sign-off.
-        return {
-            "date": date,
-            "number": (latest["number"] or 0) + 1,
-            "total_number": (latest["total"] or 0) + 1,
-            **super().get_changeform_initial_data(request),
-        }
+        """Propose the next day from today that has no issue; its numbers follow from the date chosen."""
+        return {"date": proposed_issue_date(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data if name in ISSUE_FIELDS}
+            _adopt(obj, issue_update(issue=obj, **fields) if fields else obj)
+        else:
+            _adopt(obj, issue_create(**{name: form.cleaned_data.get(name) for name in ISSUE_FIELDS}))
+
+    def save_formset(self, request, form, formset, change):
+        # The pages of the issue, through the same services as the page's own screen.
+        formset.save(commit=False)
+        for page in formset.deleted_objects:
+            page_delete(page=page)
+        for page in formset.new_objects:
+            values = {name: getattr(page, name) for name in PAGE_FIELDS if name not in {"number", "name"}}
+            page_create(issue=form.instance, number=page.number, name=page.name, **values)
+        for page, changed in formset.changed_objects:
+            page_update(page=page, **_changed_page_fields(page, changed))
+
+    def delete_model(self, request, obj):
+        issue_delete(issue=obj)
+
+    def delete_queryset(self, request, queryset):
+        for issue in queryset:
+            try:
+                issue_delete(issue=issue)
+            except ValidationError as error:
+                _refused(self, request, error)
 
     @admin.display(description=_("released"), boolean=True, ordering="release_at")
     def is_released(self, issue: Issue) -> bool:
@@ -99,113 +199,134 @@ class IssueAdmin(IssuePrintAdminMixin, admin.ModelAdmin):
         return issue.page_total
 
 
-class PlacementInline(admin.TabularInline):
-    model = Placement
-    extra = 1
-    fields = ["order", "article", "photo", "jump_line"]
-    readonly_fields = ["jump_line"]
-    autocomplete_fields = ["article", "photo"]
-    show_change_link = True
-    verbose_name = _("story on this page")
-    verbose_name_plural = _("stories on this page, in reading order")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article", "photo", "jump__to_page")
-
-    @admin.display(description=_("jump"))
-    def jump_line(self, placement: Placement) -> str:
-        jump = getattr(placement, "jump", None)
-        if jump is None:
-            return _("none (open the story to set one)") if placement.pk else "—"
-        return _("after paragraph %(paragraph)s → %(page)s") % {
-            "paragraph": jump.after_paragraph,
-            "page": jump.to_page.label,
-        }
+def _changed_page_fields(page: Page, changed: list[str]) -> dict:
+    # A PDF uploaded without an image brings the image rendered from it (PageFilesForm.clean).
+    if "pdf" in changed:
+        changed = [*changed, "image"]
+    return {name: getattr(page, name) for name in PAGE_FIELDS if name in changed}
 
 
-class TeaserInline(admin.TabularInline):
-    model = Teaser
-    extra = 0
-    fields = ["order", "label", "article", "headline"]
-    autocomplete_fields = ["article"]
+class PageAdminForm(PageFilesForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        issue = cleaned_data.get("issue") if self.instance.pk is None else self.instance.issue
+        if issue is not None:
+            try:
+                issue_check_open(issue)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
 
 
 @admin.register(Page)
-class PageAdmin(PageZonesAdminMixin, admin.ModelAdmin):
+class PageAdmin(OpenIssueAdminMixin, PageZonesAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/issues/change_list_with_import.html"  # the "Import page text" button
-    form = PageForm
-    inlines = [PlacementInline, TeaserInline]
-    list_display = ["__str__", "issue", "number", "name", "editor"]
+    form = PageAdminForm
+    list_display = ["__str__", "issue", "number", "name", "editor", "is_signed_off"]
     list_filter = [("issue__date", admin.DateFieldListFilter), "name", "editor"]
     list_select_related = ["issue", "editor"]
     search_fields = ["name", "issue__date"]
-    autocomplete_fields = ["issue", "editor"]
-    fields = ["issue", ("number", "name"), "editor", "slogans", ("image", "pdf"), "zones_link"]
-    readonly_fields = ["zones_link"]
+    autocomplete_fields = ["issue"]
+    fields = [
+        "issue", ("number", "name"), "editor", "slogans", ("image", "pdf"), "zones_link", "stories", "sign_off"
+    ]
+    readonly_fields = ["zones_link", "stories", "sign_off"]
     ordering = ["-issue__date", "number"]
     save_on_top = True
+
+    def issue_of(self, obj: Page) -> Issue:
+        return obj.issue
 
     def get_urls(self):
         return page_import_urls(self) + super().get_urls()
 
-
-class JumpInline(admin.StackedInline):
-    model = Jump
-    extra = 0
-    max_num = 1
-    fields = ["after_paragraph", "to_page"]
-    verbose_name = _("jump (转版)")
-    verbose_name_plural = _("jump (转版)")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        self.parent_placement = obj
-        return super().get_formset(request, obj, **kwargs)
+    def get_readonly_fields(self, request, obj=None):
+        # A page stays in its issue; to move it, delete it here and add it there.
+        return [*self.readonly_fields, "issue"] if obj is not None else self.readonly_fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        placement = getattr(self, "parent_placement", None)
-        if db_field.name == "to_page" and placement is not None:
-            # Only later pages of the same issue can carry the continuation.
-            kwargs["queryset"] = Page.objects.filter(
-                issue=placement.page.issue_id, number__gt=placement.page.number
-            ).select_related("issue")
+        if db_field.name == "editor":
+            kwargs["queryset"] = editor_choices()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            page = page_update(page=obj, **_changed_page_fields(obj, form.changed_data))
+        else:
+            values = {name: getattr(obj, name) for name in PAGE_FIELDS if name not in {"number", "name"}}
+            page = page_create(issue=obj.issue, number=obj.number, name=obj.name, **values)
+        _adopt(obj, page)
+
+    def delete_model(self, request, obj):
+        page_delete(page=obj)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset.select_related("issue"):
+            try:
+                page_delete(page=page)
+            except ValidationError as error:
+                _refused(self, request, error)
+
+    @admin.display(description=_("signed off"), boolean=True)
+    def is_signed_off(self, page: Page) -> bool:
+        return page.signed_off_at is not None
+
+    @admin.display(description=_("sign-off"))
+    def sign_off(self, page: Page) -> str:
+        if page.signed_off_at is None:
+            return _("Not signed off. Saving a change to a signed-off page takes its sign-off back.")
+        return _("Signed off by %(user)s. Saving a change here takes the sign-off back.") % {
+            "user": page.signed_off_by.get_full_name() or page.signed_off_by.get_username()
+        }
+
+    @admin.display(description=_("stories on this page, in reading order"))
+    def stories(self, page: Page) -> str:
+        if not page.pk:
+            return "—"
+        placements = page.placements.select_related("article", "photo").order_by("order", "pk")
+        rows = format_html_join(
+            "", "<li>{}</li>", ((placement.article or placement.photo,) for placement in placements)
+        )
+        assembly = reverse("admin:issues_issue_assembly", args=[page.issue_id]) + f"#page-{page.number}"
+        return format_html(
+            '<ol class="page-stories">{}</ol><a class="button" href="{}">{}</a>',
+            rows,
+            assembly,
+            _("Place stories, jumps and teasers on the assembly screen"),
+        )
+
+
+class AssemblyListAdmin(admin.ModelAdmin):
+    """A read-only list: placements and teasers change on the assembly screen, through its services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("assembly"))
+    def assembly_link(self, obj) -> str:
+        page = obj.page
+        url = reverse("admin:issues_issue_assembly", args=[page.issue_id]) + f"#page-{page.number}"
+        return format_html('<a href="{}">{}</a>', url, _("Open on the assembly screen"))
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
-    inlines = [JumpInline]
-    list_display = ["__str__", "page", "order"]
+class PlacementAdmin(AssemblyListAdmin):
+    list_display = ["__str__", "page", "order", "assembly_link"]
     list_select_related = ["page__issue", "article", "photo"]
     list_filter = [("page__issue__date", admin.DateFieldListFilter)]
     search_fields = ["article__headline", "photo__caption"]
-    autocomplete_fields = ["page", "article", "photo"]
-    fields = ["page", "order", "article", "photo", "paragraph_guide"]
-    readonly_fields = ["paragraph_guide"]
-
-    @admin.display(description=_("paragraphs"))
-    def paragraph_guide(self, placement: Placement) -> str:
-        """Numbered opening words of each paragraph, so the editor can choose where to break."""
-        if placement.article_id is None:
-            return "—"
-        return format_html_join(
-            "",
-            "<div>{}. {}</div>",
-            (
-                (index, strip_tags(paragraph)[:40])
-                for index, paragraph in enumerate(placement.article.paragraphs, start=1)
-            ),
-        )
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for jump in Jump.objects.filter(placement=form.instance).select_related("to_page", "placement__article"):
-            jump_place_continuation(jump=jump)
+    fields = ["page", "order", "article", "photo"]
 
 
 @admin.register(Teaser)
-class TeaserAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "page", "label"]
+class TeaserAdmin(AssemblyListAdmin):
+    list_display = ["__str__", "page", "label", "assembly_link"]
     list_select_related = ["page__issue", "article"]
-    autocomplete_fields = ["page", "article"]
     search_fields = ["headline", "article__headline", "label"]
-
+    fields = ["page", "article", "label", "headline", "order"]

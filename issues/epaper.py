@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from issues.models import Issue, Page
 from issues.pdf import render_page, split_pages
+from issues.services import issue_check_open, page_sign_off_clear
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ def page_image_from_pdf(document: pdfium.PdfDocument) -> ContentFile:
 @transaction.atomic
 def page_attach_print(*, issue: Issue, number: int, pdf: bytes, image: bytes) -> tuple[Page, bool]:
     """Give a page of the issue its print PDF and page image, making the page if the issue lacks it."""
+    issue_check_open(issue)
     page = Page.objects.filter(issue=issue, number=number).first()
     created = page is None
     if created:
@@ -38,6 +40,7 @@ def page_attach_print(*, issue: Issue, number: int, pdf: bytes, image: bytes) ->
     page.image.save("page.jpg", ContentFile(image), save=False)
     page.full_clean()
     page.save()
+    page_sign_off_clear(pages=[page])
     storage = page.pdf.storage
     # The replaced files go only once the new ones are safely in the database.
     transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
@@ -59,8 +62,10 @@ def issue_attach_print(*, issue: Issue, document: pdfium.PdfDocument) -> Iterato
     """Split the issue's print PDF into one PDF and one image per page, page by page as it goes.
 
     Each page is saved in its own transaction, so a failure on page 7 keeps pages 1 to 6 and
-    says which page failed; uploading again replaces them.
+    says which page failed; uploading again replaces them. A released or scheduled issue is
+    refused before any page is touched.
     """
+    issue_check_open(issue)
     total = len(document)
     for number, pdf in split_pages(document):
         try:

@@ -9,6 +9,10 @@ and re-importing a page replaces its parts instead of adding new stories. A stor
 on re-import by its headline (as printed, however kicker and subheadline are split), else by its
 first paragraph; a story an earlier import put on the page that the text no longer has is taken
 off the page (its article is kept).
+
+An import writes only into an open issue (issues.services.issue_check_open): a released or
+scheduled one is refused before anything changes, and every page the import touched loses its
+sign-off. A new issue it makes has no release time, and new stories are drafts until reviewed.
 """
 
 import datetime
@@ -26,9 +30,8 @@ from articles.text import paragraphs_to_html
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.numerals import page_label, pages_label
 from issues.pagetext import PageTextError, ParsedPage, ParsedStory, ParsedTeaser, parse_page_text
+from issues.services import issue_check_open, issue_create, page_sign_off_clear
 
-# A new issue made by an import is not released (release_at stays empty) and its stories stay
-# drafts until reviewed: nothing imported is public by itself. The chief editor releases it.
 # Containment of one headline in another only counts from this length: "会议" is in many headlines.
 MIN_CONTAINED_HEADLINE = 4
 # How much of a first paragraph identifies a story whose headline an editor has since changed.
@@ -137,6 +140,7 @@ def page_import(
             "no_stories", _("No story was found in this text: is it a page's text?")
         )
     issue, issue_created = _issue(date)
+    issue_check_open(issue)
     page, page_created = _page(issue=issue, number=page_number, name=page_name)
     result = PageImport(
         page=page,
@@ -179,6 +183,10 @@ def page_import(
             _import_teaser(teaser, order=order, page=page, user=user, result=result)
         )
 
+    touched = {page.pk, *(p.page_id for p in result.placeholders), *(j.to_page_id for j in result.jumps)}
+    touched.update(p.pk for p in result.pages_created)
+    touched.update(t.teaser.page_id for t in result.teasers)
+    page_sign_off_clear(pages=list(Page.objects.filter(pk__in=touched)))
     if dry_run:
         transaction.set_rollback(True)
     return result
@@ -188,17 +196,7 @@ def _issue(date: datetime.date) -> tuple[Issue, bool]:
     issue = Issue.objects.filter(date=date).first()
     if issue is not None:
         return issue, False
-    # The next numbers after the latest issue: right for today's paper, to check for an old one.
-    latest = Issue.objects.aggregate(number=Max("number"), total=Max("total_number"))
-    issue = Issue(
-        date=date,
-        number=(latest["number"] or 0) + 1,
-        total_number=(latest["total"] or 0) + 1,
-        release_at=None,
-    )
-    issue.full_clean()
-    issue.save()
-    return issue, True
+    return issue_create(date=date), True
 
 
 def _page(*, issue: Issue, number: int, name: str) -> tuple[Page, bool]:

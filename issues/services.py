@@ -1,4 +1,11 @@
-"""Writes that span several rows: placing stories, setting jumps and teasers, signing off and releasing."""
+"""The one door for every write to the paper: issues, pages, placements, jumps, teasers, hot zones.
+
+Every service asks one guard first (``issue_check_open``): an open issue changes freely, a
+scheduled one only after its release is called back, and a released one not at all (a released
+story changes through a correction or a withdrawal, in articles.services). Every change to a
+page clears its sign-off (``page_sign_off_clear``), so what the chief attested is what prints.
+The admin's screens, the importer and the print-PDF split all call these.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -12,11 +19,174 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article, ArticleQuerySet, Photo
-from issues.models import Issue, Jump, Page, Placement, Teaser
+from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
+from issues.numerals import page_label
+
+
+# Papers go to readers early in the morning of their publication date.
+DEFAULT_RELEASE_TIME = datetime.time(6, 0)
 
 
 def _next_order(queryset) -> int:
     return (queryset.aggregate(last=Max("order"))["last"] or 0) + 1
+
+
+def issue_check_open(issue: Issue) -> None:
+    """The guard every write asks first: refuse changes to an issue that is released or scheduled."""
+    release_at = Issue.objects.filter(pk=issue.pk).values_list("release_at", flat=True).first()
+    if release_at is None:
+        return
+    if release_at <= timezone.now():
+        raise ValidationError(
+            _("This issue is released: its pages no longer change. Withdraw or correct a story instead."),
+            code="released",
+        )
+    raise ValidationError(
+        _("This issue is scheduled for release: call the release back before changing its pages."),
+        code="scheduled",
+    )
+
+
+def issue_is_open(issue: Issue) -> bool:
+    """Whether the guard lets the issue change now (for showing screens read-only)."""
+    try:
+        issue_check_open(issue)
+    except ValidationError:
+        return False
+    return True
+
+
+def proposed_issue_date() -> datetime.date:
+    """The next day from today that has no issue yet: what the desk is usually making."""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    taken = set(Issue.objects.filter(date__gte=day).values_list("date", flat=True)[:366])
+    while day in taken:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def issue_numbers_for(date: datetime.date) -> tuple[int, int]:
+    """第N期 and 总第N期 for a new issue on this date, counted from the issues before it."""
+    before = Issue.objects.filter(date__lt=date)
+    number = before.filter(date__year=date.year).aggregate(last=Max("number"))["last"] or 0
+    total = before.aggregate(last=Max("total_number"))["last"] or 0
+    return number + 1, total + 1
+
+
+def proposed_release_at(issue: Issue) -> datetime.datetime:
+    """06:00 on the publication date, or now if that has passed."""
+    at = timezone.make_aware(datetime.datetime.combine(issue.date, DEFAULT_RELEASE_TIME))
+    return max(at, timezone.now())
+
+
+# --- Issues and pages ----------------------------------------------------------------------------
+
+ISSUE_FIELDS = ("date", "number", "total_number")
+PAGE_FIELDS = ("number", "name", "editor", "slogans", "image", "pdf")
+
+
+@transaction.atomic
+def issue_create(
+    *, date: datetime.date, number: int | None = None, total_number: int | None = None
+) -> Issue:
+    """A new, unreleased issue; numbers left out are counted on from the issues before its date."""
+    proposed_number, proposed_total = issue_numbers_for(date)
+    issue = Issue(
+        date=date,
+        number=number or proposed_number,
+        total_number=total_number or proposed_total,
+        release_at=None,
+    )
+    issue.full_clean()
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_update(*, issue: Issue, **fields) -> Issue:
+    """Change an open issue's date or numbers."""
+    unknown = set(fields) - set(ISSUE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not issue fields: {sorted(unknown)}")
+    issue_check_open(issue)
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    page_sign_off_clear(pages=list(locked.pages.all()))
+    return locked
+
+
+@transaction.atomic
+def issue_delete(*, issue: Issue) -> None:
+    """Delete an issue made by mistake, with its pages; only while it is open."""
+    issue_check_open(issue)
+    issue.delete()
+
+
+@transaction.atomic
+def page_create(*, issue: Issue, number: int, name: str, **fields) -> Page:
+    """Add a page to an open issue."""
+    unknown = set(fields) - set(PAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not page fields: {sorted(unknown)}")
+    issue_check_open(issue)
+    page = Page(issue=issue, number=number, name=name, **fields)
+    page.full_clean()
+    page.save()
+    return page
+
+
+@transaction.atomic
+def page_update(*, page: Page, **fields) -> Page:
+    """Change a page's name, slogans, editor, number or files; a signed-off page loses its sign-off."""
+    unknown = set(fields) - set(PAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not page fields: {sorted(unknown)}")
+    stored = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+    issue_check_open(stored.issue)
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    page_sign_off_clear(pages=[stored])
+    stored.refresh_from_db(fields=["signed_off_by", "signed_off_at"])
+    return stored
+
+
+@transaction.atomic
+def page_delete(*, page: Page) -> None:
+    """Delete a page added by mistake, with what is placed on it; only while its issue is open."""
+    issue_check_open(page.issue)
+    page.delete()
+
+
+@transaction.atomic
+def hot_zone_save(*, zone: HotZone) -> HotZone:
+    """Draw or redraw a story's clickable area on its page image."""
+    page = zone.placement.page
+    issue_check_open(page.issue)
+    if zone.pk:
+        stored = HotZone.objects.filter(pk=zone.pk, placement__page=page).exists()
+        if not stored:
+            raise ValidationError(_("This zone is not on this page."))
+    zone.full_clean()
+    zone.save()
+    page_sign_off_clear(pages=[page])
+    return zone
+
+
+@transaction.atomic
+def hot_zone_delete(*, zone: HotZone) -> None:
+    """Remove a clickable area from its page image."""
+    page = zone.placement.page
+    issue_check_open(page.issue)
+    zone.delete()
+    page_sign_off_clear(pages=[page])
+
+
+# --- Placements, jumps, teasers ------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -24,6 +194,7 @@ def placement_create(
     *, page: Page, article: Article | None = None, photo: Photo | None = None, order: int | None = None
 ) -> Placement:
     """Put a story (or a photo as photo news) on a page, last in reading order unless told otherwise."""
+    issue_check_open(page.issue)
     if order is None:
         order = _next_order(page.placements.all())
     placement = Placement(page=page, article=article, photo=photo, order=order)
@@ -38,6 +209,7 @@ def jump_create(*, placement: Placement, to_page: Page, after_paragraph: int) ->
     """Continue a story from its placement on a later page of the same issue, placing the continuation there."""
     if to_page.issue_id != placement.page.issue_id:
         raise ValidationError(_("A story can only continue within its own issue."))
+    issue_check_open(placement.page.issue)
     jump = Jump(placement=placement, to_page=to_page, after_paragraph=after_paragraph)
     jump.full_clean()
     jump.save()
@@ -58,6 +230,7 @@ def teaser_create(
     *, page: Page, article: Article, label: str = "", headline: str = "", order: int | None = None
 ) -> Teaser:
     """Point from a page at a story placed elsewhere in the same issue."""
+    issue_check_open(page.issue)
     if order is None:
         order = _next_order(page.teasers.all())
     teaser = Teaser(page=page, article=article, label=label, headline=headline, order=order)
@@ -71,6 +244,7 @@ def teaser_create(
 def placement_delete(*, placement: Placement) -> None:
     """Take a story off its page, with the jump it made from there."""
     page = placement.page
+    issue_check_open(page.issue)
     placement.delete()
     _renumber(page)
     page_sign_off_clear(pages=[page])
@@ -80,6 +254,7 @@ def placement_delete(*, placement: Placement) -> None:
 def placement_move(*, placement: Placement, offset: int) -> None:
     """Move a story up (negative offset) or down the page's reading order."""
     page = placement.page
+    issue_check_open(page.issue)
     placements = list(page.placements.select_for_update().order_by("order", "pk"))
     index = next(i for i, each in enumerate(placements) if each.pk == placement.pk)
     target = max(0, min(len(placements) - 1, index + offset))
@@ -101,6 +276,7 @@ def _renumber(page: Page, placements: list[Placement] | None = None) -> None:
 def jump_delete(*, jump: Jump) -> None:
     """Let the story end on its page again; its continuation stays placed until removed."""
     pages = [jump.placement.page, jump.to_page]
+    issue_check_open(jump.to_page.issue)
     jump.delete()
     page_sign_off_clear(pages=pages)
 
@@ -109,6 +285,7 @@ def jump_delete(*, jump: Jump) -> None:
 def teaser_delete(*, teaser: Teaser) -> None:
     """Remove a teaser from its page."""
     page = teaser.page
+    issue_check_open(page.issue)
     teaser.delete()
     page_sign_off_clear(pages=[page])
 
@@ -156,7 +333,18 @@ def issue_problems(issue: Issue, *, sign_off: bool = True) -> list[Problem]:
                 )
             )
     for jump in jumps:
-        if (jump.to_page_id, jump.placement.article_id) not in placed:
+        if jump.to_page_id not in by_id:
+            page = by_id[jump.placement.page_id]
+            problems[page.pk].append(
+                Problem(
+                    "jump_outside_issue",
+                    _("{page}: “{headline}” jumps to a page of another issue.").format(
+                        page=page.label, headline=jump.placement.article.headline
+                    ),
+                    page,
+                )
+            )
+        elif (jump.to_page_id, jump.placement.article_id) not in placed:
             page = by_id[jump.placement.page_id]
             problems[page.pk].append(
                 Problem(
@@ -186,6 +374,9 @@ def issue_problems(issue: Issue, *, sign_off: bool = True) -> list[Problem]:
     for placement in placements:
         counts[placement.page_id] += 1
     ordered: list[Problem] = []
+    if pages[0].number != 1:
+        front = page_label(1)
+        ordered.append(Problem("no_front_page", _("The issue has no {page}.").format(page=front)))
     for page in pages:
         if not counts[page.pk]:
             ordered.append(Problem("empty_page", _("{page} is empty.").format(page=page.label), page))
@@ -197,28 +388,13 @@ def issue_problems(issue: Issue, *, sign_off: bool = True) -> list[Problem]:
     return ordered
 
 
-def _is_released(issue: Issue) -> bool:
-    return Issue.objects.released().filter(pk=issue.pk).exists()
-
-
-def assembly_check_open(issue: Issue) -> None:
-    """Refuse changes to the pages of an issue that is released or scheduled for release."""
-    if issue.release_at is None:
-        return
-    if _is_released(issue):
-        raise ValidationError(
-            _("This issue is released: its pages no longer change. Withdraw or correct a story instead.")
-        )
-    raise ValidationError(_("This issue is scheduled for release: unschedule it before changing its pages."))
-
-
 @transaction.atomic
 def page_sign_off(*, page: Page, user: AbstractBaseUser) -> Page:
     """值班总编签发: the duty editor attests the page as it stands now."""
     if not user.has_perm("issues.sign_off_page"):
         raise PermissionDenied(gettext_lazy("Only the duty chief editor can sign off pages."))
     page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
-    assembly_check_open(page.issue)
+    issue_check_open(page.issue)
     problems = [p for p in issue_problems(page.issue, sign_off=False) if p.page and p.page.pk == page.pk]
     if problems:
         raise ValidationError([problem.message for problem in problems], code="page_problems")
@@ -233,7 +409,7 @@ def page_sign_off_revoke(*, page: Page, user: AbstractBaseUser) -> Page:
     """Take back a page's sign-off so it can change again."""
     if not user.has_perm("issues.sign_off_page"):
         raise PermissionDenied(gettext_lazy("Only the duty chief editor can sign off pages."))
-    assembly_check_open(page.issue)
+    issue_check_open(page.issue)
     page_sign_off_clear(pages=[page])
     page.refresh_from_db()
     return page
@@ -255,7 +431,7 @@ def issue_release(
         raise PermissionDenied(gettext_lazy("Only the chief editor can release issues."))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.release_at is not None:
-        assembly_check_open(issue)  # says whether it is released or only scheduled
+        issue_check_open(issue)  # says whether it is released or only scheduled
     problems = issue_problems(issue)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="issue_problems")
@@ -276,7 +452,7 @@ def issue_unschedule(*, issue: Issue, user: AbstractBaseUser) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.release_at is None:
         return issue
-    if _is_released(issue):
+    if issue.release_at <= timezone.now():
         raise ValidationError(_("This issue is already released and cannot be called back."))
     issue.release_at = None
     issue.released_by = None

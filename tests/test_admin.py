@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -29,8 +30,6 @@ pytestmark = pytest.mark.django_db
         ("articles_photo", PhotoFactory),
         ("issues_issue", IssueFactory),
         ("issues_page", PageFactory),
-        ("issues_placement", PlacementFactory),
-        ("issues_teaser", TeaserFactory),
     ],
 )
 def test_admin_add_change_and_list_pages_render_for_staff(staff_client, model, factory):
@@ -171,13 +170,25 @@ def test_article_body_is_sanitized_on_save(staff_client):
 # --- An editor assembles an issue -------------------------------------------------------------
 
 
-def test_new_issue_form_proposes_the_next_date_and_numbers(staff_client):
-    IssueFactory(date=datetime.date(2020, 12, 3), number=141, total_number=6036)
+def test_new_issue_form_proposes_the_next_free_day_from_today(staff_client):
+    with time_machine.travel(datetime.datetime(2020, 12, 3, 9, tzinfo=datetime.UTC)):
+        IssueFactory(date=datetime.date(2020, 12, 4), number=141, total_number=6036)
+        IssueFactory(date=datetime.date(2020, 11, 2), number=120, total_number=6015)
 
-    content = staff_client.get(reverse("admin:issues_issue_add")).content.decode()
+        content = staff_client.get(reverse("admin:issues_issue_add")).content.decode()
 
-    assert 'value="2020/12/04"' in content
-    assert 'value="142"' in content and 'value="6037"' in content
+    assert 'value="2020/12/05"' in content or 'value="2020-12-05"' in content
+
+
+def test_new_issue_numbers_follow_the_date_chosen_when_left_empty(staff_client):
+    IssueFactory(date=datetime.date(2020, 12, 4), number=141, total_number=6036)
+    data = {"date": "2020-12-07", "number": "", "total_number": "", **inline_management("pages")}
+
+    response = staff_client.post(reverse("admin:issues_issue_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    issue = Issue.objects.get(date=datetime.date(2020, 12, 7))
+    assert (issue.number, issue.total_number, issue.release_at) == (142, 6037, None)
 
 
 @pytest.mark.django_db
@@ -211,72 +222,40 @@ def test_editor_creates_an_issue_with_its_pages(staff_client):
     assert [(p.number, p.name) for p in issue.pages.all()] == [(1, "要闻"), (2, "综合新闻")]
 
 
-def test_editor_places_stories_in_order_and_adds_a_teaser_on_the_page_screen(staff_client):
-    page = PageFactory(number=1, name="要闻")
-    first, second, inside = ArticleFactory.create_batch(3)
-    PlacementFactory(page=PageFactory(issue=page.issue, number=2), article=inside)
-    data = {
-        "issue": str(page.issue_id),
-        "number": "1",
-        "name": "要闻",
-        "slogans": "",
-        **inline_management("placements", total=2),
-        "placements-0-order": "2",
-        "placements-0-article": str(second.pk),
-        "placements-1-order": "1",
-        "placements-1-article": str(first.pk),
-        **inline_management("teasers", total=1),
-        "teasers-0-order": "1",
-        "teasers-0-label": "综合新闻",
-        "teasers-0-article": str(inside.pk),
-        "teasers-0-headline": "",
-    }
+def test_page_screen_lists_its_stories_and_leads_to_the_assembly_screen(staff_client):
+    page = PageFactory(number=1, name="要闻", issue=IssueFactory(release_at=None))
+    PlacementFactory(page=page, article=ArticleFactory(headline="全区集中现场督查"))
 
-    response = staff_client.post(reverse("admin:issues_page_change", args=[page.pk]), data)
+    content = staff_client.get(reverse("admin:issues_page_change", args=[page.pk])).content.decode()
 
-    assert response.status_code == 302, response.content.decode()[:3000]
-    assert [p.article for p in page.placements.all()] == [first, second]
-    assert page.teasers.get().article == inside
+    assert "全区集中现场督查" in content
+    assert reverse("admin:issues_issue_assembly", args=[page.issue_id]) + "#page-1" in content
 
 
-def test_editor_sets_a_jump_and_the_continuation_is_placed(staff_client):
-    front = PageFactory(number=1)
-    inside = PageFactory(issue=front.issue, number=4)
-    placement = PlacementFactory(page=front)
-    data = {
-        "page": str(front.pk),
-        "order": "1",
-        "article": str(placement.article_id),
-        "photo": "",
-        **inline_management("jump", total=1),
-        "jump-0-after_paragraph": "3",
-        "jump-0-to_page": str(inside.pk),
-    }
+@pytest.mark.parametrize("model", ["placement", "teaser"])
+def test_placement_and_teaser_screens_are_read_only_lists(staff_client, model):
+    factory = {"placement": PlacementFactory, "teaser": TeaserFactory}[model]
+    obj = factory(page=PageFactory(issue=IssueFactory(release_at=None)))
 
-    response = staff_client.post(reverse("admin:issues_placement_change", args=[placement.pk]), data)
-
-    assert response.status_code == 302, response.content.decode()[:3000]
-    jump = Jump.objects.get()
-    assert (jump.to_page, jump.after_paragraph) == (inside, 3)
-    assert Placement.objects.filter(page=inside, article=placement.article_id).exists()
+    assert staff_client.get(reverse(f"admin:issues_{model}_add")).status_code == 403
+    assert staff_client.post(reverse(f"admin:issues_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code == 403
+    change = staff_client.get(reverse(f"admin:issues_{model}_change", args=[obj.pk])).content.decode()
+    assert 'name="_save"' not in change
+    assert staff_client.get(reverse(f"admin:issues_{model}_changelist")).status_code == 200
 
 
-def test_jump_to_a_page_of_another_issue_is_not_offered(staff_client):
-    placement = PlacementFactory(page=PageFactory(number=1))
+def test_jump_into_another_issue_cannot_be_made_through_the_placement_form(staff_client):
+    page = PageFactory(number=1, issue=IssueFactory(release_at=None))
+    article = ArticleFactory(approved=True)
     elsewhere = PageFactory(number=2)
-
     data = {
-        "page": str(placement.page_id),
-        "order": "1",
-        "article": str(placement.article_id),
-        "photo": "",
+        "page": str(page.pk), "order": "1", "article": str(article.pk), "photo": "",
         **inline_management("jump", total=1),
         "jump-0-after_paragraph": "3",
         "jump-0-to_page": str(elsewhere.pk),
     }
-    response = staff_client.post(reverse("admin:issues_placement_change", args=[placement.pk]), data)
 
-    assert response.status_code == 200
-    assert "选择一个有效的选项" in response.content.decode()
-    assert not Jump.objects.exists()
-    assert Page.objects.count() == 2
+    response = staff_client.post(reverse("admin:issues_placement_add"), data)
+
+    assert response.status_code == 403
+    assert not Jump.objects.exists() and not Placement.objects.exists()

@@ -5,6 +5,7 @@ import pytest
 
 from issues.services import jump_create, placement_create
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PhotoFactory, PlacementFactory
+from tests.helpers import assembling
 from tests.issues.test_views import fill_archive, latest_story
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,8 @@ def front_story(**fields):
     issue = IssueFactory(date=datetime.date(2020, 12, 3))
     front, second = PageFactory(issue=issue, number=1, name="要闻"), PageFactory(issue=issue, number=2, name="综合新闻")
     article = ArticleFactory(approved=True, headline="全区集中现场督查", **fields)
-    jump_create(placement=placement_create(page=front, article=article), to_page=second, after_paragraph=2)
+    with assembling(issue):
+        jump_create(placement=placement_create(page=front, article=article), to_page=second, after_paragraph=2)
     return article
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from issues.models import HotZone, Page
+from issues.models import HotZone, Issue, Page
 from tests.factories import (
     ArticleFactory,
     HotZoneFactory,
@@ -56,7 +57,7 @@ def page_form(page: Page, **files) -> dict:
 
 
 def test_zone_editor_shows_the_page_image_and_only_this_pages_stories(staff_client):
-    page = PageFactory(number=1, with_image=True)
+    page = PageFactory(issue__release_at=None, number=1, with_image=True)
     here = PlacementFactory(page=page, article=ArticleFactory(headline="本版的稿件"))
     PlacementFactory(page=PageFactory(issue=page.issue, number=2), article=ArticleFactory(headline="别版的稿件"))
 
@@ -69,7 +70,7 @@ def test_zone_editor_shows_the_page_image_and_only_this_pages_stories(staff_clie
 
 
 def test_zone_editor_saves_a_drawn_zone_and_the_reader_can_click_it(staff_client, client):
-    page = PageFactory(number=1, with_image=True)
+    page = PageFactory(issue__release_at=None, number=1, with_image=True)
     placement = PlacementFactory(page=page)
     data = {
         **management("zones", total=1),
@@ -85,13 +86,14 @@ def test_zone_editor_saves_a_drawn_zone_and_the_reader_can_click_it(staff_client
     assert response.status_code == 302
     zone = HotZone.objects.get()
     assert (zone.placement, zone.x, zone.y, zone.width, zone.height) == (placement, 0.1, 0.25, 0.8, 0.5)
+    Issue.objects.filter(pk=page.issue_id).update(release_at=timezone.now())
     content = client.get(page.get_absolute_url()).content.decode()
     assert f'href="{placement.article.get_absolute_url()}"' in content
     assert '<rect x="100.0" y="250.0" width="800.0" height="500.0"' in content
 
 
 def test_zone_editor_moves_and_deletes_zones(staff_client):
-    page = PageFactory(number=1, with_image=True)
+    page = PageFactory(issue__release_at=None, number=1, with_image=True)
     kept = HotZoneFactory(placement=PlacementFactory(page=page))
     gone = HotZoneFactory(placement=PlacementFactory(page=page))
     data = {
@@ -121,7 +123,7 @@ def test_zone_editor_moves_and_deletes_zones(staff_client):
     [("0.5", "0.1", "0.6", "0.2"), ("-0.1", "0", "0.2", "0.2"), ("0", "0", "0", "0.2"), ("0", "0", "abc", "0.2")],
 )
 def test_zone_editor_refuses_a_zone_off_the_page_and_keeps_the_numbers(staff_client, x, y, width, height):
-    page = PageFactory(number=1, with_image=True)
+    page = PageFactory(issue__release_at=None, number=1, with_image=True)
     placement = PlacementFactory(page=page)
     data = {
         **management("zones", total=1),
@@ -142,7 +144,7 @@ def test_zone_editor_refuses_a_zone_off_the_page_and_keeps_the_numbers(staff_cli
 
 
 def test_zone_editor_refuses_a_story_from_another_page(staff_client):
-    page = PageFactory(number=1, with_image=True)
+    page = PageFactory(issue__release_at=None, number=1, with_image=True)
     elsewhere = PlacementFactory(page=PageFactory(issue=page.issue, number=2))
     data = {
         **management("zones", total=1),
@@ -156,17 +158,36 @@ def test_zone_editor_refuses_a_story_from_another_page(staff_client):
     assert response.status_code == 200 and not HotZone.objects.exists()
 
 
-def test_zone_editor_needs_permission_to_change_pages(client):
-    page = PageFactory(with_image=True)
+def test_zone_editor_shows_zones_but_refuses_changes_without_permission_to_change_pages(client):
+    page = PageFactory(issue__release_at=None, with_image=True)
+    placement = PlacementFactory(page=page)
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.set(Permission.objects.filter(codename="view_page"))
     client.force_login(viewer)
-    assert client.get(reverse("admin:issues_page_zones", args=[page.pk])).status_code == 403
+    url = reverse("admin:issues_page_zones", args=[page.pk])
+    data = {**management("zones", total=1), "zones-0-placement": str(placement.pk),
+            "zones-0-x": "0", "zones-0-y": "0", "zones-0-width": "0.5", "zones-0-height": "0.5"}
+
+    assert "保存热区" not in client.get(url).content.decode()
+    assert client.post(url, data).status_code == 403
+    assert not HotZone.objects.exists()
+
+
+def test_zone_editor_refuses_changes_on_a_released_page(staff_client):
+    page = PageFactory(with_image=True)
+    placement = PlacementFactory(page=page)
+    url = reverse("admin:issues_page_zones", args=[page.pk])
+    data = {**management("zones", total=1), "zones-0-placement": str(placement.pk),
+            "zones-0-x": "0", "zones-0-y": "0", "zones-0-width": "0.5", "zones-0-height": "0.5"}
+
+    assert "本期已发布或已定时发布" in staff_client.get(url).content.decode()
+    assert staff_client.post(url, data).status_code == 403
+    assert not HotZone.objects.exists()
 
 
 def test_page_screen_links_to_the_zone_editor_once_the_page_has_an_image(staff_client):
-    with_image = PageFactory(with_image=True)
-    without = PageFactory()
+    with_image = PageFactory(issue__release_at=None, with_image=True)
+    without = PageFactory(issue__release_at=None)
     zones_url = reverse("admin:issues_page_zones", args=[with_image.pk])
     assert zones_url in staff_client.get(reverse("admin:issues_page_change", args=[with_image.pk])).content.decode()
     content = staff_client.get(reverse("admin:issues_page_change", args=[without.pk])).content.decode()
@@ -177,7 +198,7 @@ def test_page_screen_links_to_the_zone_editor_once_the_page_has_an_image(staff_c
 
 
 def test_page_pdf_uploaded_alone_is_rendered_into_the_page_image(staff_client):
-    page = PageFactory(number=1)
+    page = PageFactory(issue__release_at=None, number=1)
 
     response = staff_client.post(
         reverse("admin:issues_page_change", args=[page.pk]), page_form(page, pdf=pdf_upload(1, "p1.pdf"))
@@ -200,7 +221,7 @@ def test_page_pdf_uploaded_alone_is_rendered_into_the_page_image(staff_client):
     ],
 )
 def test_page_pdf_upload_is_refused_with_a_reason(staff_client, upload, reason):
-    page = PageFactory(number=1)
+    page = PageFactory(issue__release_at=None, number=1)
 
     response = staff_client.post(reverse("admin:issues_page_change", args=[page.pk]), page_form(page, pdf=upload))
 
@@ -211,7 +232,7 @@ def test_page_pdf_upload_is_refused_with_a_reason(staff_client, upload, reason):
 
 
 def test_broken_page_image_is_refused_with_a_reason(staff_client):
-    page = PageFactory(number=1)
+    page = PageFactory(issue__release_at=None, number=1)
     broken = SimpleUploadedFile("page.png", png_bytes(60, 85)[:60], content_type="image/png")
 
     response = staff_client.post(reverse("admin:issues_page_change", args=[page.pk]), page_form(page, image=broken))
@@ -230,7 +251,7 @@ def streamed(response) -> str:
 
 
 def test_print_pdf_is_split_into_each_pages_pdf_and_image_creating_missing_pages(staff_client):
-    issue = IssueFactory()
+    issue = IssueFactory(release_at=None)
     front = PageFactory(issue=issue, number=1, name="要闻")
     story = PlacementFactory(page=front)
     HotZoneFactory(placement=story)
@@ -254,7 +275,7 @@ def test_print_pdf_is_split_into_each_pages_pdf_and_image_creating_missing_pages
 
 
 def test_print_pdf_uploaded_again_replaces_the_pages_files(staff_client):
-    issue = IssueFactory()
+    issue = IssueFactory(release_at=None)
     staff_client.post(reverse("admin:issues_issue_print", args=[issue.pk]), {"pdf": pdf_upload(1)}).getvalue()
     first = Page.objects.get(issue=issue).image.name
 
@@ -272,7 +293,7 @@ def test_print_pdf_uploaded_again_replaces_the_pages_files(staff_client):
     ],
 )
 def test_print_pdf_upload_is_refused_with_a_reason_and_nothing_changes(staff_client, upload, reason):
-    issue = IssueFactory()
+    issue = IssueFactory(release_at=None)
 
     response = staff_client.post(reverse("admin:issues_issue_print", args=[issue.pk]), {"pdf": upload})
 
@@ -282,7 +303,7 @@ def test_print_pdf_upload_is_refused_with_a_reason_and_nothing_changes(staff_cli
 
 
 def test_issue_screen_links_to_the_print_pdf_upload(staff_client):
-    issue = IssueFactory()
+    issue = IssueFactory(release_at=None)
     content = staff_client.get(reverse("admin:issues_issue_change", args=[issue.pk])).content.decode()
     assert reverse("admin:issues_issue_print", args=[issue.pk]) in content
 
@@ -300,7 +321,7 @@ def test_print_pdf_page_that_fails_is_named_and_the_others_are_kept(staff_client
         return attach(number=number, **kwargs)
 
     monkeypatch.setattr(epaper, "page_attach_print", failing_on_page_two)
-    issue = IssueFactory()
+    issue = IssueFactory(release_at=None)
 
     progress = streamed(staff_client.post(reverse("admin:issues_issue_print", args=[issue.pk]), {"pdf": pdf_upload(3)}))
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from articles.models import Article
-from issues import admin_import
+from issues.desk import import_page as admin_import
 from issues.demo import DEMO_DIR
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from tests.factories import IssueFactory, PageFactory, UserFactory

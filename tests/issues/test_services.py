@@ -170,7 +170,7 @@ def test_page_sign_off_by_an_editor_is_refused(issue):
 
 
 def test_placement_move_and_delete_keep_reading_order_without_gaps():
-    page = PageFactory()
+    page = PageFactory(issue=IssueFactory(release_at=None))
     first, second, third = (PlacementFactory(page=page, order=n) for n in (1, 2, 3))
 
     placement_move(placement=third, offset=-1)

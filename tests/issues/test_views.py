@@ -14,6 +14,7 @@ from tests.factories import (
     PlacementFactory,
     UserFactory,
 )
+from tests.helpers import assembling
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,9 @@ def page_url(page) -> str:
 
 
 def build_issue(*, released=True, date=None, pages=4):
-    issue = IssueFactory(released=released, **({"date": date} if date else {}))
+    """An issue with named pages: released, scheduled (released=False) or open (released=None)."""
+    extra = {"release_at": None} if released is None else {"released": released}
+    issue = IssueFactory(**extra, **({"date": date} if date else {}))
     names = ["要闻", "综合新闻", "专题新闻", "社会", "文体", "副刊"]
     return issue, [PageFactory(issue=issue, number=n, name=names[n - 1]) for n in range(1, pages + 1)]
 
@@ -221,9 +224,10 @@ def test_page_shows_photos_with_caption_and_credit(client):
 
 
 def test_jump_across_two_pages_links_both_ways_and_splits_the_text(client):
-    _issue, (front, second, *_) = build_issue()
+    issue, (front, second, *_) = build_issue()
     story = ArticleFactory(approved=True)
-    jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=4)
+    with assembling(issue):
+        jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=4)
 
     front_html = client.get(page_url(front)).content.decode()
     second_html = client.get(page_url(second)).content.decode()
@@ -239,11 +243,12 @@ def test_jump_across_two_pages_links_both_ways_and_splits_the_text(client):
 
 
 def test_jump_across_three_pages_chains_1_to_2_to_4(client):
-    _issue, (front, second, _third, fourth) = build_issue()
+    issue, (front, second, _third, fourth) = build_issue()
     story = ArticleFactory(approved=True)
-    jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=2)
-    middle = story.placements.get(page=second)
-    jump_create(placement=middle, to_page=fourth, after_paragraph=4)
+    with assembling(issue):
+        jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=2)
+        middle = story.placements.get(page=second)
+        jump_create(placement=middle, to_page=fourth, after_paragraph=4)
 
     second_html = client.get(page_url(second)).content.decode()
     fourth_html = client.get(page_url(fourth)).content.decode()
@@ -259,8 +264,8 @@ def test_jump_across_three_pages_chains_1_to_2_to_4(client):
 def test_jump_must_stay_in_its_issue_and_go_forward():
     from django.core.exceptions import ValidationError
 
-    _issue, (front, second, *_) = build_issue()
-    _other, (other_front, other_second, *_) = build_issue()
+    _issue, (front, second, *_) = build_issue(released=None)
+    _other, (other_front, other_second, *_) = build_issue(released=None)
     placement = placement_create(page=second, article=ArticleFactory(approved=True))
     with pytest.raises(ValidationError):
         jump_create(placement=placement, to_page=other_second, after_paragraph=2)
@@ -269,9 +274,10 @@ def test_jump_must_stay_in_its_issue_and_go_forward():
 
 
 def test_teaser_to_one_page_reads_see_page_two_and_links_there(client):
-    _issue, (front, second, *_) = build_issue()
-    story = placement_create(page=second, article=ArticleFactory(approved=True, headline="我区实行慢病闭环式管理")).article
-    teaser_create(page=front, article=story, label="综合新闻")
+    issue, (front, second, *_) = build_issue()
+    with assembling(issue):
+        story = placement_create(page=second, article=ArticleFactory(approved=True, headline="我区实行慢病闭环式管理")).article
+        teaser_create(page=front, article=story, label="综合新闻")
 
     content = client.get(page_url(front)).content.decode()
 
@@ -281,11 +287,12 @@ def test_teaser_to_one_page_reads_see_page_two_and_links_there(client):
 
 
 def test_teaser_to_two_pages_reads_see_pages_two_and_three(client):
-    _issue, (front, second, third, _fourth) = build_issue()
+    issue, (front, second, third, _fourth) = build_issue()
     story = ArticleFactory(approved=True, headline="一图读懂全会精神")
-    placement_create(page=second, article=story)
-    placement_create(page=third, article=story)
-    teaser_create(page=front, article=story, label="要闻")
+    with assembling(issue):
+        placement_create(page=second, article=story)
+        placement_create(page=third, article=story)
+        teaser_create(page=front, article=story, label="要闻")
 
     content = client.get(page_url(front)).content.decode()
 
@@ -293,11 +300,12 @@ def test_teaser_to_two_pages_reads_see_pages_two_and_three(client):
 
 
 def test_teaser_reads_in_english_when_the_reader_chose_english(client):
-    _issue, (front, second, third, _fourth) = build_issue()
+    issue, (front, second, third, _fourth) = build_issue()
     story = ArticleFactory(approved=True)
-    placement_create(page=second, article=story)
-    placement_create(page=third, article=story)
-    teaser_create(page=front, article=story)
+    with assembling(issue):
+        placement_create(page=second, article=story)
+        placement_create(page=third, article=story)
+        teaser_create(page=front, article=story)
     client.get(reverse("switch-language", args=["en"]))
 
     content = client.get(page_url(front)).content.decode()
@@ -307,10 +315,11 @@ def test_teaser_reads_in_english_when_the_reader_chose_english(client):
 
 
 def test_teaser_to_an_unapproved_story_is_not_shown(client):
-    _issue, (front, second, *_) = build_issue()
+    issue, (front, second, *_) = build_issue()
     story = ArticleFactory(headline="还在审的稿件")
-    placement_create(page=second, article=story)
-    teaser_create(page=front, article=story)
+    with assembling(issue):
+        placement_create(page=second, article=story)
+        teaser_create(page=front, article=story)
 
     assert "还在审的稿件" not in client.get(page_url(front)).content.decode()
 
@@ -428,10 +437,11 @@ def test_rendition_names_come_from_the_random_image_name_not_from_the_page(clien
 
 
 def test_article_shows_the_whole_text_tags_and_the_pages_it_ran_on(client):
-    _issue, (front, second, *_) = build_issue()
+    issue, (front, second, *_) = build_issue()
     story = ArticleFactory(approved=True)
     story.tags.add("两个加快", "金科园")
-    jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
+    with assembling(issue):
+        jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
 
     content = client.get(story.get_absolute_url()).content.decode()
 
@@ -457,17 +467,19 @@ def fill_archive(issues: int) -> None:
     from tests.factories import png_bytes
 
     for n in range(issues):
-        _issue, (front, second, third, _fourth) = build_issue(date=datetime.date(2019, 1, 1) + datetime.timedelta(days=n))
+        issue, (front, second, third, _fourth) = build_issue(date=datetime.date(2019, 1, 1) + datetime.timedelta(days=n))
         front.editor = second.editor = UserFactory(first_name="值班编辑")
         # The front pages are e-paper pages: a page image with a hot zone per story.
         front.image.save("page.png", ContentFile(png_bytes(60, 85)), save=False)
         front.save()
         second.save()
         story = ArticleFactory(approved=True)
-        jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
-        HotZoneFactory(placement=story.placements.get(page=front))
-        PhotoFactory(article=story)
-        teaser_create(page=front, article=placement_create(page=third, article=ArticleFactory(approved=True)).article)
+        with assembling(issue):
+            jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
+            HotZoneFactory(placement=story.placements.get(page=front))
+            PhotoFactory(article=story)
+            inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
+            teaser_create(page=front, article=inside)
         story.tags.add("要闻")
 
 
@@ -509,15 +521,16 @@ def test_missing_issue_404_query_count_is_constant(client, django_assert_num_que
 
 def fill_page(stories: int):
     """A front page with this many stories, each with a photo and tags, jumping to page 2 and teased."""
-    _issue, (front, second, third, _fourth) = build_issue()
+    issue, (front, second, third, _fourth) = build_issue()
     for n in range(stories):
         story = ArticleFactory(approved=True)
         story.tags.add("要闻", f"标签{n}")
         PhotoFactory(article=story)
         PhotoFactory(article=story)
-        jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
-        inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
-        teaser_create(page=front, article=inside)
+        with assembling(issue):
+            jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
+            inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
+            teaser_create(page=front, article=inside)
     return front, second, story
 
 

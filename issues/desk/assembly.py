@@ -4,7 +4,8 @@ Every change is a plain form posting back to this view, which calls a service an
 (post/redirect/get) to the page it changed, so the screen works without JavaScript.
 """
 
-import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -18,10 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleQuerySet
-from issues.admin import DEFAULT_RELEASE_TIME
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.services import (
-    assembly_check_open,
     issue_problems,
     issue_release,
     issue_unschedule,
@@ -32,6 +31,7 @@ from issues.services import (
     placement_create,
     placement_delete,
     placement_move,
+    proposed_release_at,
     teaser_create,
     teaser_delete,
 )
@@ -46,12 +46,6 @@ def assembly_urls(model_admin) -> list:
         lambda request, object_id: assembly_view(model_admin, request, object_id)
     )
     return [path("<path:object_id>/assembly/", view, name="issues_issue_assembly")]
-
-
-def proposed_release_at(issue: Issue) -> datetime.datetime:
-    """06:00 on the publication date, or now if that has passed."""
-    at = timezone.make_aware(datetime.datetime.combine(issue.date, DEFAULT_RELEASE_TIME))
-    return max(at, timezone.now())
 
 
 class PlaceForm(forms.Form):
@@ -88,7 +82,7 @@ class TeaserDeleteForm(forms.Form):
     teaser = forms.ModelChoiceField(queryset=Teaser.objects.none())
 
 
-class PageForm(forms.Form):
+class PageChoiceForm(forms.Form):
     page = forms.ModelChoiceField(queryset=Page.objects.none())
 
 
@@ -120,83 +114,112 @@ def _require(request: HttpRequest, *perms: str) -> None:
         raise PermissionDenied(_("You do not have permission to change this issue's pages."))
 
 
+def _release(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    released = issue_release(issue=issue, user=request.user, at=values["release_at"])
+    when = timezone.localtime(released.release_at).strftime("%Y-%m-%d %H:%M")
+    if released.release_at > timezone.now():
+        return str(_("The issue is scheduled: readers see it from {when}.").format(when=when)), ""
+    return str(_("The issue is released: readers see it now.")), ""
+
+
+def _unschedule(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    issue_unschedule(issue=issue, user=request.user)
+    return str(_("The scheduled release is called back.")), ""
+
+
+def _sign_off(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    page = page_sign_off(page=values["page"], user=request.user)
+    return str(_("{page} is signed off.").format(page=page.label)), f"page-{page.number}"
+
+
+def _unsign(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    page = page_sign_off_revoke(page=values["page"], user=request.user)
+    return str(_("The sign-off of {page} is taken back.").format(page=page.label)), f"page-{page.number}"
+
+
+def _place(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    placement = placement_create(page=values["page"], article=values["article"])
+    message = _("“{headline}” is placed on {page}.").format(
+        headline=values["article"].headline, page=values["page"].label
+    )
+    return str(message), f"page-{placement.page.number}"
+
+
+def _move(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    placement_move(placement=values["placement"], offset=values["offset"])
+    return str(_("The reading order is changed.")), f"page-{values['placement'].page.number}"
+
+
+def _remove(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    placement = values["placement"]
+    placement_delete(placement=placement)
+    return str(_("The story is taken off {page}.").format(page=placement.page.label)), f"page-{placement.page.number}"
+
+
+def _jump(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    placement = values["placement"]
+    existing = getattr(placement, "jump", None)
+    if existing is not None:
+        jump_delete(jump=existing)
+        placement = Placement.objects.select_related("page", "article").get(pk=placement.pk)
+    jump = jump_create(placement=placement, to_page=values["to_page"], after_paragraph=values["after_paragraph"])
+    return str(_("The story now continues on {page}.").format(page=jump.to_page.label)), f"page-{placement.page.number}"
+
+
+def _unjump(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    jump = values["jump"]
+    jump_delete(jump=jump)
+    return str(_("The jump is removed.")), f"page-{jump.placement.page.number}"
+
+
+def _teaser(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    teaser = teaser_create(page=values["page"], article=values["article"], label=values["label"])
+    return str(_("The teaser is added to {page}.").format(page=teaser.page.label)), f"page-{teaser.page.number}"
+
+
+def _unteaser(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    teaser = values["teaser"]
+    teaser_delete(teaser=teaser)
+    return str(_("The teaser is removed.")), f"page-{teaser.page.number}"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the assembly screen's forms can ask for: its form, the permissions it needs, its handler."""
+
+    form: type[forms.Form]
+    perms: tuple[str, ...]
+    run: Callable[[HttpRequest, Issue, dict], tuple[str, str]]
+
+
+# The screen's every change; each handler calls one service (which asks the issue's guard).
+ACTIONS: dict[str, Action] = {
+    "release": Action(ReleaseForm, (), _release),
+    "unschedule": Action(forms.Form, (), _unschedule),
+    "sign_off": Action(PageChoiceForm, (), _sign_off),
+    "unsign": Action(PageChoiceForm, (), _unsign),
+    "place": Action(PlaceForm, ("add_placement",), _place),
+    "move": Action(MoveForm, ("change_placement",), _move),
+    "remove": Action(PlacementForm, ("delete_placement",), _remove),
+    "jump": Action(JumpForm, ("add_jump", "change_jump"), _jump),
+    "unjump": Action(JumpDeleteForm, ("delete_jump",), _unjump),
+    "teaser": Action(TeaserForm, ("add_teaser",), _teaser),
+    "unteaser": Action(TeaserDeleteForm, ("delete_teaser",), _unteaser),
+}
+
+
 def _act(request: HttpRequest, issue: Issue) -> tuple[str, str]:
     """Do what the posted form asks; return a success message and the page anchor to go back to."""
-    action = request.POST.get("action", "")
-    data = request.POST
-    if action in {"release", "unschedule"}:
-        if action == "unschedule":
-            issue_unschedule(issue=issue, user=request.user)
-            return str(_("The scheduled release is called back.")), ""
-        form = _bind(ReleaseForm, data, issue)
-        if not form.is_valid():
-            raise ValidationError(_("Give the release time as date and time."))
-        released = issue_release(issue=issue, user=request.user, at=form.cleaned_data["release_at"])
-        when = timezone.localtime(released.release_at).strftime("%Y-%m-%d %H:%M")
-        if released.release_at > timezone.now():
-            return str(_("The issue is scheduled: readers see it from {when}.").format(when=when)), ""
-        return str(_("The issue is released: readers see it now.")), ""
-
-    if action in {"sign_off", "unsign"}:
-        form = _bind(PageForm, data, issue)
-        if not form.is_valid():
-            raise ValidationError(_("No such page in this issue."))
-        page = form.cleaned_data["page"]
-        if action == "sign_off":
-            page_sign_off(page=page, user=request.user)
-            return str(_("{page} is signed off.").format(page=page.label)), f"page-{page.number}"
-        page_sign_off_revoke(page=page, user=request.user)
-        return str(_("The sign-off of {page} is taken back.").format(page=page.label)), f"page-{page.number}"
-
-    form_class, perms = {
-        "place": (PlaceForm, ["add_placement"]),
-        "move": (MoveForm, ["change_placement"]),
-        "remove": (PlacementForm, ["delete_placement"]),
-        "jump": (JumpForm, ["add_jump", "change_jump"]),
-        "unjump": (JumpDeleteForm, ["delete_jump"]),
-        "teaser": (TeaserForm, ["add_teaser"]),
-        "unteaser": (TeaserDeleteForm, ["delete_teaser"]),
-    }.get(action, (None, None))
-    if form_class is None:
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
         raise ValidationError(_("Unknown action."))
-    _require(request, *perms)
-    assembly_check_open(issue)
-    form = _bind(form_class, data, issue)
+    _require(request, *action.perms)
+    form = _bind(action.form, request.POST, issue)
     if not form.is_valid():
         raise ValidationError(
             [f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()]
         )
-    values = form.cleaned_data
-    if action == "place":
-        placement = placement_create(page=values["page"], article=values["article"])
-        return str(_("“{headline}” is placed on {page}.").format(
-            headline=values["article"].headline, page=values["page"].label
-        )), f"page-{placement.page.number}"
-    if action == "move":
-        placement_move(placement=values["placement"], offset=values["offset"])
-        return str(_("The reading order is changed.")), f"page-{values['placement'].page.number}"
-    if action == "remove":
-        placement = values["placement"]
-        placement_delete(placement=placement)
-        return str(_("The story is taken off {page}.").format(page=placement.page.label)), f"page-{placement.page.number}"
-    if action == "jump":
-        placement = values["placement"]
-        existing = getattr(placement, "jump", None)
-        if existing is not None:
-            jump_delete(jump=existing)
-            placement = Placement.objects.select_related("page", "article").get(pk=placement.pk)
-        jump = jump_create(placement=placement, to_page=values["to_page"], after_paragraph=values["after_paragraph"])
-        return str(_("The story now continues on {page}.").format(page=jump.to_page.label)), f"page-{placement.page.number}"
-    if action == "unjump":
-        jump = values["jump"]
-        jump_delete(jump=jump)
-        return str(_("The jump is removed.")), f"page-{jump.placement.page.number}"
-    if action == "teaser":
-        teaser = teaser_create(page=values["page"], article=values["article"], label=values["label"])
-        return str(_("The teaser is added to {page}.").format(page=teaser.page.label)), f"page-{teaser.page.number}"
-    teaser = values["teaser"]
-    teaser_delete(teaser=teaser)
-    return str(_("The teaser is removed.")), f"page-{teaser.page.number}"
+    return action.run(request, issue, form.cleaned_data)
 
 
 def assembly_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -255,7 +278,7 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
     for placement in placements:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
-    released = Issue.objects.released().filter(pk=issue.pk).exists()
+    released = issue.release_at is not None and issue.release_at <= timezone.now()
     rows = []
     for page in pages:
         page_placements = by_page[page.pk]

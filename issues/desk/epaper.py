@@ -1,12 +1,14 @@
 """The desk's e-paper tools: a page's PDF rendered into its image, the hot-zone editor, and the
 whole issue's print PDF split into its pages with a progress list.
 
-issues/admin.py mixes these into IssueAdmin and PageAdmin.
+issues/admin.py mixes these into IssueAdmin and PageAdmin. Every write goes through a service,
+so a released or scheduled issue is refused here as everywhere.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import modelformset_factory
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from issues.epaper import issue_attach_print, page_image_from_pdf
 from issues.models import HotZone, Issue, Page, Placement
 from issues.pdf import open_pdf
+from issues.services import hot_zone_delete, hot_zone_save, issue_check_open
 
 
-class PageForm(forms.ModelForm):
+class PageFilesForm(forms.ModelForm):
     """A page's files: a PDF uploaded without an image is rendered into the page image."""
 
     class Meta:
@@ -80,18 +83,33 @@ class PageZonesAdminMixin:
     def zones_view(self, request: HttpRequest, page_id: int) -> HttpResponse:
         """Draw a rectangle per story on the page image; numeric inputs do the same from the keyboard."""
         page = get_object_or_404(Page.objects.select_related("issue"), pk=page_id)
-        if not self.has_change_permission(request, page):
+        if not self.has_view_permission(request, page):
             raise PermissionDenied
+        editable = self.has_change_permission(request, page)
         placements = Placement.objects.filter(page=page).select_related("article", "photo")
         FormSet = modelformset_factory(HotZone, form=HotZoneForm, extra=0, can_delete=True)
         queryset = HotZone.objects.filter(placement__page=page).select_related("placement__article")
         formset = FormSet(
             request.POST or None, queryset=queryset, prefix="zones", form_kwargs={"placements": placements}
         )
+        if request.method == "POST" and not editable:
+            raise PermissionDenied
         if request.method == "POST" and formset.is_valid():
-            formset.save()
-            self.message_user(request, _("The hot zones of %(page)s are saved.") % {"page": page}, messages.SUCCESS)
-            return redirect("admin:issues_page_zones", page_id=page.pk)
+            try:
+                with transaction.atomic():
+                    formset.save(commit=False)
+                    for zone in formset.deleted_objects:
+                        hot_zone_delete(zone=zone)
+                    for zone in [*formset.new_objects, *(zone for zone, _fields in formset.changed_objects)]:
+                        hot_zone_save(zone=zone)
+            except ValidationError as error:
+                for text in error.messages:
+                    self.message_user(request, text, messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("The hot zones of %(page)s are saved.") % {"page": page}, messages.SUCCESS
+                )
+                return redirect("admin:issues_page_zones", page_id=page.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Hot zones: %(page)s") % {"page": page},
@@ -100,6 +118,7 @@ class PageZonesAdminMixin:
             "page": page,
             "formset": formset,
             "has_image": bool(page.image),
+            "editable": editable,
             "image_url": page.image_rendition_set.src if page.image else "",
         }
         return HttpResponse(render_to_string("admin/issues/page/zones.html", context, request))
@@ -153,8 +172,15 @@ class IssuePrintAdminMixin:
     def print_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
         """Upload the whole issue's PDF; its pages are split and rendered while the editor watches."""
         issue = get_object_or_404(Issue, pk=issue_id)
-        if not (self.has_change_permission(request, issue) and request.user.has_perm("issues.change_page")):
+        if not (self.has_view_permission(request, issue) and request.user.has_perm("issues.change_page")):
             raise PermissionDenied
+        try:
+            issue_check_open(issue)
+        except ValidationError as error:
+            # Refused before the upload is read: a released issue's pages change only by correction.
+            for text in error.messages:
+                self.message_user(request, text, messages.ERROR)
+            return redirect("admin:issues_issue_change", issue.pk)
         form = PrintPdfForm(request.POST or None, request.FILES or None)
         context = {
             **self.admin_site.each_context(request),
