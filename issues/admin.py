@@ -56,6 +56,13 @@ class OpenIssueAdminMixin:
     def issue_of(self, obj):
         raise NotImplementedError
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # What stands on a page goes with it: page_delete and issue_delete decide, not the
+        # read-only placement and teaser lists.
+        perms_needed -= {Placement._meta.verbose_name, Teaser._meta.verbose_name}
+        return deleted, counts, perms_needed, protected
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or issue_is_open(self.issue_of(obj)))
 
