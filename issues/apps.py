@@ -7,6 +7,10 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Issues and pages")
 
     def ready(self) -> None:
+        from issues.models import Issue
         from newsroom import signals
+        from newsroom.cache import register_release_schedule
 
         signals.connect()  # whole-page cache invalidation (newsroom/cache.py)
+        # A cached page lives until the next scheduled issue goes out.
+        register_release_schedule(Issue.objects.next_release_after)

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -30,6 +31,10 @@ class IssueQuerySet(models.QuerySet):
     def released(self) -> "IssueQuerySet":
         """Issues readers may see: their release time has passed."""
         return self.filter(self.released_q())
+
+    def next_release_after(self, now) -> "datetime.datetime | None":
+        """When the next scheduled issue goes out, if one is scheduled after ``now``."""
+        return self.filter(release_at__gt=now).aggregate(next=models.Min("release_at"))["next"]
 
     def with_neighbours(self) -> "IssueQuerySet":
         """Annotate the dates of the previous and next released issue, in the same query."""

@@ -45,7 +45,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import transaction
-from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLResolver
 from django.utils import timezone
@@ -96,15 +95,23 @@ def invalidate_on_commit() -> None:
     transaction.on_commit(invalidate, robust=True)
 
 
-def _scheduled_release(now) -> float:
-    """When the next issue is due to go out, as a timestamp, or NO_RELEASE_SCHEDULED."""
-    from issues.models import Issue, IssueQuerySet
+# Functions that say when the next scheduled release is due (a datetime after ``now``, or None).
+# The apps that schedule releases register them in ready(), so this module imports none of them.
+_release_schedules: list[Callable] = []
 
-    # Only the clock releases an issue without a save (a save starts a new generation by
-    # itself), so only issues whose release time lies ahead can change what readers see.
-    upcoming = Issue.objects.exclude(IssueQuerySet.released_q()).filter(release_at__gt=now)
-    release_at = upcoming.aggregate(next=Min("release_at"))["next"]
-    return release_at.timestamp() if release_at else NO_RELEASE_SCHEDULED
+
+def register_release_schedule(next_release: Callable) -> None:
+    """Tell the cache where to ask for the next release time (the issues app registers its issues)."""
+    if next_release not in _release_schedules:
+        _release_schedules.append(next_release)
+
+
+def _scheduled_release(now) -> float:
+    """When the next release is due, as a timestamp, or NO_RELEASE_SCHEDULED."""
+    # Only the clock releases something without a save (a save starts a new generation by
+    # itself), so only releases that lie ahead can change what readers see.
+    due = [at for at in (next_release(now) for next_release in _release_schedules) if at is not None]
+    return min(due).timestamp() if due else NO_RELEASE_SCHEDULED
 
 
 def _is_current(generation, now) -> bool:

@@ -157,15 +157,12 @@ def test_an_edit_interrupted_mid_save_keeps_the_previous_version_whole(reporter_
 @pytest.mark.django_db
 def test_placing_stories_with_a_jump_interrupted_leaves_the_page_as_it_was(staff_client):
     staff_client.raise_request_exception = True
-    front = PageFactory(number=1)
+    front = PageFactory(number=1, issue__release_at=None)
     inside = PageFactory(issue=front.issue, number=4)
     placement = PlacementFactory(page=front)
-    data = {
-        "page": str(front.pk), "order": "1", "article": str(placement.article_id), "photo": "",
-        **inline_management("jump", total=1), "jump-0-after_paragraph": "3", "jump-0-to_page": str(inside.pk),
-    }
-    with mock.patch("issues.admin.jump_place_continuation", side_effect=Crash("interrupted")), pytest.raises(Crash):
-        staff_client.post(reverse("admin:issues_placement_change", args=[placement.pk]), data)
+    data = {"action": "jump", "placement": str(placement.pk), "after_paragraph": "3", "to_page": str(inside.pk)}
+    with mock.patch("issues.services.jump_place_continuation", side_effect=Crash("interrupted")), pytest.raises(Crash):
+        staff_client.post(reverse("admin:issues_issue_assembly", args=[front.issue_id]), data)
     assert not Jump.objects.exists()
     assert Placement.objects.filter(page=inside).count() == 0
 

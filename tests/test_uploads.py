@@ -145,7 +145,7 @@ BAD_PDFS = {
 
 @pytest.mark.parametrize("case", BAD_PDFS)
 def test_page_pdf_that_is_not_a_pdf_is_refused_with_a_reason(staff_client, media_root, case):
-    page = PageFactory(number=1, name="要闻")
+    page = PageFactory(issue__release_at=None, number=1, name="要闻")
     file, reason = BAD_PDFS[case]
     file.seek(0)
 
@@ -159,7 +159,7 @@ def test_page_pdf_that_is_not_a_pdf_is_refused_with_a_reason(staff_client, media
 
 def test_oversized_page_pdf_is_refused_with_the_limit(staff_client, settings, media_root):
     settings.NEWSROOM = {**settings.NEWSROOM, "MAX_PDF_BYTES": 100}
-    page = PageFactory(number=1)
+    page = PageFactory(issue__release_at=None, number=1)
 
     response = staff_client.post(
         reverse("admin:issues_page_change", args=[page.pk]), page_form(page, pdf=upload("p.pdf", real_pdf()))
@@ -172,7 +172,7 @@ def test_oversized_page_pdf_is_refused_with_the_limit(staff_client, settings, me
 
 
 def test_real_page_pdf_and_image_are_accepted(staff_client, media_root):
-    page = PageFactory(number=1, name="要闻")
+    page = PageFactory(issue__release_at=None, number=1, name="要闻")
 
     response = staff_client.post(
         reverse("admin:issues_page_change", args=[page.pk]),
@@ -186,7 +186,7 @@ def test_real_page_pdf_and_image_are_accepted(staff_client, media_root):
 
 
 def test_page_image_bomb_is_refused_and_the_page_keeps_its_old_image(staff_client, media_root):
-    page = PageFactory(number=1, image=SimpleUploadedFile("old.jpg", jpeg().read()))
+    page = PageFactory(issue__release_at=None, number=1, image=SimpleUploadedFile("old.jpg", jpeg().read()))
     old = page.image.name
 
     response = staff_client.post(

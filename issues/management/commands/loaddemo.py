@@ -19,6 +19,15 @@ from issues.importer import page_import
 from issues.models import HotZone, Issue, Jump, Page, Placement
 from issues.pdf import images_to_pdf
 from issues.reading import story_parts
+from issues.services import (
+    hot_zone_delete,
+    hot_zone_save,
+    issue_create,
+    issue_release,
+    page_create,
+    page_sign_off,
+    page_update,
+)
 
 DEMO_RELEASE_TIME = datetime.time(6, 0)
 # Demo logins, one per role, sharing the admin's printed password.
@@ -43,33 +52,37 @@ class Command(BaseCommand):
     def handle(self, *args, password_file, **options):
         admin, password = self._admin(Path(password_file))
         roles = self._role_users(password)
+        # The demo is laid out as the desk would, through the services, while its issues are open;
+        # an issue already released by an earlier run is left as it is.
+        loaded = set(Issue.objects.filter(release_at__isnull=False).values_list("date", flat=True))
         for date, number, total_number in DEMO_ISSUES:
-            Issue.objects.update_or_create(
-                date=date,
-                defaults={
-                    "number": number,
-                    "total_number": total_number,
-                    "release_at": timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME)),
-                },
-            )
+            if date not in loaded and not Issue.objects.filter(date=date).exists():
+                issue_create(date=date, number=number, total_number=total_number)
         for date, number, name, filename in DEMO_PAGES:
-            if filename is None:
-                page, _created = Page.objects.get_or_create(
-                    issue=Issue.objects.get(date=date), number=number, defaults={"name": name}
-                )
-            else:
+            if date in loaded:
+                continue
+            issue = Issue.objects.get(date=date)
+            page = Page.objects.filter(issue=issue, number=number).first()
+            if filename is not None:
                 text = (DEMO_DIR / filename).read_text(encoding="utf-8")
                 page = page_import(text=text, date=date, page_number=number, page_name=name, user=admin).page
-            page.name = name
-            page.editor = admin
-            # The demo paper is released, so each page carries the duty editor's sign-off.
-            page.signed_off_by = roles[CHIEF]
-            page.signed_off_at = page.signed_off_at or timezone.now()
-            page.save(update_fields=["name", "editor", "signed_off_by", "signed_off_at"])
+            elif page is None:
+                page = page_create(issue=issue, number=number, name=name)
+            page_update(page=page, name=name, editor=admin)
         # The demo shows a published paper: its stories are approved.
         approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
         Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
-        self._print_pages()
+        self._print_pages(skip=loaded)
+        for date, _number, _total in DEMO_ISSUES:
+            if date in loaded:
+                continue
+            issue = Issue.objects.get(date=date)
+            for page in issue.pages.all():
+                page_sign_off(page=page, user=roles[CHIEF])
+            issue_release(issue=issue, user=roles[CHIEF])
+            # The demo paper went out on its own dates, not at the moment it was loaded.
+            release_at = timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME))
+            Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
@@ -94,13 +107,15 @@ class Command(BaseCommand):
             users[role] = user
         return users
 
-    def _print_pages(self) -> None:
+    def _print_pages(self, skip: set) -> None:
         """Give each demo page a page image, a PDF and hot zones, once (a page with an image is left alone)."""
         fonts = find_fonts()
         if fonts is None:
             self.stdout.write("No Noto CJK font found (apt-get install fonts-noto-cjk): demo pages get no page images.")
             return
         for date, number, _name, _filename in DEMO_PAGES:
+            if date in skip:
+                continue
             page = Page.objects.select_related("issue").get(issue__date=date, number=number)
             if not page.image:
                 self._print_page(page, fonts)
@@ -113,10 +128,13 @@ class Command(BaseCommand):
         image, boxes = print_page(page, parts, fonts, settings.NEWSROOM["PAPER_NAME"])
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=85, optimize=True)
-        page.image.save("page.jpg", ContentFile(buffer.getvalue()), save=False)
-        page.pdf.save("page.pdf", ContentFile(images_to_pdf([image])), save=False)
-        page.save()
-        HotZone.objects.filter(placement__page=page).delete()
+        page = page_update(
+            page=page,
+            image=ContentFile(buffer.getvalue(), name="page.jpg"),
+            pdf=ContentFile(images_to_pdf([image]), name="page.pdf"),
+        )
+        for zone in HotZone.objects.filter(placement__page=page):
+            hot_zone_delete(zone=zone)
         width, height = image.size
         for box in boxes:
             x, y = round(box.x / width, 4), round(box.y / height, 4)
@@ -127,8 +145,7 @@ class Command(BaseCommand):
                 width=min(round(box.width / width, 4), 1 - x),
                 height=min(round(box.height / height, 4), 1 - y),
             )
-            zone.full_clean()
-            zone.save()
+            hot_zone_save(zone=zone)
 
     def _admin(self, password_file: Path):
         """The demo superuser, with a password made once and kept in a file outside git."""
