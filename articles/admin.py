@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
@@ -11,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.diff import diff_fields
 from articles.models import Article, Photo
-from articles.rules import can_edit, can_review, visible_articles
-from articles.services import article_approve, article_reopen, article_review_pass, article_submit
+from articles.rules import can_edit, visible_articles
+from articles import workflow
+from articles.services import article_reopen, article_step
+from articles.workflow import waiting_for_q
 
 # The fields a stale save compares, in the order the form shows them.
 TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body")
@@ -117,21 +118,6 @@ class WaitingForMeFilter(admin.SimpleListFilter):
         return queryset.filter(waiting_for_q(request.user))
 
 
-def waiting_for_q(user) -> Q:
-    """Reporters: their own sent-back articles; editors: 初审 and 二审; the chief editor: 终审."""
-    waiting = Q(reporter=user.pk, status=Article.Status.SENT_BACK)
-    if user.has_perm("articles.approve_article"):
-        steps = [Article.Status.SECOND_PASSED]
-    elif can_review(user):
-        steps = [Article.Status.SUBMITTED, Article.Status.FIRST_PASSED]
-    else:
-        steps = []
-    if steps:
-        # Nobody reviews their own story, so it never waits for its own reporter.
-        waiting |= Q(status__in=steps) & ~Q(reporter=user.pk)
-    return waiting
-
-
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # The list shows no body: leave the largest column out of the page's rows.
@@ -195,13 +181,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return allowed and (obj is None or can_edit(request.user, obj))
 
     def has_review_permission(self, request):
-        return can_review(request.user)
+        return request.user.has_perm(workflow.STEP["first_review"].perm)
 
     def has_approve_permission(self, request):
-        return request.user.has_perm("articles.approve_article")
+        return request.user.has_perm(workflow.STEP["approve"].perm)
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("articles.change_article")
+        return request.user.has_perm(workflow.STEP["submit"].perm)
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -284,14 +270,19 @@ class ArticleAdmin(admin.ModelAdmin):
             rows,
         )
 
-    def _run(self, request, queryset, service, done_message) -> None:
+    def _run(self, request, queryset, step_for, done_message) -> None:
+        """Move each selected story exactly one step of the review table; name the refused ones."""
         done, refused = 0, []
         for article in queryset:
             try:
-                service(article=article, user=request.user)
+                article_step(article=article, user=request.user, step=step_for(article))
                 done += 1
             except (PermissionDenied, ValidationError) as error:
-                refused.append(f"{article.headline}: {error_text(error)}")
+                refused.append(
+                    _("“{headline}” was not moved: {reason}").format(
+                        headline=article.headline, reason=error_text(error)
+                    )
+                )
         if done:
             self.message_user(request, done_message.format(count=done), messages.SUCCESS)
         for line in refused:
@@ -299,15 +290,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Submit selected articles for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):
-        self._run(request, queryset, article_submit, _("{count} articles submitted for review."))
+        self._run(request, queryset, lambda article: "submit", _("{count} articles submitted for review."))
 
     @admin.action(description=_("Pass the next review step (初审 / 二审)"), permissions=["review"])
     def pass_review_selected(self, request, queryset):
-        self._run(request, queryset, article_review_pass, _("{count} articles passed review."))
+        # 初审 or 二审, whichever the story waits for; never 终审, which has its own action.
+        def step_for(article: Article) -> str:
+            second = workflow.STEP["second_review"]
+            return second.name if article.status in second.frm else "first_review"
+
+        self._run(request, queryset, step_for, _("{count} articles passed review."))
 
     @admin.action(description=_("Give final approval (终审)"), permissions=["approve"])
     def approve_selected(self, request, queryset):
-        self._run(request, queryset, article_approve, _("{count} articles approved."))
+        self._run(request, queryset, lambda article: "approve", _("{count} articles approved."))
 
 
 def error_text(error: Exception) -> str:
