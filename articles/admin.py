@@ -3,15 +3,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article, Photo
 from articles.rules import can_edit, visible_articles
-from articles import workflow
 from articles.services import article_reopen, article_step
 from articles.workflow import waiting_for_q
 
@@ -225,8 +227,55 @@ class ArticleAdmin(admin.ModelAdmin):
         from articles.admin_views import workflow_context
 
         article = self.get_object(request, object_id)
-        extra = workflow_context(request, article) if article is not None else {}
+        extra = {}
+        if article is not None:
+            extra = workflow_context(request, article)
+            # Buttons inside the change form save its edits with the step; a read-only story has none.
+            extra["workflow_in_form"] = self.has_change_permission(request, article)
+            extra["workflow_comment"] = request.POST.get("_workflow_comment", "") if request.method == "POST" else ""
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.POST.get("_workflow"):
+            # Only an invalid or stale form is rendered again after a post: nothing was saved or moved.
+            self.message_user(
+                request,
+                _("Nothing was saved and the story did not move: correct the form below, then click the button again."),
+                messages.ERROR,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        step = request.POST.get("_workflow")
+        if not step:
+            return super().response_change(request, obj)
+        # The form's edits are saved (same transaction); now the step, which the table may refuse.
+        from articles.admin_views import step_name
+
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        before = obj.get_status_display()
+        name = step_name(step, obj)
+        try:
+            if name is None:
+                raise ValidationError(_("Unknown action."))
+            article_step(article=obj, user=request.user, step=name, comment=request.POST.get("_workflow_comment", ""))
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(
+                request,
+                _("Your changes to “{headline}” were saved, but the story did not move: {reason}").format(
+                    headline=obj.headline, reason=error_text(error)
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        self.message_user(
+            request,
+            _("Your changes were saved, and “{headline}”: {before} → {after}.").format(
+                headline=obj.headline, before=before, after=obj.get_status_display()
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
 
     @admin.display(description=_("printed on"))
     def printed_on(self, article: Article) -> str:

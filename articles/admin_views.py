@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.diff import diff_fields
@@ -46,11 +48,31 @@ def available_actions(user, article: Article) -> list[tuple[str, str]]:
     return [(step.name, step.button) for step in workflow.available_steps(user, article)]
 
 
+def sent_back_note(article: Article) -> dict | None:
+    """Who sent a sent-back story back, when, and what they asked for (the latest send-back)."""
+    if article.status != Status.SENT_BACK:
+        return None
+    step = (
+        article.transitions.filter(action=workflow.STEP["send_back"].name)
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    if step is None:
+        return None
+    return {
+        "who": step.actor.get_full_name() or step.actor.get_username(),
+        "when": date_format(timezone.localtime(step.at), "Y-m-d H:i"),
+        "comment": step.comment,
+    }
+
+
 def workflow_context(request: HttpRequest, article: Article) -> dict:
     """What the article's change page shows above the form: its state, the steps open to this user."""
     user = request.user
     published = is_published(article)
     return {
+        "workflow_sent_back": sent_back_note(article),
         "workflow_status": article.get_status_display(),
         "workflow_actions": available_actions(user, article),
         "workflow_needs_comment": {step.name for step in workflow.STEPS if step.comment_required},

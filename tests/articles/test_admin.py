@@ -129,3 +129,92 @@ def test_waiting_for_me_lists_what_awaits_each_role(client, role, waiting, not_w
         assert f"稿件-{status}" in content
     for status in not_waiting:
         assert f"稿件-{status}" not in content
+
+
+# --- Review buttons are part of the article's form ---------------------------------------------
+
+
+def change_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def test_review_button_saves_the_edits_typed_above_it_and_takes_the_step(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED, body="<p>原来的导语。</p>")
+
+    response = editor_client.post(
+        change_url(article),
+        article_form(article, headline="编辑改过的标题", body="<p>编辑改过的导语。</p>", _workflow="first_review"),
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.headline, article.body, article.status) == ("编辑改过的标题", "<p>编辑改过的导语。</p>", S.FIRST_PASSED)
+    assert article.transitions.get().actor.username == "editor"
+
+
+def test_review_button_on_a_stale_form_moves_nothing_and_keeps_the_typed_text(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED, body="<p>原来的导语。</p>")
+    form = article_form(article, body="<p>我在表单里打的字。</p>", _workflow="first_review")
+    article.headline = "别人先保存的标题"
+    article.save()  # someone else saved while the form was open
+
+    response = editor_client.post(change_url(article), form)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "我在表单里打的字。" in content
+    assert "稿件没有推进" in content and "有人在您编辑时保存了这篇稿件" in content
+    article.refresh_from_db()
+    assert (article.status, article.body) == (S.SUBMITTED, "<p>原来的导语。</p>")
+    assert not article.transitions.exists()
+
+
+def test_review_button_for_a_second_step_by_the_same_editor_is_refused_and_says_the_edits_were_saved(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED)
+    editor_client.post(change_url(article), article_form(article, _workflow="first_review"))
+    article.refresh_from_db()
+
+    response = editor_client.post(
+        change_url(article), article_form(article, headline="二审时改的标题", _workflow="second_review"), follow=True
+    )
+
+    content = response.content.decode()
+    assert "已保存" in content and "三审须三个不同的人" in content
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("二审时改的标题", S.FIRST_PASSED)
+
+
+def test_send_back_button_keeps_the_comment_and_the_comment_opens_the_reporters_page(client):
+    reporter = role_user(REPORTER, username="zuoyan")
+    article = ArticleFactory(reporter=reporter, status=S.SUBMITTED)
+    client.force_login(role_user(EDITOR, username="editor"))
+    client.post(change_url(article), article_form(article, _workflow="send_back", _workflow_comment="请核实参会人数。"))
+    assert Article.objects.get(pk=article.pk).status == S.SENT_BACK
+
+    client.force_login(reporter)
+    content = client.get(change_url(article)).content.decode()
+
+    assert "请核实参会人数。" in content
+    assert content.index("请核实参会人数。") < content.index('id="article_form"')
+
+
+def test_enter_in_a_field_saves_without_taking_a_review_step(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED)
+    content = editor_client.get(change_url(article)).content.decode()
+    form = content[content.index('id="article_form"'):]
+    # The browser submits with the form's first submit button: it must be a plain save.
+    first_button = form[form.index("<button"):form.index("</button>")]
+    assert 'name="_save"' in first_button
+
+
+def test_bulk_review_run_twice_by_one_editor_moves_each_story_one_step_and_names_the_refused(editor_client):
+    stories = [ArticleFactory(status=S.SUBMITTED, headline=f"批量稿件{n}") for n in range(2)]
+    data = {"action": "pass_review_selected", "_selected_action": [story.pk for story in stories]}
+    url = reverse("admin:articles_article_changelist")
+
+    editor_client.post(url, data)
+    response = editor_client.post(url, data, follow=True)
+
+    assert [Article.objects.get(pk=story.pk).status for story in stories] == [S.FIRST_PASSED, S.FIRST_PASSED]
+    content = response.content.decode()
+    assert "“批量稿件0”未能推进" in content and "“批量稿件1”未能推进" in content
