@@ -30,8 +30,19 @@ def may_edit(user, article: Article | None) -> bool:
     )
 
 
+class PhotoInlineForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk and "image" not in self.changed_data:
+            # A stored image was checked when it was uploaded; every review button saves the
+            # article's form again, and re-reading the stored file failed on its closed handle.
+            exclude.add("image")
+        return exclude
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
+    form = PhotoInlineForm
     extra = 0
     fields = [("image", "preview"), "caption", ("credit", "order")]
     readonly_fields = ["preview"]

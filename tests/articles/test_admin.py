@@ -218,3 +218,30 @@ def test_bulk_review_run_twice_by_one_editor_moves_each_story_one_step_and_names
     assert [Article.objects.get(pk=story.pk).status for story in stories] == [S.FIRST_PASSED, S.FIRST_PASSED]
     content = response.content.decode()
     assert "“批量稿件0”未能推进" in content and "“批量稿件1”未能推进" in content
+
+
+def test_review_button_on_a_story_with_a_photo_saves_and_moves_it(editor_client):
+    from tests.factories import PhotoFactory
+
+    photo = PhotoFactory(article=ArticleFactory(status=S.SUBMITTED))
+    article = photo.article
+    data = article_form(
+        article,
+        _workflow="first_review",
+        **{
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": str(photo.pk),
+            "photos-0-article": str(article.pk),
+            "photos-0-caption": "改过的图片说明",
+            "photos-0-credit": photo.credit,
+            "photos-0-order": "0",
+        },
+    )
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == S.FIRST_PASSED
+    photo.refresh_from_db()
+    assert photo.caption == "改过的图片说明"
