@@ -117,18 +117,24 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class WaitingForMeFilter(admin.SimpleListFilter):
-    """The articles that wait for this user's next step, whatever their role."""
+    """The articles that wait for this user's next step, whatever their role; or for one step of it."""
 
     title = _("waiting for")
     parameter_name = "waiting"
 
     def lookups(self, request, model_admin):
-        return [("me", _("waiting for me"))]
+        steps = workflow.queue_steps(request.user)
+        mine = [("me", _("waiting for me"))]
+        if len(steps) > 1:
+            mine += [(step.name, step.button) for step in steps]
+        return mine
 
     def queryset(self, request, queryset):
-        if self.value() != "me":
-            return queryset
-        return queryset.filter(waiting_for_q(request.user))
+        if self.value() == "me":
+            return queryset.filter(waiting_for_q(request.user))
+        if self.value() in workflow.FORWARD:
+            return queryset.filter(workflow.waiting_q(request.user, workflow.STEP[self.value()]))
+        return queryset
 
 
 class ArticleChangeList(ChangeList):
