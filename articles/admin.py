@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -8,12 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin
+from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article, Photo
-from articles.rules import can_edit, visible_articles
+from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
 from articles.services import article_reopen, article_step
 from articles.workflow import waiting_for_q
 
@@ -22,12 +27,8 @@ TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body"
 
 
 def may_edit(user, article: Article | None) -> bool:
-    """Reporters edit their own stories; editing anyone's needs articles.edit_others_article."""
-    return (
-        article is None
-        or user.has_perm("articles.edit_others_article")
-        or article.reporter_id == user.pk
-    )
+    """Reporters edit their own stories' photos; a superuser anyone's (used by PhotoAdmin)."""
+    return article is None or article.reporter_id == user.pk or user.is_superuser
 
 
 class PhotoInlineForm(forms.ModelForm):
@@ -81,6 +82,19 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["reporter"].required = False
         if self.instance.pk:
             self.fields["known_version"].initial = self.instance.version
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        limit = settings.NEWSROOM.get("MAX_TAGS_PER_ARTICLE", 30)
+        if len(tags) > limit:
+            # Thousands of tags took taggit tens of seconds to save; no story needs more than a few.
+            raise forms.ValidationError(
+                _("A story may carry at most {limit} tags; this one has {count}. Remove some and save again.").format(
+                    limit=limit, count=len(tags)
+                ),
+                code="too_many_tags",
+            )
+        return tags
 
     def clean(self):
         cleaned_data = super().clean()
@@ -152,7 +166,8 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Filing"), {"fields": ["tags", "reporter", "status", "known_version"]}),
         (_("Review history"), {"fields": ["review_history"]}),
     ]
-    readonly_fields = ["status", "review_history"]
+    # rendered_body stands in for body when the user may only view the story (get_fieldsets).
+    readonly_fields = ["status", "review_history", "rendered_body"]
     list_display = ["headline", "byline", "reporter", "status", "printed_on", "updated_at"]
     list_filter = [
         WaitingForMeFilter,
@@ -160,7 +175,8 @@ class ArticleAdmin(admin.ModelAdmin):
         ("placements__page__issue__date", admin.DateFieldListFilter),
         "placements__page__name",
         "reporter",
-        "tags",
+        # Only tags of stories this user may see: a colleague's draft does not show through its tags.
+        ("tags", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["reporter"]
     search_fields = ["headline", "kicker", "subheadline", "byline", "body", "tags__name"]
@@ -193,7 +209,31 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the body as the formatted text it is, not its HTML source.
+            fieldsets = [
+                (name, {**options, "fields": ["rendered_body" if f == "body" else f for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         return fieldsets if obj else fieldsets[:2]
+
+    @admin.display(description=_("body"))
+    def rendered_body(self, article: Article) -> str:
+        # Sanitized on every save; sanitized again here, since this bypasses escaping.
+        return mark_safe(Article._meta.get_field("body").sanitize(article.body))  # noqa: S308
+
+    def view_on_site(self, article: Article) -> str | None:
+        """Readers' page once published; before that the staff preview of the page it is placed on."""
+        if is_published(article):
+            return article.get_absolute_url()
+        placement = (
+            article.placements.select_related("page__issue").order_by("-page__issue__date", "page__number").first()
+        )
+        if placement is None:
+            return None  # nowhere to show it yet: no link rather than a 404
+        return reverse(
+            "issues:page-preview", kwargs={"date": placement.page.issue.date, "number": placement.page.number}
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -217,6 +257,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._text_before = (
             Article.objects.filter(pk=obj.pk).values(*TEXT_FIELDS).first() if change else None
         )
+        self._tags_before = set(Article.objects.get(pk=obj.pk).tags.names()) if change else set()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -226,7 +267,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return
         text_after = Article.objects.filter(pk=article.pk).values(*TEXT_FIELDS).first()
         photos_changed = any(formset.has_changed() for formset in formsets)
-        if text_after != self._text_before or photos_changed:
+        # Tags are printed with the story and feed the tag pages: a change needs approval like text.
+        tags_changed = set(article.tags.names()) != self._tags_before
+        if text_after != self._text_before or photos_changed or tags_changed:
             article_reopen(article=article, user=request.user)
             self.message_user(
                 request,
@@ -297,7 +340,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("printed on"))
     def printed_on(self, article: Article) -> str:
         return format_html_join(
-            "<br>",
+            mark_safe("<br>"),  # the separator is escaped unless marked safe
             "{} {}",
             (
                 (placement.page.issue.date.isoformat(), placement.page.label)
@@ -401,3 +444,25 @@ class PhotoAdmin(admin.ModelAdmin):
         if db_field.name == "article" and not request.user.has_perm("articles.edit_others_article"):
             kwargs["queryset"] = Article.objects.filter(reporter=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# taggit's own Tag admin, with the tag list of a reporter limited to the tags of stories they may
+# see: the name of a tag used only on a colleague's draft can say what that draft is about.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class NewsroomTagAdmin(TagAdmin):
+    def get_queryset(self, request):
+        tags = super().get_queryset(request)
+        if sees_all_articles(request.user):
+            return tags
+        visible = visible_articles(request.user, Article.objects.all()).values("pk")
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id__in=visible
+        )
+        return tags.filter(pk__in=tagged.values("tag_id"))
+
+    def get_inlines(self, request, obj):
+        # The tagged items list every story carrying the tag, drafts included.
+        return super().get_inlines(request, obj) if sees_all_articles(request.user) else []

@@ -245,3 +245,88 @@ def test_review_button_on_a_story_with_a_photo_saves_and_moves_it(editor_client)
     assert Article.objects.get(pk=article.pk).status == S.FIRST_PASSED
     photo.refresh_from_db()
     assert photo.caption == "改过的图片说明"
+
+
+# --- The smaller things on the article screens ---------------------------------------------------
+
+
+def test_read_only_story_shows_its_body_formatted_not_its_html_source(reporter_client):
+    article = ArticleFactory(status=S.SUBMITTED, body="<p>正文里有<strong>加粗</strong>的字。</p>")
+
+    content = reporter_client.get(change_url(article)).content.decode()
+
+    assert "<strong>加粗</strong>" in content
+    assert "&lt;strong&gt;" not in content and "&lt;p&gt;" not in content
+
+
+def test_printed_on_column_breaks_the_line_instead_of_showing_a_br_tag(staff_client):
+    from tests.factories import PageFactory, PlacementFactory
+
+    article = ArticleFactory(approved=True)
+    for number in (1, 2):
+        PlacementFactory(article=article, page=PageFactory(number=number))
+
+    content = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert "&lt;br&gt;" not in content
+    assert "<br>" in content
+
+
+def test_view_on_site_of_an_unreleased_story_opens_the_staff_preview_of_its_page(editor_client):
+    from tests.factories import IssueFactory, PageFactory, PlacementFactory
+
+    page = PageFactory(issue=IssueFactory(released=False), number=3)
+    placed = PlacementFactory(page=page, article=ArticleFactory(approved=True)).article
+    unplaced = ArticleFactory(status=S.SUBMITTED)
+
+    preview = reverse("issues:page-preview", kwargs={"date": page.issue.date, "number": 3})
+    assert f'href="{preview}"' in editor_client.get(change_url(placed)).content.decode()
+    assert editor_client.get(preview).status_code == 200
+    assert "viewsitelink" not in editor_client.get(change_url(unplaced)).content.decode()
+
+
+def test_changing_only_the_tags_of_an_approved_story_sends_it_back_to_final_review(editor_client):
+    article = ArticleFactory(approved=True)
+    article.tags.add("民生")
+
+    response = editor_client.post(change_url(article), article_form(article, tags="民生, 教育"), follow=True)
+
+    assert "重新审定前读者看不到它" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == S.SECOND_PASSED
+    assert set(article.tags.names()) == {"民生", "教育"}
+
+
+def test_too_many_tags_are_refused_with_the_limit_and_nothing_is_saved(editor_client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_TAGS_PER_ARTICLE": 3}
+    article = ArticleFactory(status=S.SUBMITTED)
+
+    response = editor_client.post(change_url(article), article_form(article, tags="一, 二, 三, 四", headline="新标题"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "最多只能有 3 个标签" in content and "这篇有 4 个" in content
+    article.refresh_from_db()
+    assert article.headline != "新标题" and not article.tags.exists()
+
+
+def test_reporter_does_not_see_tags_used_only_on_a_colleagues_draft(reporter_client):
+    ArticleFactory(reporter=UserFactory(username="colleague"), status=S.DRAFT).tags.add("机密选题")
+    ArticleFactory(reporter=reporter_client.user).tags.add("我的选题")
+
+    listing = reporter_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    tags = reporter_client.get(reverse("admin:taggit_tag_changelist")).content.decode()
+
+    assert "我的选题" in listing and "机密选题" not in listing
+    assert "我的选题" in tags and "机密选题" not in tags
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.SENT_BACK])
+def test_reporter_gets_404_on_the_revisions_of_a_colleagues_draft(reporter_client, status):
+    draft = ArticleFactory(reporter=UserFactory(username="colleague"), status=status, headline="同事的草稿")
+    own = ArticleFactory(reporter=reporter_client.user)
+    url = reverse("admin:articles_article_revisions", args=[draft.pk])
+
+    assert reporter_client.get(url).status_code == 404
+    assert reporter_client.post(url, {"revision": draft.history.first().history_id}).status_code == 404
+    assert reporter_client.get(reverse("admin:articles_article_revisions", args=[own.pk])).status_code == 200
