@@ -330,3 +330,45 @@ def test_reporter_gets_404_on_the_revisions_of_a_colleagues_draft(reporter_clien
     assert reporter_client.get(url).status_code == 404
     assert reporter_client.post(url, {"revision": draft.history.first().history_id}).status_code == 404
     assert reporter_client.get(reverse("admin:articles_article_revisions", args=[own.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("took", ["first_review", "second_review"])
+def test_approve_button_is_refused_to_the_chief_who_took_an_earlier_review(client, took):
+    chief = role_user(CHIEF, username="chief")
+    client.force_login(chief)
+    article = ArticleFactory(status=S.SUBMITTED if took == "first_review" else S.FIRST_PASSED)
+    client.post(change_url(article), article_form(article, _workflow=took))
+    article.refresh_from_db()
+    if took == "first_review":  # someone else takes 二审
+        from articles.services import article_review_pass
+
+        article_review_pass(article=article, user=role_user(EDITOR, username="editor"))
+        article.refresh_from_db()
+
+    assert "终审通过" not in client.get(change_url(article)).content.decode()
+    response = client.post(change_url(article), article_form(article, _workflow="approve"), follow=True)
+
+    assert "三审须三个不同的人" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == S.SECOND_PASSED
+
+
+def test_bulk_approval_is_refused_for_a_story_the_chief_reviewed(client):
+    client.force_login(role_user(CHIEF, username="chief"))
+    article = ArticleFactory(status=S.FIRST_PASSED, headline="总编二审的稿件")
+    url = reverse("admin:articles_article_changelist")
+
+    client.post(url, {"action": "pass_review_selected", "_selected_action": [article.pk]})
+    response = client.post(url, {"action": "approve_selected", "_selected_action": [article.pk]}, follow=True)
+
+    assert "“总编二审的稿件”未能推进" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == S.SECOND_PASSED
+
+
+def test_waiting_for_me_list_leaves_out_a_story_the_editor_passed_first_review(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED, headline="我初审过的稿件")
+    editor_client.post(change_url(article), article_form(article, _workflow="first_review"), follow=True)
+    assert Article.objects.get(pk=article.pk).status == S.FIRST_PASSED
+
+    content = editor_client.get(reverse("admin:articles_article_changelist"), {"waiting": "me"}).content.decode()
+
+    assert "我初审过的稿件" not in content
