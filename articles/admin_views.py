@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
+from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article
 from articles.rules import can_edit, is_published
-from articles import workflow
 from articles.services import TEXT_FIELDS, article_correct, article_restore, article_step
 
 Status = Article.Status
@@ -101,7 +101,11 @@ def error_messages(error: Exception) -> list[str]:
 
 
 def workflow_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """One review step from the article's page: the service decides, the page says what happened."""
+    """One review step posted on its own: a story the user may only view, and scripts.
+
+    A story the user may edit posts its buttons with its form instead (ArticleAdmin.response_change),
+    so the edits typed above them are saved with the step.
+    """
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     article = _article(model_admin, request, object_id)
