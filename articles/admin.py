@@ -140,7 +140,7 @@ class WaitingForMeFilter(admin.SimpleListFilter):
         steps = workflow.queue_steps(request.user)
         mine = [("me", _("waiting for me"))]
         if len(steps) > 1:
-            mine += [(step.name, step.button) for step in steps]
+            mine += [(step.name, step.queue) for step in steps]
         return mine
 
     def queryset(self, request, queryset):

@@ -39,6 +39,7 @@ class Step:
     not_by: tuple[str, ...] = ()  # earlier steps of this round whose actor may not take this one
     reviews: bool = False  # a review: never by the story's own reporter
     by_writer: bool = False  # only someone who may edit the story (its reporter) takes it
+    queue: Promise | None = None  # the name of the list of stories waiting for this step
 
 
 REVIEW_PERM = "articles.review_article"
@@ -59,6 +60,7 @@ STEPS: tuple[Step, ...] = (
         to=Status.FIRST_PASSED,
         perm=REVIEW_PERM,
         button=_("Pass first review (初审)"),
+        queue=_("waiting for first review (待初审)"),
         refused=_("Only editors can review articles."),
         not_by=("submit",),
         reviews=True,
@@ -69,6 +71,7 @@ STEPS: tuple[Step, ...] = (
         to=Status.SECOND_PASSED,
         perm=REVIEW_PERM,
         button=_("Pass second review (二审)"),
+        queue=_("waiting for second review (待二审)"),
         refused=_("Only editors can review articles."),
         not_by=("submit", "first_review"),
         reviews=True,
@@ -79,6 +82,7 @@ STEPS: tuple[Step, ...] = (
         to=Status.APPROVED,
         perm="articles.approve_article",
         button=_("Approve (终审)"),
+        queue=_("waiting for final approval (待终审)"),
         refused=_("Only the chief editor can give final approval."),
         not_by=("submit", "first_review", "second_review"),
         reviews=True,

@@ -55,8 +55,8 @@ def test_editor_home_counts_what_waits_for_their_reviews_and_shows_tonights_prob
 
     content = home(client, editor)
 
-    assert "?waiting=first_review" in content and "初审通过：2 篇待办" in content
-    assert "?waiting=second_review" in content and "二审通过：1 篇待办" in content
+    assert "?waiting=first_review" in content and "待初审：2 篇" in content
+    assert "?waiting=second_review" in content and "待二审：1 篇" in content
     assert reverse("admin:issues_issue_assembly", args=[issue.pk]) in content
     assert "《未审定的头条》尚未审定" in content
     assert "待签发" not in content  # sign-off is the chief's
@@ -69,7 +69,7 @@ def test_editor_home_leaves_out_a_story_whose_first_review_they_took(client, rep
 
     content = home(client, editor)
 
-    assert "二审通过：0 篇待办" in content
+    assert "待二审：0 篇" in content
 
 
 def test_chief_home_shows_final_approval_waiting_pages_to_sign_off_and_the_next_release(client, chief):
@@ -80,8 +80,8 @@ def test_chief_home_shows_final_approval_waiting_pages_to_sign_off_and_the_next_
 
     content = home(client, chief)
 
-    assert "?waiting=approve" in content and "终审通过：1 篇待办" in content
-    assert "初审通过：" not in content  # the chief's queue is 终审
+    assert "?waiting=approve" in content and "待终审：1 篇" in content
+    assert "待初审" not in content  # the chief's queue is 终审
     assert "待签发：1 个版面" in content and "第一版" in content
     assert "已定于" in content
 
