@@ -5,6 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +28,12 @@ TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body"
 
 
 def may_edit(user, article: Article | None) -> bool:
-    """Reporters edit their own stories' photos; a superuser anyone's (used by PhotoAdmin)."""
-    return article is None or article.reporter_id == user.pk or user.is_superuser
+    """Reporters edit their own stories; editing anyone's needs articles.edit_others_article."""
+    return (
+        article is None
+        or user.has_perm("articles.edit_others_article")
+        or article.reporter_id == user.pk
+    )
 
 
 class PhotoInlineForm(forms.ModelForm):
