@@ -156,6 +156,30 @@ class WaitingForMeFilter(admin.SimpleListFilter):
         return queryset
 
 
+def tags_seen_by(user):
+    """The ids of the tags on stories a reporter may see (a subquery); None for those who see every story.
+
+    The name of a tag used only on a colleague's draft can say what that draft is about.
+    """
+    if sees_all_articles(user):
+        return None
+    visible = visible_articles(user, Article.objects.all()).values("pk")
+    return TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=visible
+    ).values("tag_id")
+
+
+class VisibleTagsFilter(admin.RelatedFieldListFilter):
+    """The tags filter, offering a reporter only the tags of stories they may see."""
+
+    def field_choices(self, field, request, model_admin):
+        seen = tags_seen_by(request.user)
+        if seen is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": seen}, ordering=ordering)
+
+
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # The list shows no body: leave the largest column out of the page's rows.
@@ -180,8 +204,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("placements__page__issue__date", admin.DateFieldListFilter),
         "placements__page__name",
         "reporter",
-        # Only tags of stories this user may see: a colleague's draft does not show through its tags.
-        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("tags", VisibleTagsFilter),
     ]
     list_select_related = ["reporter"]
     search_fields = ["headline", "kicker", "subheadline", "byline", "body", "tags__name"]
@@ -451,8 +474,7 @@ class PhotoAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-# taggit's own Tag admin, with the tag list of a reporter limited to the tags of stories they may
-# see: the name of a tag used only on a colleague's draft can say what that draft is about.
+# taggit's own Tag admin, with a reporter's tag list limited as the article list's tag filter is.
 admin.site.unregister(Tag)
 
 
@@ -460,13 +482,8 @@ admin.site.unregister(Tag)
 class NewsroomTagAdmin(TagAdmin):
     def get_queryset(self, request):
         tags = super().get_queryset(request)
-        if sees_all_articles(request.user):
-            return tags
-        visible = visible_articles(request.user, Article.objects.all()).values("pk")
-        tagged = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article), object_id__in=visible
-        )
-        return tags.filter(pk__in=tagged.values("tag_id"))
+        seen = tags_seen_by(request.user)
+        return tags if seen is None else tags.filter(pk__in=seen)
 
     def get_inlines(self, request, obj):
         # The tagged items list every story carrying the tag, drafts included.

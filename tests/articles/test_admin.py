@@ -372,3 +372,15 @@ def test_waiting_for_me_list_leaves_out_a_story_the_editor_passed_first_review(e
     content = editor_client.get(reverse("admin:articles_article_changelist"), {"waiting": "me"}).content.decode()
 
     assert "我初审过的稿件" not in content
+
+
+def test_two_thousand_tags_in_one_save_are_refused_before_any_is_written(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED)
+    tags = ", ".join(f"标签{n}" for n in range(2000))
+
+    response = editor_client.post(change_url(article), article_form(article, tags=tags))
+
+    assert response.status_code == 200 and "最多只能有 30 个标签" in response.content.decode()
+    from taggit.models import Tag
+
+    assert not Tag.objects.exists()
