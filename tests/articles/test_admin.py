@@ -1,9 +1,19 @@
 import pytest
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.models import Article
 from articles.roles import CHIEF, EDITOR, REPORTER
-from tests.factories import ArticleFactory, UserFactory, role_user
+from articles.services import article_review_pass
+from tests.factories import (
+    ArticleFactory,
+    IssueFactory,
+    PageFactory,
+    PhotoFactory,
+    PlacementFactory,
+    UserFactory,
+    role_user,
+)
 from tests.test_permissions import article_form
 
 pytestmark = pytest.mark.django_db
@@ -221,8 +231,6 @@ def test_bulk_review_run_twice_by_one_editor_moves_each_story_one_step_and_names
 
 
 def test_review_button_on_a_story_with_a_photo_saves_and_moves_it(editor_client):
-    from tests.factories import PhotoFactory
-
     photo = PhotoFactory(article=ArticleFactory(status=S.SUBMITTED))
     article = photo.article
     data = article_form(
@@ -260,8 +268,6 @@ def test_read_only_story_shows_its_body_formatted_not_its_html_source(reporter_c
 
 
 def test_printed_on_column_breaks_the_line_instead_of_showing_a_br_tag(staff_client):
-    from tests.factories import PageFactory, PlacementFactory
-
     article = ArticleFactory(approved=True)
     for number in (1, 2):
         PlacementFactory(article=article, page=PageFactory(number=number))
@@ -273,8 +279,6 @@ def test_printed_on_column_breaks_the_line_instead_of_showing_a_br_tag(staff_cli
 
 
 def test_view_on_site_of_an_unreleased_story_opens_the_staff_preview_of_its_page(editor_client):
-    from tests.factories import IssueFactory, PageFactory, PlacementFactory
-
     page = PageFactory(issue=IssueFactory(released=False), number=3)
     placed = PlacementFactory(page=page, article=ArticleFactory(approved=True)).article
     unplaced = ArticleFactory(status=S.SUBMITTED)
@@ -340,8 +344,6 @@ def test_approve_button_is_refused_to_the_chief_who_took_an_earlier_review(clien
     client.post(change_url(article), article_form(article, _workflow=took))
     article.refresh_from_db()
     if took == "first_review":  # someone else takes 二审
-        from articles.services import article_review_pass
-
         article_review_pass(article=article, user=role_user(EDITOR, username="editor"))
         article.refresh_from_db()
 
@@ -381,6 +383,4 @@ def test_two_thousand_tags_in_one_save_are_refused_before_any_is_written(editor_
     response = editor_client.post(change_url(article), article_form(article, tags=tags))
 
     assert response.status_code == 200 and "最多只能有 30 个标签" in response.content.decode()
-    from taggit.models import Tag
-
     assert not Tag.objects.exists()
