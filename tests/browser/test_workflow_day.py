@@ -79,6 +79,7 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     # One editor passes first review, a second editor second review (三审 is three people); an
     # edit typed in the form is saved by the review button itself. The chief gives final approval.
     log_in(browser, "maxiaoxuan", PASSWORD)
+    assert "待初审：1 篇" in browser.find_element(By.CLASS_NAME, "desk").text  # the desk's home page
     browser.get(browser.live_server_url + "/admin/articles/article/?waiting=me")
     assert HEADLINE in browser.page_source
     open_article(browser)
