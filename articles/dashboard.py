@@ -48,7 +48,7 @@ def desk_dashboard(user: AbstractBaseUser) -> dict:
                 articles.filter(reporter=user.pk, status=Status.DRAFT).only("pk", "headline")[:LISTED]
             ),
             desk_sent_back=counts["sent_back"],
-            desk_sent_back_url=_changelist(waiting="me"),
+            desk_sent_back_url=_changelist(status__exact=Status.SENT_BACK, reporter__id__exact=user.pk),
             desk_sent_back_list=_sent_back(articles.filter(reporter=user.pk, status=Status.SENT_BACK)),
         )
     if user.has_perm("issues.view_issue"):
