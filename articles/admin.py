@@ -1,18 +1,27 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin
+from taggit.models import Tag, TaggedItem
 
+from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article, Photo
-from articles.rules import can_edit, can_review, visible_articles
-from articles.services import article_approve, article_reopen, article_review_pass, article_submit
+from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
+from articles.services import article_reopen, article_step
+from articles.workflow import waiting_for_q
 
 # The fields a stale save compares, in the order the form shows them.
 TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body")
@@ -27,8 +36,19 @@ def may_edit(user, article: Article | None) -> bool:
     )
 
 
+class PhotoInlineForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk and "image" not in self.changed_data:
+            # A stored image was checked when it was uploaded; every review button saves the
+            # article's form again, and re-reading the stored file failed on its closed handle.
+            exclude.add("image")
+        return exclude
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
+    form = PhotoInlineForm
     extra = 0
     fields = [("image", "preview"), "caption", ("credit", "order")]
     readonly_fields = ["preview"]
@@ -68,6 +88,19 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["known_version"].initial = self.instance.version
 
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        limit = settings.NEWSROOM.get("MAX_TAGS_PER_ARTICLE", 30)
+        if len(tags) > limit:
+            # Thousands of tags took taggit tens of seconds to save; no story needs more than a few.
+            raise forms.ValidationError(
+                _("A story may carry at most {limit} tags; this one has {count}. Remove some and save again.").format(
+                    limit=limit, count=len(tags)
+                ),
+                code="too_many_tags",
+            )
+        return tags
+
     def clean(self):
         cleaned_data = super().clean()
         if not self.instance.pk:
@@ -103,33 +136,48 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class WaitingForMeFilter(admin.SimpleListFilter):
-    """The articles that wait for this user's next step, whatever their role."""
+    """The articles that wait for this user's next step, whatever their role; or for one step of it."""
 
     title = _("waiting for")
     parameter_name = "waiting"
 
     def lookups(self, request, model_admin):
-        return [("me", _("waiting for me"))]
+        steps = workflow.queue_steps(request.user)
+        mine = [("me", _("waiting for me"))]
+        if len(steps) > 1:
+            mine += [(step.name, step.queue) for step in steps]
+        return mine
 
     def queryset(self, request, queryset):
-        if self.value() != "me":
-            return queryset
-        return queryset.filter(waiting_for_q(request.user))
+        if self.value() == "me":
+            return queryset.filter(waiting_for_q(request.user))
+        if self.value() in workflow.FORWARD:
+            return queryset.filter(workflow.waiting_q(request.user, workflow.STEP[self.value()]))
+        return queryset
 
 
-def waiting_for_q(user) -> Q:
-    """Reporters: their own sent-back articles; editors: 初审 and 二审; the chief editor: 终审."""
-    waiting = Q(reporter=user.pk, status=Article.Status.SENT_BACK)
-    if user.has_perm("articles.approve_article"):
-        steps = [Article.Status.SECOND_PASSED]
-    elif can_review(user):
-        steps = [Article.Status.SUBMITTED, Article.Status.FIRST_PASSED]
-    else:
-        steps = []
-    if steps:
-        # Nobody reviews their own story, so it never waits for its own reporter.
-        waiting |= Q(status__in=steps) & ~Q(reporter=user.pk)
-    return waiting
+def tags_seen_by(user):
+    """The ids of the tags on stories a reporter may see (a subquery); None for those who see every story.
+
+    The name of a tag used only on a colleague's draft can say what that draft is about.
+    """
+    if sees_all_articles(user):
+        return None
+    visible = visible_articles(user, Article.objects.all()).values("pk")
+    return TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=visible
+    ).values("tag_id")
+
+
+class VisibleTagsFilter(admin.RelatedFieldListFilter):
+    """The tags filter, offering a reporter only the tags of stories they may see."""
+
+    def field_choices(self, field, request, model_admin):
+        seen = tags_seen_by(request.user)
+        if seen is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": seen}, ordering=ordering)
 
 
 class ArticleChangeList(ChangeList):
@@ -147,7 +195,8 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Filing"), {"fields": ["tags", "reporter", "status", "known_version"]}),
         (_("Review history"), {"fields": ["review_history"]}),
     ]
-    readonly_fields = ["status", "review_history"]
+    # rendered_body stands in for body when the user may only view the story (get_fieldsets).
+    readonly_fields = ["status", "review_history", "rendered_body"]
     list_display = ["headline", "byline", "reporter", "status", "printed_on", "updated_at"]
     list_filter = [
         WaitingForMeFilter,
@@ -155,7 +204,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("placements__page__issue__date", admin.DateFieldListFilter),
         "placements__page__name",
         "reporter",
-        "tags",
+        ("tags", VisibleTagsFilter),
     ]
     list_select_related = ["reporter"]
     search_fields = ["headline", "kicker", "subheadline", "byline", "body", "tags__name"]
@@ -188,20 +237,44 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the body as the formatted text it is, not its HTML source.
+            fieldsets = [
+                (name, {**options, "fields": ["rendered_body" if f == "body" else f for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         return fieldsets if obj else fieldsets[:2]
+
+    @admin.display(description=_("body"))
+    def rendered_body(self, article: Article) -> str:
+        # Sanitized on every save; sanitized again here, since this bypasses escaping.
+        return mark_safe(Article._meta.get_field("body").sanitize(article.body))  # noqa: S308
+
+    def view_on_site(self, article: Article) -> str | None:
+        """Readers' page once published; before that the staff preview of the page it is placed on."""
+        if is_published(article):
+            return article.get_absolute_url()
+        placement = (
+            article.placements.select_related("page__issue").order_by("-page__issue__date", "page__number").first()
+        )
+        if placement is None:
+            return None  # nowhere to show it yet: no link rather than a 404
+        return reverse(
+            "issues:page-preview", kwargs={"date": placement.page.issue.date, "number": placement.page.number}
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_edit(request.user, obj))
 
     def has_review_permission(self, request):
-        return can_review(request.user)
+        return request.user.has_perm(workflow.STEP["first_review"].perm)
 
     def has_approve_permission(self, request):
-        return request.user.has_perm("articles.approve_article")
+        return request.user.has_perm(workflow.STEP["approve"].perm)
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("articles.change_article")
+        return request.user.has_perm(workflow.STEP["submit"].perm)
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -212,6 +285,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self._text_before = (
             Article.objects.filter(pk=obj.pk).values(*TEXT_FIELDS).first() if change else None
         )
+        self._tags_before = set(Article.objects.get(pk=obj.pk).tags.names()) if change else set()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -221,7 +295,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return
         text_after = Article.objects.filter(pk=article.pk).values(*TEXT_FIELDS).first()
         photos_changed = any(formset.has_changed() for formset in formsets)
-        if text_after != self._text_before or photos_changed:
+        # Tags are printed with the story and feed the tag pages: a change needs approval like text.
+        tags_changed = set(article.tags.names()) != self._tags_before
+        if text_after != self._text_before or photos_changed or tags_changed:
             article_reopen(article=article, user=request.user)
             self.message_user(
                 request,
@@ -239,13 +315,60 @@ class ArticleAdmin(admin.ModelAdmin):
         from articles.admin_views import workflow_context
 
         article = self.get_object(request, object_id)
-        extra = workflow_context(request, article) if article is not None else {}
+        extra = {}
+        if article is not None:
+            extra = workflow_context(request, article)
+            # Buttons inside the change form save its edits with the step; a read-only story has none.
+            extra["workflow_in_form"] = self.has_change_permission(request, article)
+            extra["workflow_comment"] = request.POST.get("_workflow_comment", "") if request.method == "POST" else ""
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.POST.get("_workflow"):
+            # Only an invalid or stale form is rendered again after a post: nothing was saved or moved.
+            self.message_user(
+                request,
+                _("Nothing was saved and the story did not move: correct the form below, then click the button again."),
+                messages.ERROR,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        step = request.POST.get("_workflow")
+        if not step:
+            return super().response_change(request, obj)
+        # The form's edits are saved (same transaction); now the step, which the table may refuse.
+        from articles.admin_views import step_name
+
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        before = obj.get_status_display()
+        name = step_name(step, obj)
+        try:
+            if name is None:
+                raise ValidationError(_("Unknown action."))
+            article_step(article=obj, user=request.user, step=name, comment=request.POST.get("_workflow_comment", ""))
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(
+                request,
+                _("Your changes to “{headline}” were saved, but the story did not move: {reason}").format(
+                    headline=obj.headline, reason=error_text(error)
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        self.message_user(
+            request,
+            _("Your changes were saved, and “{headline}”: {before} → {after}.").format(
+                headline=obj.headline, before=before, after=obj.get_status_display()
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
 
     @admin.display(description=_("printed on"))
     def printed_on(self, article: Article) -> str:
         return format_html_join(
-            "<br>",
+            mark_safe("<br>"),  # the separator is escaped unless marked safe
             "{} {}",
             (
                 (placement.page.issue.date.isoformat(), placement.page.label)
@@ -284,14 +407,19 @@ class ArticleAdmin(admin.ModelAdmin):
             rows,
         )
 
-    def _run(self, request, queryset, service, done_message) -> None:
+    def _run(self, request, queryset, step_for, done_message) -> None:
+        """Move each selected story exactly one step of the review table; name the refused ones."""
         done, refused = 0, []
         for article in queryset:
             try:
-                service(article=article, user=request.user)
+                article_step(article=article, user=request.user, step=step_for(article))
                 done += 1
             except (PermissionDenied, ValidationError) as error:
-                refused.append(f"{article.headline}: {error_text(error)}")
+                refused.append(
+                    _("“{headline}” was not moved: {reason}").format(
+                        headline=article.headline, reason=error_text(error)
+                    )
+                )
         if done:
             self.message_user(request, done_message.format(count=done), messages.SUCCESS)
         for line in refused:
@@ -299,15 +427,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Submit selected articles for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):
-        self._run(request, queryset, article_submit, _("{count} articles submitted for review."))
+        self._run(request, queryset, lambda article: "submit", _("{count} articles submitted for review."))
 
     @admin.action(description=_("Pass the next review step (初审 / 二审)"), permissions=["review"])
     def pass_review_selected(self, request, queryset):
-        self._run(request, queryset, article_review_pass, _("{count} articles passed review."))
+        # 初审 or 二审, whichever the story waits for; never 终审, which has its own action.
+        def step_for(article: Article) -> str:
+            second = workflow.STEP["second_review"]
+            return second.name if article.status in second.frm else "first_review"
+
+        self._run(request, queryset, step_for, _("{count} articles passed review."))
 
     @admin.action(description=_("Give final approval (终审)"), permissions=["approve"])
     def approve_selected(self, request, queryset):
-        self._run(request, queryset, article_approve, _("{count} articles approved."))
+        self._run(request, queryset, lambda article: "approve", _("{count} articles approved."))
 
 
 def error_text(error: Exception) -> str:
@@ -339,3 +472,19 @@ class PhotoAdmin(admin.ModelAdmin):
         if db_field.name == "article" and not request.user.has_perm("articles.edit_others_article"):
             kwargs["queryset"] = Article.objects.filter(reporter=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# taggit's own Tag admin, with a reporter's tag list limited as the article list's tag filter is.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class NewsroomTagAdmin(TagAdmin):
+    def get_queryset(self, request):
+        tags = super().get_queryset(request)
+        seen = tags_seen_by(request.user)
+        return tags if seen is None else tags.filter(pk__in=seen)
+
+    def get_inlines(self, request, obj):
+        # The tagged items list every story carrying the tag, drafts included.
+        return super().get_inlines(request, obj) if sees_all_articles(request.user) else []

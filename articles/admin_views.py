@@ -8,21 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
+from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article
-from articles.rules import can_edit, can_review, is_published
-from articles.services import (
-    TEXT_FIELDS,
-    article_approve,
-    article_correct,
-    article_restore,
-    article_review_pass,
-    article_send_back,
-    article_submit,
-    article_withdraw,
-)
+from articles.rules import can_edit, is_published
+from articles.services import TEXT_FIELDS, article_correct, article_restore, article_step
 
 Status = Article.Status
 
@@ -49,30 +43,28 @@ def _article(model_admin, request: HttpRequest, object_id: str) -> Article:
     return article
 
 
-def _is_own(user, article: Article) -> bool:
-    return article.reporter_id == user.pk and not user.is_superuser
-
-
 def available_actions(user, article: Article) -> list[tuple[str, str]]:
-    """The review buttons to offer this user for this article (the services still decide)."""
-    actions = []
-    if article.status in Article.DRAFT_STATES and can_edit(user, article):
-        actions.append(("submit", _("Submit for review")))
-    if article.status == Status.SUBMITTED and can_review(user) and not _is_own(user, article):
-        actions.append(("review", _("Pass first review (初审)")))
-    if article.status == Status.FIRST_PASSED and can_review(user) and not _is_own(user, article):
-        actions.append(("review", _("Pass second review (二审)")))
-    if (
-        article.status == Status.SECOND_PASSED
-        and user.has_perm("articles.approve_article")
-        and not _is_own(user, article)
-    ):
-        actions.append(("approve", _("Approve (终审)")))
-    if article.status in Article.REVIEW_STATES and can_review(user):
-        actions.append(("send_back", _("Send back")))
-    if article.status == Status.APPROVED and user.has_perm("articles.withdraw_article"):
-        actions.append(("withdraw", _("Withdraw (撤稿)")))
-    return actions
+    """The review buttons to offer this user for this article: the steps of the table open to them."""
+    return [(step.name, step.button) for step in workflow.available_steps(user, article)]
+
+
+def sent_back_note(article: Article) -> dict | None:
+    """Who sent a sent-back story back, when, and what they asked for (the latest send-back)."""
+    if article.status != Status.SENT_BACK:
+        return None
+    step = (
+        article.transitions.filter(action=workflow.STEP["send_back"].name)
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    if step is None:
+        return None
+    return {
+        "who": step.actor.get_full_name() or step.actor.get_username(),
+        "when": date_format(timezone.localtime(step.at), "Y-m-d H:i"),
+        "comment": step.comment,
+    }
 
 
 def workflow_context(request: HttpRequest, article: Article) -> dict:
@@ -80,9 +72,10 @@ def workflow_context(request: HttpRequest, article: Article) -> dict:
     user = request.user
     published = is_published(article)
     return {
+        "workflow_sent_back": sent_back_note(article),
         "workflow_status": article.get_status_display(),
         "workflow_actions": available_actions(user, article),
-        "workflow_needs_comment": {"send_back", "withdraw"},
+        "workflow_needs_comment": {step.name for step in workflow.STEPS if step.comment_required},
         "workflow_published": published,
         "workflow_can_correct": published
         and article.status == Status.APPROVED
@@ -93,13 +86,12 @@ def workflow_context(request: HttpRequest, article: Article) -> dict:
     }
 
 
-SERVICES = {
-    "submit": lambda article, user, comment: article_submit(article=article, user=user),
-    "review": lambda article, user, comment: article_review_pass(article=article, user=user, comment=comment),
-    "send_back": lambda article, user, comment: article_send_back(article=article, user=user, comment=comment),
-    "approve": lambda article, user, comment: article_approve(article=article, user=user, comment=comment),
-    "withdraw": lambda article, user, comment: article_withdraw(article=article, user=user, reason=comment),
-}
+def step_name(action: str, article: Article) -> str | None:
+    """A step of the table by name; "review" (what scripts post) is the next 初审 or 二审."""
+    if action == "review":
+        step = workflow.next_review(article)
+        return step.name if step and step.name != "approve" else "first_review"
+    return action if action in workflow.STEP else None
 
 
 def error_messages(error: Exception) -> list[str]:
@@ -109,19 +101,22 @@ def error_messages(error: Exception) -> list[str]:
 
 
 def workflow_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """One review step from the article's page: the service decides, the page says what happened."""
+    """One review step posted on its own: a story the user may only view, and scripts.
+
+    A story the user may edit posts its buttons with its form instead (ArticleAdmin.response_change),
+    so the edits typed above them are saved with the step.
+    """
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     article = _article(model_admin, request, object_id)
-    action = request.POST.get("action", "")
-    service = SERVICES.get(action)
+    step = step_name(request.POST.get("action", ""), article)
     change_url = reverse("admin:articles_article_change", args=[article.pk])
-    if service is None:
+    if step is None:
         messages.error(request, _("Unknown action."))
         return HttpResponseRedirect(change_url)
     before = article.get_status_display()
     try:
-        service(article, request.user, request.POST.get("comment", ""))
+        article_step(article=article, user=request.user, step=step, comment=request.POST.get("comment", ""))
     except PermissionDenied as error:
         for message in error_messages(error):
             messages.error(request, message)

@@ -20,9 +20,14 @@ def can_review(user: AbstractBaseUser) -> bool:
     return user.has_perm("articles.review_article")
 
 
+def sees_all_articles(user: AbstractBaseUser) -> bool:
+    """Editors, the chief editor and superusers see every article; reporters if the setting allows."""
+    return user.is_superuser or can_review(user) or reporters_see_all_drafts()
+
+
 def visible_articles(user: AbstractBaseUser, queryset: ArticleQuerySet) -> ArticleQuerySet:
     """Articles this user may open in the admin: reporters see others' drafts only if the setting allows."""
-    if user.is_superuser or can_review(user) or reporters_see_all_drafts():
+    if sees_all_articles(user):
         return queryset
     return queryset.filter(Q(reporter=user.pk) | ~Q(status__in=Article.DRAFT_STATES))
 

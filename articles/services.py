@@ -1,6 +1,7 @@
 """An article's way through review (三审), withdrawal (撤稿), corrections (更正) and restored revisions.
 
-Every service checks the user's permission and the article's state on a locked row, records a
+The review steps are one table (articles.workflow); ``article_step`` takes any of them. Every
+service checks the user's permission and the article's state on a locked row, records a
 ``Transition`` (who, when, from, to, comment) and raises ``PermissionDenied`` or
 ``ValidationError`` with a message the admin shows as it is.
 """
@@ -11,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import workflow
 from articles.models import Article, Correction, Transition
-from articles.rules import can_edit, can_review, is_published
+from articles.rules import can_edit, is_published
 
 Status = Article.Status
 Action = Transition.Action
@@ -24,29 +26,6 @@ TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body"
 def _locked(article: Article) -> Article:
     """The article's current row, locked until the transaction ends, so two steps cannot interleave."""
     return Article.objects.select_for_update().get(pk=article.pk)
-
-
-def _refuse_unless(allowed: bool, message) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _require_state(article: Article, states, action: str) -> None:
-    if article.status not in states:
-        raise ValidationError(
-            _("“{headline}” is {status}: it cannot be {action} now.").format(
-                headline=article.headline,
-                status=article.get_status_display(),
-                action=Action(action).label,
-            ),
-            code="wrong_state",
-        )
-
-
-def _not_own(user: AbstractBaseUser, article: Article) -> None:
-    # 三审 means other eyes: nobody passes or approves their own story (a superuser may).
-    if article.reporter_id == user.pk and not user.is_superuser:
-        raise PermissionDenied(_("You cannot review your own article."))
 
 
 def _move(
@@ -73,64 +52,51 @@ def _log(article: Article, *, user: AbstractBaseUser, action: str, from_status: 
     return step
 
 
-def _required(text: str, message) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"comment": message}, code="required")
-    return text
+def _refuse_unless(allowed: bool, message) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 @transaction.atomic
+def article_step(*, article: Article, user: AbstractBaseUser, step: str, comment: str = "") -> Article:
+    """Take one step of the review table (articles.workflow) on a locked row, or refuse saying why."""
+    row = workflow.STEP[step]
+    locked = _locked(article)
+    error = workflow.refusal(row, user, locked)
+    if error is not None:
+        raise error
+    comment = (comment or "").strip()
+    if row.comment_required and not comment:
+        raise ValidationError({"comment": row.comment_required}, code="required")
+    return _move(article, locked=locked, user=user, action=row.name, to=row.to, comment=comment)
+
+
 def article_submit(*, article: Article, user: AbstractBaseUser) -> Article:
     """The reporter hands a draft (or a sent-back article) to the editors."""
-    locked = _locked(article)
-    _require_state(locked, Article.DRAFT_STATES, Action.SUBMIT)
-    _refuse_unless(can_edit(user, locked), _("Only the reporter who filed this article can submit it."))
-    return _move(article, locked=locked, user=user, action=Action.SUBMIT, to=Status.SUBMITTED)
+    return article_step(article=article, user=user, step="submit")
 
 
 @transaction.atomic
 def article_review_pass(*, article: Article, user: AbstractBaseUser, comment: str = "") -> Article:
     """An editor passes the next review step: 初审 (submitted) or 二审 (first review passed)."""
     locked = _locked(article)
-    _refuse_unless(can_review(user), _("Only editors can review articles."))
-    _require_state(locked, (Status.SUBMITTED, Status.FIRST_PASSED), Action.FIRST_REVIEW)
-    _not_own(user, locked)
-    if locked.status == Status.SUBMITTED:
-        action, to = Action.FIRST_REVIEW, Status.FIRST_PASSED
-    else:
-        action, to = Action.SECOND_REVIEW, Status.SECOND_PASSED
-    return _move(article, locked=locked, user=user, action=action, to=to, comment=comment.strip())
+    step = "second_review" if locked.status in workflow.STEP["second_review"].frm else "first_review"
+    return article_step(article=article, user=user, step=step, comment=comment)
 
 
-@transaction.atomic
 def article_send_back(*, article: Article, user: AbstractBaseUser, comment: str) -> Article:
     """Any review step returns the article to its reporter, saying what to change."""
-    locked = _locked(article)
-    _refuse_unless(can_review(user), _("Only editors can send articles back."))
-    _require_state(locked, Article.REVIEW_STATES, Action.SEND_BACK)
-    comment = _required(comment, _("Say what the reporter should change."))
-    return _move(article, locked=locked, user=user, action=Action.SEND_BACK, to=Status.SENT_BACK, comment=comment)
+    return article_step(article=article, user=user, step="send_back", comment=comment)
 
 
-@transaction.atomic
 def article_approve(*, article: Article, user: AbstractBaseUser, comment: str = "") -> Article:
     """终审: the chief editor approves an article that passed second review."""
-    locked = _locked(article)
-    _refuse_unless(user.has_perm("articles.approve_article"), _("Only the chief editor can give final approval."))
-    _require_state(locked, (Status.SECOND_PASSED,), Action.APPROVE)
-    _not_own(user, locked)
-    return _move(article, locked=locked, user=user, action=Action.APPROVE, to=Status.APPROVED, comment=comment.strip())
+    return article_step(article=article, user=user, step="approve", comment=comment)
 
 
-@transaction.atomic
 def article_withdraw(*, article: Article, user: AbstractBaseUser, reason: str) -> Article:
     """撤稿: pull an approved article off every public surface, saying why."""
-    locked = _locked(article)
-    _refuse_unless(user.has_perm("articles.withdraw_article"), _("Only the chief editor can withdraw articles."))
-    _require_state(locked, (Status.APPROVED,), Action.WITHDRAW)
-    reason = _required(reason, _("Give the reason for withdrawing the article."))
-    return _move(article, locked=locked, user=user, action=Action.WITHDRAW, to=Status.WITHDRAWN, comment=reason)
+    return article_step(article=article, user=user, step="withdraw", comment=reason)
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.DeskAdminConfig",  # django.contrib.admin, home page a dashboard (newsroom/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -151,6 +151,10 @@ NEWSROOM = {
     "MAX_IMAGE_PIXELS": env.int("NEWSROOM_MAX_IMAGE_PIXELS", default=60_000_000),
     # Whether reporters see each other's drafts (and sent-back articles) in the admin.
     "REPORTERS_SEE_ALL_DRAFTS": env.bool("NEWSROOM_REPORTERS_SEE_ALL_DRAFTS", default=False),
+    # 三审 is three different people; a small desk may let one editor take 初审 and 二审 (articles/workflow.py).
+    "SAME_EDITOR_FIRST_AND_SECOND_REVIEW": env.bool("NEWSROOM_SAME_EDITOR_FIRST_AND_SECOND_REVIEW", default=False),
+    # The most tags one story may carry: a longer list is refused with a message.
+    "MAX_TAGS_PER_ARTICLE": env.int("NEWSROOM_MAX_TAGS_PER_ARTICLE", default=30),
     # Page and whole-issue print PDFs larger than this are refused with a reason.
     "MAX_PDF_BYTES": env.int("NEWSROOM_MAX_PDF_BYTES", default=200 * 1024 * 1024),
     # Whole public pages in the shared cache (newsroom/cache.py).

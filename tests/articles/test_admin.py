@@ -1,9 +1,19 @@
 import pytest
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.models import Article
 from articles.roles import CHIEF, EDITOR, REPORTER
-from tests.factories import ArticleFactory, UserFactory, role_user
+from articles.services import article_review_pass
+from tests.factories import (
+    ArticleFactory,
+    IssueFactory,
+    PageFactory,
+    PhotoFactory,
+    PlacementFactory,
+    UserFactory,
+    role_user,
+)
 from tests.test_permissions import article_form
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +139,248 @@ def test_waiting_for_me_lists_what_awaits_each_role(client, role, waiting, not_w
         assert f"稿件-{status}" in content
     for status in not_waiting:
         assert f"稿件-{status}" not in content
+
+
+# --- Review buttons are part of the article's form ---------------------------------------------
+
+
+def change_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def test_review_button_saves_the_edits_typed_above_it_and_takes_the_step(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED, body="<p>原来的导语。</p>")
+
+    response = editor_client.post(
+        change_url(article),
+        article_form(article, headline="编辑改过的标题", body="<p>编辑改过的导语。</p>", _workflow="first_review"),
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.headline, article.body, article.status) == ("编辑改过的标题", "<p>编辑改过的导语。</p>", S.FIRST_PASSED)
+    assert article.transitions.get().actor.username == "editor"
+
+
+def test_review_button_on_a_stale_form_moves_nothing_and_keeps_the_typed_text(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED, body="<p>原来的导语。</p>")
+    form = article_form(article, body="<p>我在表单里打的字。</p>", _workflow="first_review")
+    article.headline = "别人先保存的标题"
+    article.save()  # someone else saved while the form was open
+
+    response = editor_client.post(change_url(article), form)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "我在表单里打的字。" in content
+    assert "稿件没有推进" in content and "有人在您编辑时保存了这篇稿件" in content
+    article.refresh_from_db()
+    assert (article.status, article.body) == (S.SUBMITTED, "<p>原来的导语。</p>")
+    assert not article.transitions.exists()
+
+
+def test_review_button_for_a_second_step_by_the_same_editor_is_refused_and_says_the_edits_were_saved(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED)
+    editor_client.post(change_url(article), article_form(article, _workflow="first_review"))
+    article.refresh_from_db()
+
+    response = editor_client.post(
+        change_url(article), article_form(article, headline="二审时改的标题", _workflow="second_review"), follow=True
+    )
+
+    content = response.content.decode()
+    assert "已保存" in content and "三审须三个不同的人" in content
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("二审时改的标题", S.FIRST_PASSED)
+
+
+def test_send_back_button_keeps_the_comment_and_the_comment_opens_the_reporters_page(client):
+    reporter = role_user(REPORTER, username="zuoyan")
+    article = ArticleFactory(reporter=reporter, status=S.SUBMITTED)
+    client.force_login(role_user(EDITOR, username="editor"))
+    client.post(change_url(article), article_form(article, _workflow="send_back", _workflow_comment="请核实参会人数。"))
+    assert Article.objects.get(pk=article.pk).status == S.SENT_BACK
+
+    client.force_login(reporter)
+    content = client.get(change_url(article)).content.decode()
+
+    assert "请核实参会人数。" in content
+    assert content.index("请核实参会人数。") < content.index('id="article_form"')
+
+
+def test_enter_in_a_field_saves_without_taking_a_review_step(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED)
+    content = editor_client.get(change_url(article)).content.decode()
+    form = content[content.index('id="article_form"'):]
+    # The browser submits with the form's first submit button: it must be a plain save.
+    first_button = form[form.index("<button"):form.index("</button>")]
+    assert 'name="_save"' in first_button
+
+
+def test_bulk_review_run_twice_by_one_editor_moves_each_story_one_step_and_names_the_refused(editor_client):
+    stories = [ArticleFactory(status=S.SUBMITTED, headline=f"批量稿件{n}") for n in range(2)]
+    data = {"action": "pass_review_selected", "_selected_action": [story.pk for story in stories]}
+    url = reverse("admin:articles_article_changelist")
+
+    editor_client.post(url, data)
+    response = editor_client.post(url, data, follow=True)
+
+    assert [Article.objects.get(pk=story.pk).status for story in stories] == [S.FIRST_PASSED, S.FIRST_PASSED]
+    content = response.content.decode()
+    assert "“批量稿件0”未能推进" in content and "“批量稿件1”未能推进" in content
+
+
+def test_review_button_on_a_story_with_a_photo_saves_and_moves_it(editor_client):
+    photo = PhotoFactory(article=ArticleFactory(status=S.SUBMITTED))
+    article = photo.article
+    data = article_form(
+        article,
+        _workflow="first_review",
+        **{
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": str(photo.pk),
+            "photos-0-article": str(article.pk),
+            "photos-0-caption": "改过的图片说明",
+            "photos-0-credit": photo.credit,
+            "photos-0-order": "0",
+        },
+    )
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == S.FIRST_PASSED
+    photo.refresh_from_db()
+    assert photo.caption == "改过的图片说明"
+
+
+# --- The smaller things on the article screens ---------------------------------------------------
+
+
+def test_read_only_story_shows_its_body_formatted_not_its_html_source(reporter_client):
+    article = ArticleFactory(status=S.SUBMITTED, body="<p>正文里有<strong>加粗</strong>的字。</p>")
+
+    content = reporter_client.get(change_url(article)).content.decode()
+
+    assert "<strong>加粗</strong>" in content
+    assert "&lt;strong&gt;" not in content and "&lt;p&gt;" not in content
+
+
+def test_printed_on_column_breaks_the_line_instead_of_showing_a_br_tag(staff_client):
+    article = ArticleFactory(approved=True)
+    for number in (1, 2):
+        PlacementFactory(article=article, page=PageFactory(number=number))
+
+    content = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert "&lt;br&gt;" not in content
+    assert "<br>" in content
+
+
+def test_view_on_site_of_an_unreleased_story_opens_the_staff_preview_of_its_page(editor_client):
+    page = PageFactory(issue=IssueFactory(released=False), number=3)
+    placed = PlacementFactory(page=page, article=ArticleFactory(approved=True)).article
+    unplaced = ArticleFactory(status=S.SUBMITTED)
+
+    preview = reverse("issues:page-preview", kwargs={"date": page.issue.date, "number": 3})
+    assert f'href="{preview}"' in editor_client.get(change_url(placed)).content.decode()
+    assert editor_client.get(preview).status_code == 200
+    assert "viewsitelink" not in editor_client.get(change_url(unplaced)).content.decode()
+
+
+def test_changing_only_the_tags_of_an_approved_story_sends_it_back_to_final_review(editor_client):
+    article = ArticleFactory(approved=True)
+    article.tags.add("民生")
+
+    response = editor_client.post(change_url(article), article_form(article, tags="民生, 教育"), follow=True)
+
+    assert "重新审定前读者看不到它" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == S.SECOND_PASSED
+    assert set(article.tags.names()) == {"民生", "教育"}
+
+
+def test_too_many_tags_are_refused_with_the_limit_and_nothing_is_saved(editor_client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_TAGS_PER_ARTICLE": 3}
+    article = ArticleFactory(status=S.SUBMITTED)
+
+    response = editor_client.post(change_url(article), article_form(article, tags="一, 二, 三, 四", headline="新标题"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "最多只能有 3 个标签" in content and "这篇有 4 个" in content
+    article.refresh_from_db()
+    assert article.headline != "新标题" and not article.tags.exists()
+
+
+def test_reporter_does_not_see_tags_used_only_on_a_colleagues_draft(reporter_client):
+    ArticleFactory(reporter=UserFactory(username="colleague"), status=S.DRAFT).tags.add("机密选题")
+    ArticleFactory(reporter=reporter_client.user).tags.add("我的选题")
+
+    listing = reporter_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    tags = reporter_client.get(reverse("admin:taggit_tag_changelist")).content.decode()
+
+    assert "我的选题" in listing and "机密选题" not in listing
+    assert "我的选题" in tags and "机密选题" not in tags
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.SENT_BACK])
+def test_reporter_gets_404_on_the_revisions_of_a_colleagues_draft(reporter_client, status):
+    draft = ArticleFactory(reporter=UserFactory(username="colleague"), status=status, headline="同事的草稿")
+    own = ArticleFactory(reporter=reporter_client.user)
+    url = reverse("admin:articles_article_revisions", args=[draft.pk])
+
+    assert reporter_client.get(url).status_code == 404
+    assert reporter_client.post(url, {"revision": draft.history.first().history_id}).status_code == 404
+    assert reporter_client.get(reverse("admin:articles_article_revisions", args=[own.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("took", ["first_review", "second_review"])
+def test_approve_button_is_refused_to_the_chief_who_took_an_earlier_review(client, took):
+    chief = role_user(CHIEF, username="chief")
+    client.force_login(chief)
+    article = ArticleFactory(status=S.SUBMITTED if took == "first_review" else S.FIRST_PASSED)
+    client.post(change_url(article), article_form(article, _workflow=took))
+    article.refresh_from_db()
+    if took == "first_review":  # someone else takes 二审
+        article_review_pass(article=article, user=role_user(EDITOR, username="editor"))
+        article.refresh_from_db()
+
+    assert "终审通过" not in client.get(change_url(article)).content.decode()
+    response = client.post(change_url(article), article_form(article, _workflow="approve"), follow=True)
+
+    assert "三审须三个不同的人" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == S.SECOND_PASSED
+
+
+def test_bulk_approval_is_refused_for_a_story_the_chief_reviewed(client):
+    client.force_login(role_user(CHIEF, username="chief"))
+    article = ArticleFactory(status=S.FIRST_PASSED, headline="总编二审的稿件")
+    url = reverse("admin:articles_article_changelist")
+
+    client.post(url, {"action": "pass_review_selected", "_selected_action": [article.pk]})
+    response = client.post(url, {"action": "approve_selected", "_selected_action": [article.pk]}, follow=True)
+
+    assert "“总编二审的稿件”未能推进" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == S.SECOND_PASSED
+
+
+def test_waiting_for_me_list_leaves_out_a_story_the_editor_passed_first_review(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED, headline="我初审过的稿件")
+    editor_client.post(change_url(article), article_form(article, _workflow="first_review"), follow=True)
+    assert Article.objects.get(pk=article.pk).status == S.FIRST_PASSED
+
+    content = editor_client.get(reverse("admin:articles_article_changelist"), {"waiting": "me"}).content.decode()
+
+    assert "我初审过的稿件" not in content
+
+
+def test_two_thousand_tags_in_one_save_are_refused_before_any_is_written(editor_client):
+    article = ArticleFactory(status=S.SUBMITTED)
+    tags = ", ".join(f"标签{n}" for n in range(2000))
+
+    response = editor_client.post(change_url(article), article_form(article, tags=tags))
+
+    assert response.status_code == 200 and "最多只能有 30 个标签" in response.content.decode()
+    assert not Tag.objects.exists()

@@ -47,6 +47,7 @@ def day(tmp_path):
     PageFactory(issue=issue, number=2, name="综合新闻")
     role_user(REPORTER, username="zuoyan", first_name="左燕")
     role_user(EDITOR, username="maxiaoxuan", first_name="马晓璇")
+    role_user(EDITOR, username="wangjing", first_name="王静")
     role_user(CHIEF, username="zhiban", first_name="值班总编")
     photo = tmp_path / "park.jpg"
     buffer = io.BytesIO()
@@ -75,12 +76,19 @@ def test_a_story_goes_from_the_reporter_to_the_reader_in_one_day(browser, day):
     article = Article.objects.get(headline=HEADLINE)
     assert article.photos.count() == 1 and len(article.paragraphs) == 2
 
-    # An editor passes first and second review; the chief editor gives final approval.
+    # One editor passes first review, a second editor second review (三审 is three people); an
+    # edit typed in the form is saved by the review button itself. The chief gives final approval.
     log_in(browser, "maxiaoxuan", PASSWORD)
+    assert "待初审：1 篇" in browser.find_element(By.CLASS_NAME, "desk").text  # the desk's home page
     browser.get(browser.live_server_url + "/admin/articles/article/?waiting=me")
     assert HEADLINE in browser.page_source
     open_article(browser)
+    browser.find_element(By.ID, "id_subheadline").send_keys("全部免费开放")
     click_button(browser, "初审通过")
+    assert Article.objects.get(pk=article.pk).subheadline == "全部免费开放"
+    assert "二审通过" not in browser.find_element(By.CLASS_NAME, "workflow").text
+    log_in(browser, "wangjing", PASSWORD)
+    open_article(browser)
     click_button(browser, "二审通过")
     log_in(browser, "zhiban", PASSWORD)
     open_article(browser)

@@ -1,0 +1,89 @@
+"""The desk's home page (/admin/): what waits for the person logged in, by what their role may do.
+
+Reporters: their drafts and the stories sent back to them, with the editor's comment. Editors:
+what waits for their 初审 and 二审, and tonight's issue (the next unreleased one) with its
+problems. The chief editor: what waits for 终审, pages waiting for sign-off and the next release.
+A fixed few queries whatever the number of stories.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from articles import workflow
+from articles.models import Article, Transition
+from articles.rules import visible_articles
+
+Status = Article.Status
+# How many of a reporter's own stories the home page lists; the link shows them all.
+LISTED = 10
+
+
+def _changelist(**params) -> str:
+    return f"{reverse('admin:articles_article_changelist')}?{urlencode(params)}"
+
+
+def desk_dashboard(user: AbstractBaseUser) -> dict:
+    """The home page's context for this user."""
+    articles = visible_articles(user, Article.objects.all())
+    queue = workflow.queue_steps(user)
+    counts = articles.aggregate(
+        drafts=Count("pk", filter=Q(reporter=user.pk, status=Status.DRAFT)),
+        sent_back=Count("pk", filter=Q(reporter=user.pk, status=Status.SENT_BACK)),
+        **{step.name: Count("pk", filter=workflow.waiting_q(user, step)) for step in queue},
+    )
+    context = {
+        "desk_waiting": [
+            {"step": step, "count": counts[step.name], "url": _changelist(waiting=step.name)} for step in queue
+        ],
+        "desk_files": user.has_perm("articles.add_article"),
+    }
+    if context["desk_files"]:
+        context.update(
+            desk_drafts=counts["drafts"],
+            desk_drafts_url=_changelist(status__exact=Status.DRAFT, reporter__id__exact=user.pk),
+            desk_draft_list=list(
+                articles.filter(reporter=user.pk, status=Status.DRAFT).only("pk", "headline")[:LISTED]
+            ),
+            desk_sent_back=counts["sent_back"],
+            desk_sent_back_url=_changelist(status__exact=Status.SENT_BACK, reporter__id__exact=user.pk),
+            desk_sent_back_list=_sent_back(articles.filter(reporter=user.pk, status=Status.SENT_BACK)),
+        )
+    if user.has_perm("issues.view_issue"):
+        context.update(_tonight(user))
+    return context
+
+
+def _sent_back(articles) -> list[Article]:
+    """The stories with the latest send-back's comment and time, in one query."""
+    latest = Transition.objects.filter(article=OuterRef("pk"), action=workflow.STEP["send_back"].name).order_by("-pk")
+    return list(
+        articles.annotate(
+            sent_back_comment=Subquery(latest.values("comment")[:1]),
+            sent_back_at=Subquery(latest.values("at")[:1]),
+        )
+        .only("pk", "headline")
+        .order_by("-updated_at")[:LISTED]
+    )
+
+
+def _tonight(user: AbstractBaseUser) -> dict:
+    """Tonight's issue (the next unreleased one by date), its problems; for the chief, sign-off and release."""
+    from issues.models import Issue
+    from issues.services import issue_problems
+
+    now = timezone.now()
+    unreleased = Q(release_at__isnull=True) | Q(release_at__gt=now)
+    issue = Issue.objects.filter(unreleased).order_by("date").first()
+    context = {"desk_issue": issue}
+    if issue is not None:
+        context["desk_issue_problems"] = [problem.message for problem in issue_problems(issue)]
+        context["desk_issue_url"] = reverse("admin:issues_issue_assembly", args=[issue.pk])
+    if user.has_perm("issues.sign_off_page"):
+        context["desk_chief"] = True
+        if issue is not None:
+            context["desk_unsigned_pages"] = list(issue.pages.filter(signed_off_at__isnull=True).order_by("number"))
+        context["desk_next_release"] = Issue.objects.filter(release_at__gt=now).order_by("release_at").first()
+    return context
