@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from articles.models import Article, Photo
 from articles.text import with_dateline
 from issues.models import Jump, Page, Placement, Teaser
@@ -29,6 +31,16 @@ class StoryPart:
     @property
     def is_first_part(self) -> bool:
         return self.continued_from is None
+
+
+def page_parts(page: Page, pages: list[Page], placements: QuerySet[Placement]) -> list[StoryPart]:
+    """A page as readers see it, for the views and the API alike: the placements given (already
+    narrowed by the publication rule, or by the preview), cut where their stories jump in and out."""
+    placed = list(placements.filter(page=page))
+    for placement in placed:
+        placement.page = page
+    incoming = Jump.objects.filter(to_page=page).select_related("placement")
+    return story_parts(placed, incoming, pages)
 
 
 def story_parts(

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from articles.models import ArticleQuerySet
-from issues.models import Issue, Jump, Placement, Teaser
-from issues.reading import story_parts, teaser_targets
+from issues.models import Issue, Placement, Teaser
+from issues.reading import page_parts, teaser_targets
 from newsroom.cache import cache_public
 
 
@@ -102,15 +102,11 @@ def _render_page(
             )
         else:
             placed = Placement.objects.published()
-        placements = placed.filter(page=page).for_reading()
+        placements = placed.for_reading()
         if page.image:
             # Zones hang off the placements shown: an unapproved story has no zone to click.
             placements = placements.prefetch_related("hot_zones")
-        placements = list(placements)
-        for placement in placements:
-            placement.page = page
-        incoming = Jump.objects.filter(to_page=page).select_related("placement")
-        parts = story_parts(placements, incoming, pages)
+        parts = page_parts(page, pages, placements)
         if page.image:
             zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages, preview=preview)

@@ -15,8 +15,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from articles.models import Article, ArticleQuerySet, Photo, tag_list_prefetch
 from articles.search import excerpt, parse_query, quick_text, search_articles
 from articles.views import counted_limit
-from issues.models import Issue, Jump, Page, Placement
-from issues.reading import story_parts
+from issues.models import Issue, Page, Placement
+from issues.reading import page_parts
 
 api = NinjaAPI(
     title="newsroom API",
@@ -249,17 +249,13 @@ def page_detail(request: HttpRequest, date: datetime.date, number: int):
     page = next((page for page in pages if page.number == number), None)
     if page is None:
         raise Http404("This issue has no such page.")
-    placements = list(
+    placements = (
         Placement.objects.published()
-        .filter(page=page)
         .select_related("article__search_document")
         .prefetch_related(tag_list_prefetch("article__"))
         .select_related("photo", "jump")
     )
-    for placement in placements:
-        placement.page = page
-    incoming = Jump.objects.filter(to_page=page).select_related("placement")
-    page.stories = story_parts(placements, incoming, pages)
+    page.stories = page_parts(page, pages, placements)
     return page
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from issues.models import Issue, Jump, Page, Placement
+from issues.models import Issue, Jump, Placement
 from tests.admin_forms import article_form, inline_management, jpeg
 from tests.factories import (
     ArticleFactory,
