@@ -59,7 +59,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def published(self) -> "ArticleQuerySet":
         """Articles readers may see: approved, and placed in a released issue."""
-        from issues.models import Placement  # issues depends on articles, not the reverse
+        from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
         return self.filter(
             self.approved_q(),
@@ -84,7 +84,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_first_release(self) -> "ArticleQuerySet":
         """Annotate ``released_at``: the release time of the first released issue the story ran in."""
-        from issues.models import Placement  # issues depends on articles, not the reverse
+        from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
         first_release = (
             Placement.objects.released()
@@ -275,7 +275,7 @@ def photo_upload_to(photo: "Photo", filename: str) -> str:
 class PhotoQuerySet(models.QuerySet):
     def published(self) -> "PhotoQuerySet":
         """Photos readers may see: of a published article, or placed as photo news on a released page."""
-        from issues.models import Placement  # issues depends on articles, not the reverse
+        from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
         # EXISTS on the photo's own article, not article__in: an IN list is the whole set of
         # published articles, built again for every /media/ request that asks about one photo.
@@ -339,8 +339,8 @@ class SearchDocument(models.Model):
     """An article's text as search tokens, kept in step with the article by articles.search.
 
     The full-text index over these columns is not a model field: it is an FTS5 table on SQLite
-    and a generated tsvector column on PostgreSQL, made by migrations 0002 and 0003. On SQLite, a
-    migration that rebuilds this table drops the index's triggers: it must recreate them (see 0003).
+    and a generated tsvector column on PostgreSQL, made by migrations 0004 and 0005. On SQLite, a
+    migration that rebuilds this table drops the index's triggers: it must recreate them (see 0005).
     """
 
     article = models.OneToOneField(

@@ -9,7 +9,7 @@ for the index: it cuts by probability ("金科园区委" → 金科/园区/委),
 from the reader's query would never be found.
 
 The same token text feeds both databases: an FTS5 table on SQLite and a GIN-indexed tsvector
-(configuration 'simple') on PostgreSQL, both made by migrations articles 0002 and 0003. Both are kept in
+(configuration 'simple') on PostgreSQL, both made by migrations articles 0004 and 0005. Both are kept in
 step with the articles by ``search_document_update`` (called from articles.signals on every
 save, tag change and placement); ``manage.py rebuild_search_index`` rebuilds them all after
 bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
@@ -93,7 +93,7 @@ def quick_text(body: str) -> str:
 
 def search_document_update(*, article: Article) -> SearchDocument:
     """Rewrite an article's search tokens and issue date from its text, tags and placements."""
-    from issues.models import Placement  # issues depends on articles, not the reverse
+    from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
     tags = sorted(tag.name for tag in article.tags.all())
     issue_date = Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))["first"]

@@ -147,7 +147,7 @@ class Page(models.Model):
         blank=True,
         help_text=_("Banner lines printed across the page, one block per paragraph."),
     )
-    # 值班总编签发: who attested the page as it stands; any change to the page clears it.
+    # 值班总编签发: who attested the page as it stands; every change through issues.services clears it.
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed off by"),
