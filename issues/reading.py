@@ -60,11 +60,15 @@ def story_parts(
         if placement.article_id is not None:
             paragraphs = placement.article.paragraphs
             start = 0
-            if incoming := incoming_by_article.get(placement.article_id):
+            # A jump to or from a page outside this issue (only an old bypass could make one)
+            # reads as no jump: readers never follow a line into another issue.
+            incoming = incoming_by_article.get(placement.article_id)
+            if incoming is not None and incoming.placement.page_id in pages_by_id:
                 start = incoming.after_paragraph
                 part.continued_from = pages_by_id[incoming.placement.page_id]
             end = len(paragraphs)
-            if jump := getattr(placement, "jump", None):
+            jump = getattr(placement, "jump", None)
+            if jump is not None and jump.to_page_id in pages_by_id:
                 end = jump.after_paragraph
                 part.continued_to = pages_by_id[jump.to_page_id]
             part.paragraphs = paragraphs[start:end]

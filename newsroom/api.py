@@ -135,13 +135,19 @@ class PrintedOut(Schema):
 
     @staticmethod
     def resolve_continued_on(placement: Placement) -> Page | None:
-        jump = getattr(placement, "jump", None)
+        jump = _jump_within_issue(placement)
         return jump.to_page if jump else None
 
     @staticmethod
     def resolve_breaks_after_paragraph(placement: Placement) -> int | None:
-        jump = getattr(placement, "jump", None)
+        jump = _jump_within_issue(placement)
         return jump.after_paragraph if jump else None
+
+
+def _jump_within_issue(placement: Placement):
+    # A jump into another issue (only an old bypass could make one) would name an unreleased page.
+    jump = getattr(placement, "jump", None)
+    return jump if jump is not None and jump.to_page.issue_id == placement.page.issue_id else None
 
 
 class ArticleDetailOut(ArticleOut):

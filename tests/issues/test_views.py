@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from issues.models import Jump
 from issues.services import jump_create, placement_create, teaser_create
 from tests.factories import (
     ArticleFactory,
@@ -553,3 +554,20 @@ def test_public_view_query_count_does_not_grow_with_stories_on_a_page(
     assert response.status_code == 200
     if view != "article":
         assert response.content.decode().count('<article class="story') == stories
+
+
+def test_a_jump_into_another_issue_left_by_an_old_bypass_reads_as_no_jump(client):
+    issue, (front, *_) = build_issue()
+    _other, (_hidden_front, hidden_second, *_) = build_issue(released=False)
+    placement = PlacementFactory(page=front)
+    # Written past the services, as the old placement form could.
+    Jump.objects.create(placement=placement, to_page=hidden_second, after_paragraph=2)
+
+    page = client.get(page_url(front))
+    api = client.get(f"/api/v1/articles/{placement.article_id}")
+    api_page = client.get(f"/api/v1/issues/{issue.date}/pages/1")
+
+    assert page.status_code == api.status_code == api_page.status_code == 200
+    assert "第6段正文" in page.content.decode() and "下转" not in page.content.decode()
+    assert hidden_second.name not in api.content.decode()
+    assert api.json()["printed"][0]["continued_on"] is None
