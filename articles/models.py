@@ -12,9 +12,9 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from articles.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
+from newsroom.images.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
-from articles.validators import validate_image_upload
+from newsroom.images.validators import validate_image_upload
 
 # What the editor offers is what the sanitizer keeps: django-prose-editor builds
 # its nh3 allowlist from this list, so a pasted <script> or onclick never reaches the page.

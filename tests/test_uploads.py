@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from articles.validators import validate_image_upload
+from newsroom.images.validators import validate_image_upload
 from issues.models import Page
 from tests.factories import PageFactory
 from tests.admin_forms import article_form, inline_management, jpeg

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Photo
-from articles.renditions import EXTENSIONS, PHOTO_WIDTHS, named_after_source, original_name, rename_renditions
+from newsroom.images.renditions import EXTENSIONS, PHOTO_WIDTHS, named_after_source, original_name, rename_renditions
 from issues.models import Page
 from tests.factories import IssueFactory, PageFactory, PhotoFactory, PlacementFactory
 

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
 
+from newsroom.cache import invalidate
+
 logger = logging.getLogger(__name__)
 
 # Photos: a list thumbnail, the article column, and the column on a retina screen.
@@ -159,8 +161,6 @@ def rename_renditions(model, field: str, *, batch: int = 500) -> int:
     under one name or the other. Rows whose renditions were made from another image than their
     current one are left alone (makerenditions remakes them).
     """
-    from newsroom.cache import invalidate  # newsroom depends on articles, not the reverse
-
     renamed, last = 0, 0
     queryset = model.objects.exclude(**{field: {}}).order_by("pk")
     while True:
