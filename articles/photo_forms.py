@@ -83,8 +83,10 @@ class KeepingImageInput(AdminFileWidget):
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)
-        refused = self.form is not None and self.form.is_bound and self.form.errors.get(name.rsplit("-", 1)[-1])
-        if not value or not is_new_upload(value) or refused:
+        # A file field's bound value is always its initial one; the upload is in cleaned_data,
+        # and only there when the file itself passed its checks (a refused file is not kept).
+        value = getattr(self.form, "cleaned_data", {}).get("image")
+        if not value or not is_new_upload(value):
             return html
         # Shown again with a fresh upload in it: this page's save failed. Keep the upload.
         token = getattr(value, "stash_token", None) or stash_upload(value)
