@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Photo
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
+from issues.demo.photos import add_demo_photos
 from issues.demo.printing import Fonts, find_fonts, print_page
 from issues.importer import page_import
 from issues.models import HotZone, Issue, Jump, Page, Placement
@@ -66,13 +67,20 @@ class Command(BaseCommand):
             page.signed_off_by = roles[CHIEF]
             page.signed_off_at = page.signed_off_at or timezone.now()
             page.save(update_fields=["name", "editor", "signed_off_by", "signed_off_at"])
+        stories = Article.objects.filter(
+            pk__in=Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES]).values("pk")
+        )
+        # Filed as drafts, with their photos (through the photo services), then approved below;
+        # a story approved by an older demo without its photo is filed again to get it.
+        stories.filter(photos__isnull=True).update(status=Article.Status.DRAFT)
+        add_demo_photos(user=admin, stories=stories)
         # The demo shows a published paper: its stories are approved.
-        approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
-        Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
+        stories.update(status=Article.Status.APPROVED)
         self._print_pages()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
+                f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles, "
+                f"{Photo.objects.count()} photos."
             )
         )
         self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")
