@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Photo
-from newsroom.images.validators import is_new_upload
+from newsroom.images.validators import is_new_upload, validate_image_upload
 
 STASH_FOLDER = "stash"
 STASH_SALT = "articles.photo_forms.stash"
@@ -100,11 +100,21 @@ class KeepingImageInput(AdminFileWidget):
         )
 
 
+class CheckedImageField(forms.ImageField):
+    """Django's image field, with the site's own check first: its refusals name the limit."""
+
+    def to_python(self, data):
+        if data and is_new_upload(data):
+            validate_image_upload(data)
+        return super().to_python(data)
+
+
 class PhotoForm(forms.ModelForm):
     class Meta:
         model = Photo
         fields = ["article", "image", "caption", "credit", "order"]
         widgets = {"image": KeepingImageInput}
+        field_classes = {"image": CheckedImageField}
 
     # Set by the photo admin on the form class it builds per request; the inline needs none (its
     # article's own permissions decide whether its photos may change).

@@ -136,6 +136,16 @@ def file_a_photo(client, image) -> "Photo | None":
     return Photo.objects.get()
 
 
+def test_photo_over_the_pixel_limit_is_refused_with_its_megapixels_and_the_limit(reporter_client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "MAX_IMAGE_PIXELS": 2_000_000}
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-order": "1"})
+    data["photos-0-image"] = camera_jpeg(2000, 1500)
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert "图片为 2000×1500 像素（3.0 百万像素），上限是 2 百万像素，例如 1732×1154 像素。" in response.content.decode()
+
+
 def test_a_61_megapixel_camera_original_is_kept_as_a_bounded_master(reporter_client, settings, media_root):
     # A small master keeps the test quick; the pixel limit is the shipped one.
     settings.NEWSROOM = {**settings.NEWSROOM, "IMAGE_MASTER_LONG_SIDE": 1000}
@@ -200,6 +210,17 @@ def test_more_photos_in_one_save_than_the_setting_allows_are_refused_with_the_li
     assert Photo.objects.count() == 0 and files_in(media_root) == []
     # The three photos are kept for the next try, which can save two and drop one.
     assert content.count("已保留您上次选择的照片") == 3
+
+
+def test_a_decompression_bomb_is_refused_with_the_limit(reporter_client, media_root):
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-order": "1"})
+    data["photos-0-image"] = upload("bomb.png", png_bomb(), "image/png")
+
+    response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    content = response.content.decode()
+    assert "上限是 100 百万像素，例如 12247×8164 像素" in content
+    assert files_in(media_root) == []
 
 
 def test_image_validator_names_svg_and_bombs_outside_forms_too():

@@ -34,6 +34,11 @@ def is_new_upload(file) -> bool:
     return not getattr(file, "_committed", False)
 
 
+def megapixels(pixels: int) -> str:
+    """61.1 for 61,100,000 pixels; two significant digits below a tenth of a megapixel."""
+    return f"{pixels / 1_000_000:.1f}" if pixels >= 100_000 else f"{pixels / 1_000_000:.2g}"
+
+
 def pixel_limit_params(limit: int) -> dict:
     """The pixel limit as people read it: megapixels, and the largest 3:2 photo within it."""
     width = math.isqrt(limit * 3 // 2)
@@ -80,7 +85,7 @@ def validate_image_upload(file) -> None:
                     params={
                         "width": width,
                         "height": height,
-                        "megapixels": f"{width * height / 1_000_000:.3g}",
+                        "megapixels": megapixels(width * height),
                         **pixel_limit_params(limits["MAX_IMAGE_PIXELS"]),
                     },
                 )
@@ -136,11 +141,20 @@ def image_master(file, *, long_side: int | None = None) -> File:
     long_side = long_side or settings.NEWSROOM["IMAGE_MASTER_LONG_SIDE"]
     stem = PurePath(getattr(file, "name", "") or "image").stem or "image"
     file.seek(0)
-    with _quiet_about_size(), Image.open(file) as image:
+    with _quiet_about_size():
+        try:
+            opened = Image.open(file)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            opened = None
+    if opened is None or opened.format not in FORMAT_EXTENSIONS:
+        # Unchecked (a script that skipped full_clean): kept as it came; the renditions log it.
+        file.seek(0)
+        return file
+    with _quiet_about_size(), opened as image:
         format = image.format
         if max(image.size) <= long_side:
             file.seek(0)
-            return File(file, name=f"{stem}{FORMAT_EXTENSIONS.get(format, '.jpg')}")
+            return File(file, name=f"{stem}{FORMAT_EXTENSIONS[format]}")
         scale = long_side / max(image.size)
         if format == "JPEG":
             # Decode at the smallest DCT scale still at least the master's size: a 100-megapixel

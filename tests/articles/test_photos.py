@@ -240,7 +240,8 @@ def test_reporter_does_not_see_other_reporters_draft_photos(client):
     )
 
     assert "我自己的图片说明" in listing and "别人草稿里的秘密图片说明" not in listing
-    assert "别人草稿" not in autocomplete.content.decode()
+    found = [result["text"] for result in autocomplete.json()["results"]]
+    assert found == ["我自己的图片说明"]
 
 
 # --- Corrections of captions --------------------------------------------------------------------
@@ -338,3 +339,25 @@ def test_a_forged_kept_photo_token_is_ignored(reporter_client):
 
     assert response.status_code == 200  # the photo form still needs its image
     assert not Photo.objects.exists()
+
+
+def test_changing_a_photo_on_the_form_of_an_approved_unreleased_story_sends_it_back_once(client):
+    login(client, EDITOR)
+    story = ArticleFactory(approved=True, headline="我区实行慢病全链条全周期闭环式管理", byline="左燕",
+                           body="<p>近日，我区推行慢性病闭环式管理。</p>")
+    photo = PhotoFactory(article=story)
+    data = article_form(
+        known_version=str(story.version),
+        **inline_management("photos", total=1, initial=1),
+        **photo_row(photo, caption="改过的图片说明"),
+    )
+    data.pop("status")
+
+    response = client.post(reverse("admin:articles_article_change", args=[story.pk]), data, follow=True)
+
+    assert response.status_code == 200
+    story.refresh_from_db()
+    assert story.status == Article.Status.SECOND_PASSED
+    assert story.transitions.count() == 1
+    assert response.content.decode().count("修改后退回值班总编终审") == 1
+    assert story.photos.get().caption == "改过的图片说明"
