@@ -371,8 +371,12 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # A reporter sees no other reporter's draft photos (caption, credit, file), here or in
         # the photo autocomplete of a page's placements; photo news belongs to the whole desk.
-        visible = visible_articles(request.user, Article.objects.all())
-        return super().get_queryset(request).filter(Q(article__isnull=True) | Q(article__in=visible.values("pk")))
+        photos = super().get_queryset(request)
+        every_article = Article.objects.all()
+        visible = visible_articles(request.user, every_article)
+        if visible is every_article:
+            return photos  # editors see every story, so every photo: no filter to run
+        return photos.filter(Q(article__isnull=True) | Q(article__in=visible.values("pk")))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
