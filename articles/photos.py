@@ -9,6 +9,9 @@ The admin's photo screens and the photo inline of the article form call these, a
 writes a photo.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -85,12 +88,15 @@ def _reopen_if_approved(article: Article | None, user: AbstractBaseUser) -> None
         article_reopen(article=article, user=user)
 
 
-def _save(photo: Photo) -> None:
-    """Check and save; the files a failed save wrote (a new master, its renditions) are removed."""
+@contextmanager
+def _files_removed_on_error(photo: Photo) -> Iterator[None]:
+    """If the service fails after the photo's save wrote files (a new master, its renditions), remove them.
+
+    The service's transaction rolls the row back; nothing else would remove the files. (A failure
+    later in a caller's own transaction, after the service returned, can still leave them.)
+    """
     try:
-        photo.full_clean()
-        with transaction.atomic():
-            photo.save()
+        yield
     except BaseException:
         discard_written_files(photo)
         raise
@@ -118,8 +124,10 @@ def photo_create(
     locked = _locked_article(article)
     _refuse(user, article=locked)
     photo = Photo(article=locked, image=image, caption=caption, credit=credit, order=order)
-    _save(photo)
-    _reopen_if_approved(locked, user)
+    with _files_removed_on_error(photo):
+        photo.full_clean()
+        photo.save()
+        _reopen_if_approved(locked, user)
     return photo
 
 
@@ -142,12 +150,14 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser, **changes) -> Photo:
     for name, value in changes.items():
         setattr(current, name, value)
     current.article = new_article
-    _save(current)
+    with _files_removed_on_error(current):
+        current.full_clean()
+        current.save()
+        for article in {old_article, new_article} - {None}:
+            _reopen_if_approved(article, user)
     if current.image.name != old_image:
         # The old master is no one's once the change commits; its renditions go with the save.
         _delete_files_on_commit([old_image])
-    for article in {old_article, new_article} - {None}:
-        _reopen_if_approved(article, user)
     return current
 
 

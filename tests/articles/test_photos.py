@@ -183,14 +183,39 @@ def test_photo_services_refuse_a_story_the_user_may_not_edit():
         photo_update(photo=PhotoFactory(article=others), user=reporter, caption="不是我的")
 
 
-def test_a_failed_photo_save_leaves_no_files(media_root):
-    reporter = role_user(REPORTER)
-    story = ArticleFactory(reporter=reporter)
+def test_a_photo_service_that_fails_after_writing_files_leaves_none(media_root, monkeypatch):
+    import articles.photos
 
-    with pytest.raises(ValidationError):
-        photo_create(user=reporter, article=story, image=jpeg(64, 48), credit="记" * 500)
+    editor = role_user(EDITOR)
+    story = ArticleFactory(approved=True)
 
+    def fail(**kwargs):
+        raise RuntimeError("the review log could not be written")
+
+    monkeypatch.setattr(articles.photos, "article_reopen", fail)
+    with pytest.raises(RuntimeError):
+        photo_create(user=editor, article=story, image=jpeg(800, 600))
+
+    assert not Photo.objects.exists()
     assert not [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def test_a_replaced_photo_keeps_its_old_files_until_the_change_commits(django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    reporter = role_user(REPORTER)
+    photo = PhotoFactory(article=ArticleFactory(reporter=reporter))
+    old = [photo.image.name, *[size["jpeg"] for size in photo.renditions["sizes"]]]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        photo = photo_update(photo=photo, user=reporter, image=jpeg(300, 200))
+    assert all(default_storage.exists(name) for name in old)
+    assert all(default_storage.exists(size["webp"]) for size in photo.renditions["sizes"])
+    for callback in callbacks:
+        callback()
+
+    assert not any(default_storage.exists(name) for name in old)
+    assert default_storage.exists(photo.image.name)
 
 
 # --- Photo news ---------------------------------------------------------------------------------
