@@ -386,3 +386,22 @@ def test_changing_a_photo_on_the_form_of_an_approved_unreleased_story_sends_it_b
     assert story.transitions.count() == 1
     assert response.content.decode().count("修改后退回值班总编终审") == 1
     assert story.photos.get().caption == "改过的图片说明"
+
+
+def test_clearstash_removes_kept_uploads_older_than_a_day(media_root):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from articles.photo_forms import stash_upload, stashed_upload
+
+    old, fresh = stash_upload(jpeg(64, 48)), stash_upload(jpeg(64, 48))
+    old_path = media_root / stashed_upload(old).stash_name
+    day_ago = time.time() - 25 * 3600
+    os.utime(old_path, (day_ago, day_ago))
+
+    call_command("clearstash", stdout=open(os.devnull, "w"))
+
+    assert not old_path.exists()
+    assert stashed_upload(fresh) is not None
