@@ -14,7 +14,7 @@ from articles.diff import diff_fields
 from articles.models import Article, Photo
 from articles.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
-from articles.rules import can_edit, can_review, visible_articles
+from articles.rules import can_edit, can_review, is_published, visible_articles
 from articles.services import article_approve, article_reopen, article_review_pass, article_submit
 
 # The fields a stale save compares, in the order the form shows them.
@@ -27,7 +27,7 @@ class PhotoInline(admin.StackedInline):
     formset = PhotoInlineFormSet
     extra = 0
     fields = [("image", "preview"), "caption", ("credit", "order")]
-    readonly_fields = ["preview"]
+    readonly_fields = ["preview", "caption_correction"]
 
     # Photos change with their article: only while the article itself may be edited. The
     # article admin's save_formset saves them through the photo services (articles.photos).
@@ -40,11 +40,28 @@ class PhotoInline(admin.StackedInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or can_edit(request.user, obj))
 
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # A published story's photos change only by correction: each offers its own.
+        if obj is not None and request.user.has_perm("articles.correct_article") and is_published(obj):
+            fields.append("caption_correction")
+        return fields
+
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
         if not photo.image:
             return "—"
         return format_html('<img src="{}" alt="" style="max-height:8rem">', photo.image.url)
+
+    @admin.display(description=_("correction"))
+    def caption_correction(self, photo: Photo) -> str:
+        if photo.pk is None:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:articles_photo_correct", args=[photo.pk]),
+            _("Correct the caption (更正)"),
+        )
 
 
 REOPENED_MESSAGE = _(

@@ -405,3 +405,12 @@ def test_clearstash_removes_kept_uploads_older_than_a_day(media_root):
 
     assert not old_path.exists()
     assert stashed_upload(fresh) is not None
+
+
+def test_a_published_storys_form_offers_a_caption_correction_for_each_photo(client):
+    story = published_story()
+    login(client, EDITOR)
+
+    content = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+
+    assert reverse("admin:articles_photo_correct", args=[story.photos.get().pk]) in content
