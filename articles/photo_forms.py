@@ -15,6 +15,7 @@ import uuid
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core import signing
 from django.core.files.base import File
@@ -148,8 +149,6 @@ class PhotoInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        from django.conf import settings
-
         limit = settings.NEWSROOM["MAX_PHOTOS_PER_SAVE"]
         new = sum(
             1

@@ -157,6 +157,13 @@ def delete_renditions(renditions: dict) -> None:
         default_storage.delete(name)
 
 
+def discard_written_files(instance) -> None:
+    """Remove the files a save of ``instance`` wrote (its new master and renditions): for a failed save."""
+    for name in getattr(instance, "_image_files_written", []):
+        default_storage.delete(name)
+    instance._image_files_written = []
+
+
 def _save(image: Image.Image, name: str, format: str, **options) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format, **options)
@@ -283,10 +290,3 @@ class Renditions:
     @property
     def height(self) -> int | None:
         return self.data.get("height")
-
-
-def discard_written_files(instance) -> None:
-    """Remove the files a save of ``instance`` wrote (its new master and renditions): for a failed save."""
-    for name in getattr(instance, "_image_files_written", []):
-        default_storage.delete(name)
-    instance._image_files_written = []

@@ -414,3 +414,14 @@ def test_a_published_storys_form_offers_a_caption_correction_for_each_photo(clie
     content = client.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
 
     assert reverse("admin:articles_photo_correct", args=[story.photos.get().pk]) in content
+
+
+def test_photo_chosen_on_the_photo_screen_is_kept_when_another_field_fails(client):
+    login(client, EDITOR)
+
+    failed = client.post(reverse("admin:articles_photo_add"), photo_form(image=jpeg(300, 200), credit="记" * 101))
+    token = re.search(r'name="image-kept" value="([^"]+)"', failed.content.decode()).group(1)
+    saved = client.post(reverse("admin:articles_photo_add"), photo_form(**{"image-kept": token}))
+
+    assert saved.status_code == 302
+    assert (Photo.objects.get().width, Photo.objects.get().height) == (300, 200)
