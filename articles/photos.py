@@ -82,6 +82,17 @@ def _locked_article(article: Article | None) -> Article | None:
     return None if article is None else Article.objects.select_for_update().get(pk=article.pk)
 
 
+def _locked_photo(photo: Photo) -> tuple[Photo, Article | None]:
+    """The photo's row and its story's, locked story first (as the article form locks them)."""
+    article_id = Photo.objects.filter(pk=photo.pk).values_list("article_id", flat=True).get()
+    article = _locked_article(Article(pk=article_id)) if article_id else None
+    current = Photo.objects.select_for_update().get(pk=photo.pk)
+    if current.article_id != article_id:  # moved to another story meanwhile
+        article = _locked_article(current.article)
+    current.article = article
+    return current, article
+
+
 def _reopen_if_approved(article: Article | None, user: AbstractBaseUser) -> None:
     """A changed photo of an approved story sends the story back to 终审, hidden until approved again."""
     if article is not None and article.status == Article.Status.APPROVED:
@@ -139,8 +150,7 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser, **changes) -> Photo:
         raise ValueError(f"Not photo fields: {sorted(unknown)}")
     if not user.has_perm("articles.change_photo"):
         raise PermissionDenied(_("You cannot change photos."))
-    current = Photo.objects.select_for_update().get(pk=photo.pk)
-    old_article = _locked_article(current.article)
+    current, old_article = _locked_photo(photo)
     _refuse(user, article=old_article, photo=current)
     new_article = old_article
     if "article" in changes and getattr(changes["article"], "pk", None) != current.article_id:
@@ -166,8 +176,7 @@ def photo_delete(*, photo: Photo, user: AbstractBaseUser) -> None:
     """Remove a photo and, once that commits, its files."""
     if not user.has_perm("articles.delete_photo"):
         raise PermissionDenied(_("You cannot delete photos."))
-    current = Photo.objects.select_for_update().get(pk=photo.pk)
-    article = _locked_article(current.article)
+    current, article = _locked_photo(photo)
     _refuse(user, article=article, photo=current)
     files = [current.image.name, *rendition_files(current.renditions)]
     current.delete()
@@ -180,8 +189,7 @@ def photo_caption_correct(*, photo: Photo, user: AbstractBaseUser, caption: str,
     """更正 of a caption readers can see: the new caption, and a dated note under the story (or photo news)."""
     if not user.has_perm("articles.correct_article"):
         raise PermissionDenied(_("Only editors can correct articles."))
-    current = Photo.objects.select_for_update().get(pk=photo.pk)
-    article = _locked_article(current.article)
+    current, article = _locked_photo(photo)
     if not can_correct_caption(current):
         raise ValidationError(
             _("Only a photo readers can see is corrected; edit an unreleased one instead."),
