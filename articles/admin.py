@@ -19,6 +19,8 @@ from taggit.models import Tag, TaggedItem
 from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article, Photo
+from articles.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
+from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
 from articles.services import article_reopen, article_step
 from articles.workflow import waiting_for_q
@@ -27,33 +29,16 @@ from articles.workflow import waiting_for_q
 TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body")
 
 
-def may_edit(user, article: Article | None) -> bool:
-    """Reporters edit their own stories; editing anyone's needs articles.edit_others_article."""
-    return (
-        article is None
-        or user.has_perm("articles.edit_others_article")
-        or article.reporter_id == user.pk
-    )
-
-
-class PhotoInlineForm(forms.ModelForm):
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        if self.instance.pk and "image" not in self.changed_data:
-            # A stored image was checked when it was uploaded; every review button saves the
-            # article's form again, and re-reading the stored file failed on its closed handle.
-            exclude.add("image")
-        return exclude
-
-
 class PhotoInline(admin.StackedInline):
     model = Photo
-    form = PhotoInlineForm
+    form = PhotoForm
+    formset = PhotoInlineFormSet
     extra = 0
     fields = [("image", "preview"), "caption", ("credit", "order")]
-    readonly_fields = ["preview"]
+    readonly_fields = ["preview", "caption_correction"]
 
-    # Photos change with their article: only while the article itself may be edited.
+    # Photos change with their article: only while the article itself may be edited. The
+    # article admin's save_formset saves them through the photo services (articles.photos).
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and (obj is None or can_edit(request.user, obj))
 
@@ -63,11 +48,68 @@ class PhotoInline(admin.StackedInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or can_edit(request.user, obj))
 
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # A published story's photos change only by correction: each offers its own.
+        if obj is not None and request.user.has_perm("articles.correct_article") and is_published(obj):
+            fields.append("caption_correction")
+        return fields
+
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
         if not photo.image:
             return "—"
         return format_html('<img src="{}" alt="" style="max-height:8rem">', photo.image.url)
+
+    @admin.display(description=_("correction"))
+    def caption_correction(self, photo: Photo) -> str:
+        if photo.pk is None:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:articles_photo_correct", args=[photo.pk]),
+            _("Correct the caption (更正)"),
+        )
+
+
+REOPENED_MESSAGE = _(
+    "This article was approved: after your change it goes back to the chief editor and "
+    "readers do not see it until it is approved again."
+)
+
+
+def save_photo_formset(model_admin, request, form, formset) -> None:
+    """The article form's photos, saved through the photo services (the one door for photos)."""
+    article = form.instance
+    was_approved = article.status == Article.Status.APPROVED
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for photo_form in formset.forms:
+        deleting = formset.can_delete and formset._should_delete_form(photo_form)
+        data = getattr(photo_form, "cleaned_data", {})
+        if photo_form.instance.pk is not None:
+            if deleting:
+                photo_delete(photo=photo_form.instance, user=request.user)
+                formset.deleted_objects.append(photo_form.instance)
+            elif photo_form.has_changed():
+                changed = [name for name in photo_form.changed_data if name in PHOTO_FIELDS and name != "article"]
+                photo_update(photo=photo_form.instance, user=request.user, **{name: data[name] for name in changed})
+                formset.changed_objects.append((photo_form.instance, changed))
+                forget_stashed(data.get("image"))
+        elif photo_form.has_changed() and not deleting:
+            photo_form.instance = photo_create(
+                user=request.user,
+                article=article,
+                image=data["image"],
+                caption=data.get("caption", ""),
+                credit=data.get("credit", ""),
+                order=data.get("order") or 0,
+            )
+            formset.new_objects.append(photo_form.instance)
+            forget_stashed(data["image"])
+    if was_approved:
+        article.status = Article.objects.values_list("status", flat=True).get(pk=article.pk)
+        if article.status != Article.Status.APPROVED:
+            model_admin.message_user(request, REOPENED_MESSAGE, messages.WARNING)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -299,14 +341,13 @@ class ArticleAdmin(admin.ModelAdmin):
         tags_changed = set(article.tags.names()) != self._tags_before
         if text_after != self._text_before or photos_changed or tags_changed:
             article_reopen(article=article, user=request.user)
-            self.message_user(
-                request,
-                _(
-                    "This article was approved: after your change it goes back to the chief editor and "
-                    "readers do not see it until it is approved again."
-                ),
-                messages.WARNING,
-            )
+            self.message_user(request, REOPENED_MESSAGE, messages.WARNING)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Photo:
+            save_photo_formset(self, request, form, formset)  # through the photo services
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_changeform_initial_data(self, request):
         return {"reporter": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -452,26 +493,86 @@ def error_text(error: Exception) -> str:
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
     list_display = ["__str__", "credit", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["caption", "credit", "article__headline"]
     autocomplete_fields = ["article"]
+    readonly_fields = ["caption_correction"]
+    fields = ["article", "image", "caption", "credit", "order", "caption_correction"]
 
+    def get_urls(self):
+        from articles.admin_photo_views import photo_admin_urls
+
+        return photo_admin_urls(self) + super().get_urls()
+
+    def get_queryset(self, request):
+        # A reporter sees no other reporter's draft photos (caption, credit, file), here or in
+        # the photo autocomplete of a page's placements; photo news belongs to the whole desk.
+        photos = super().get_queryset(request)
+        every_article = Article.objects.all()
+        visible = visible_articles(request.user, every_article)
+        if visible is every_article:
+            return photos  # editors see every story, so every photo: no filter to run
+        return photos.filter(Q(article__isnull=True) | Q(article__in=visible.values("pk")))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a fresh class per request: the form checks the photo services' rule
+        return form
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.fields[:-1]
+
+    # Whether this user may change or delete this photo now is the photo services' own rule.
     def has_change_permission(self, request, obj=None):
-        # Photo news (no article) belongs to the desk, not to one reporter.
-        article = obj.article if obj is not None else None
-        allowed = may_edit(request.user, article) and (
-            obj is None or obj.article_id or request.user.has_perm("articles.edit_others_article")
-        )
-        return super().has_change_permission(request, obj) and bool(allowed)
+        return super().has_change_permission(request, obj) and (obj is None or can_change_photo(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.has_change_permission(request, obj)
+        return super().has_delete_permission(request, obj) and (obj is None or can_change_photo(request.user, obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "article" and not request.user.has_perm("articles.edit_others_article"):
-            kwargs["queryset"] = Article.objects.filter(reporter=request.user)
+        if db_field.name == "article":
+            kwargs["queryset"] = visible_articles(request.user, Article.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in PHOTO_FIELDS}
+            saved = photo_update(photo=obj, user=request.user, **changes) if changes else obj
+        else:
+            saved = photo_create(
+                user=request.user,
+                article=data.get("article"),
+                image=data["image"],
+                caption=data.get("caption", ""),
+                credit=data.get("credit", ""),
+                order=data.get("order") or 0,
+            )
+        forget_stashed(data.get("image"))
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        photo_delete(photo=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete action asked has_delete_permission of every photo before it got here.
+        for photo in queryset:
+            photo_delete(photo=photo, user=request.user)
+
+    @admin.display(description=_("correction"))
+    def caption_correction(self, photo: Photo) -> str:
+        from articles.photos import can_correct_caption
+
+        if not can_correct_caption(photo):
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:articles_photo_correct", args=[photo.pk]),
+            _("Correct the caption (更正)"),
+        )
 
 
 # taggit's own Tag admin, with a reporter's tag list limited as the article list's tag filter is.

@@ -12,9 +12,9 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from articles.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
+from newsroom.images.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
-from articles.validators import validate_image_upload
+from newsroom.images.validators import validate_image_upload
 
 # What the editor offers is what the sanitizer keeps: django-prose-editor builds
 # its nh3 allowlist from this list, so a pasted <script> or onclick never reaches the page.
@@ -243,8 +243,23 @@ class Transition(models.Model):
 class Correction(models.Model):
     """更正: a change to a released story, told to readers as a dated note at its end."""
 
+    # A correction of photo news (a photo printed by itself) has a photo and no article.
     article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        null=True,
+        blank=True,
+    )
+    photo = models.ForeignKey(
+        "Photo",
+        verbose_name=_("photo"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        null=True,
+        blank=True,
+        help_text=_("The photo whose caption was corrected, if the correction is of a caption."),
     )
     note = models.TextField(
         _("correction note"),
@@ -262,13 +277,21 @@ class Correction(models.Model):
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
         ordering = ["corrected_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | Q(photo__isnull=False),
+                name="correction_of_article_or_photo",
+                violation_error_message=_("A correction is of an article or of a photo."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.note[:40]
 
 
 def photo_upload_to(photo: "Photo", filename: str) -> str:
-    # A random name: a photo of an unreleased story cannot be found by guessing its URL.
+    # A random name: a photo of an unreleased story cannot be found by guessing its URL. The
+    # extension is the one of the format Pillow found (newsroom.images.validators.image_master).
     return f"photos/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
@@ -319,6 +342,7 @@ class Photo(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["order", "pk"]
+        permissions = [("edit_photo_news", _("Can file and edit photo news"))]
         # Every /media/ request for a photo or its renditions finds the photo by its file name.
         indexes = [models.Index(fields=["image"], name="photo_image_idx")]
 
@@ -334,6 +358,7 @@ class Photo(models.Model):
     @property
     def rendition_set(self) -> Renditions:
         return Renditions(self.renditions, fallback_url=self.image.url if self.image else "")
+
 
 class SearchDocument(models.Model):
     """An article's text as search tokens, kept in step with the article by articles.search.

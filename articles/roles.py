@@ -18,6 +18,7 @@ _FILING = [
 _ASSEMBLY = [
     "articles.review_article",
     "articles.correct_article",
+    "articles.edit_photo_news",
     "issues.add_issue",
     "issues.change_issue",
     "issues.view_issue",

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, ArticleQuerySet, Photo
-from articles.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
-from articles.validators import validate_image_upload
+from newsroom.images.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
+from newsroom.images.validators import validate_image_upload
 from issues.pdf import validate_page_pdf
 from issues.numerals import page_label
 

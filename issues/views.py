@@ -2,14 +2,14 @@ import calendar
 import datetime
 from functools import partial
 
-from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from articles.models import ArticleQuerySet
+from articles.models import ArticleQuerySet, Correction
 from issues.models import Issue, Placement, Teaser
 from issues.reading import page_parts, teaser_targets
 from newsroom.cache import cache_public
@@ -102,11 +102,12 @@ def _render_page(
             )
         else:
             placed = Placement.objects.published()
-        placements = placed.for_reading()
+        placements = placed.for_reading().annotate(has_corrections=HAS_CORRECTIONS)
         if page.image:
             # Zones hang off the placements shown: an unapproved story has no zone to click.
             placements = placements.prefetch_related("hot_zones")
         parts = page_parts(page, pages, placements)
+        attach_corrections([part.placement for part in parts])
         if page.image:
             zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages, preview=preview)
@@ -126,6 +127,35 @@ def _render_page(
             "preview": preview,
         },
     )
+
+
+# Whether a placement's story (or its photo news caption) was corrected: asked in the placements'
+# own query, so a page without corrections (nearly every page) costs no query for them.
+HAS_CORRECTIONS = Exists(
+    Correction.objects.filter(
+        Q(article=OuterRef("article")) | Q(article__isnull=True, photo=OuterRef("photo"))
+    )
+)
+
+
+def attach_corrections(placements: list[Placement]) -> None:
+    """Each placement's 更正 notes (its story's, or its photo news caption's) as ``placement.corrections``.
+
+    One query when any placement was corrected (``has_corrections``), none otherwise.
+    """
+    corrected = [placement for placement in placements if placement.has_corrections]
+    article_ids = {placement.article_id for placement in corrected if placement.article_id}
+    photo_ids = {placement.photo_id for placement in corrected if placement.photo_id}
+    notes: dict[tuple[str, int], list[Correction]] = {}
+    if article_ids or photo_ids:
+        for correction in Correction.objects.filter(
+            Q(article__in=article_ids) | Q(article__isnull=True, photo__in=photo_ids)
+        ):
+            key = ("article", correction.article_id) if correction.article_id else ("photo", correction.photo_id)
+            notes.setdefault(key, []).append(correction)
+    for placement in placements:
+        key = ("article", placement.article_id) if placement.article_id else ("photo", placement.photo_id)
+        placement.corrections = notes.get(key, [])
 
 
 def _teasers_with_targets(page, pages, *, preview: bool = False) -> list[Teaser]:

@@ -9,7 +9,7 @@ owns is a 404, even when it exists on disk.
 
 Readers load many images per page, so this look-up is the hottest query on the site: it is one
 exact match on an indexed file field. A rendition is named after the image it was made from
-(articles.renditions.rendition_name), so its owner is found by that image's name too.
+(newsroom.images.renditions.rendition_name), so its owner is found by that image's name too.
 """
 
 import posixpath
@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from articles.renditions import original_name
+from newsroom.images.renditions import original_name
 from newsroom.storage import media_response
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Photo
 from articles.roles import CHIEF, EDITOR, REPORTER
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.services import placement_create
@@ -13,6 +13,7 @@ from tests.factories import (
     ArticleFactory,
     IssueFactory,
     PageFactory,
+    PhotoFactory,
     PlacementFactory,
     UserFactory,
     role_user,
@@ -225,6 +226,25 @@ def preview_page(client, user):
     return response.status_code == 200
 
 
+def file_photo_news(client, user):
+    from tests.admin_forms import jpeg
+
+    client.post(
+        reverse("admin:articles_photo_add"),
+        {"article": "", "image": jpeg(), "caption": "图片新闻说明", "credit": "记者 左燕", "order": "0"},
+    )
+    return Photo.objects.filter(caption="图片新闻说明", article__isnull=True).exists()
+
+
+def correct_photo_caption(client, user):
+    placement = PlacementFactory(page=PageFactory(issue=IssueFactory(released=True), number=1))
+    photo = PhotoFactory(article=placement.article, caption="原说明")
+    client.post(
+        reverse("admin:articles_photo_correct", args=[photo.pk]), {"caption": "新说明", "note": "原说明有误。"}
+    )
+    return Photo.objects.get(pk=photo.pk).caption == "新说明" and photo.corrections.exists()
+
+
 MATRIX = {
     file_article: {"reporter", "editor", "chief", "superuser"},
     edit_own_draft: {"reporter", "editor", "chief", "superuser"},
@@ -249,6 +269,8 @@ MATRIX = {
     sign_off_page: {"chief", "superuser"},
     release_issue: {"chief", "superuser"},
     preview_page: {"editor", "chief", "superuser"},
+    file_photo_news: {"editor", "chief", "superuser"},
+    correct_photo_caption: {"editor", "chief", "superuser"},
 }
 
 

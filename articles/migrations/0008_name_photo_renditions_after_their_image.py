@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.renditions import rename_renditions
+from newsroom.images.renditions import rename_renditions
 
 
 def rename(apps, schema_editor):

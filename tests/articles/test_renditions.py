@@ -9,7 +9,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Photo
-from articles.renditions import EXTENSIONS, PHOTO_WIDTHS, named_after_source, original_name, rename_renditions
+from newsroom.images.renditions import EXTENSIONS, PHOTO_WIDTHS, named_after_source, original_name, rename_renditions
 from issues.models import Page
 from tests.factories import IssueFactory, PageFactory, PhotoFactory, PlacementFactory
 
@@ -41,7 +41,7 @@ def test_small_photo_is_never_upscaled():
     assert [size["width"] for size in photo.renditions["sizes"]] == [240, 500]
 
 
-def test_renditions_are_made_once_and_remade_when_the_image_changes():
+def test_renditions_are_made_once_and_remade_when_the_image_changes(django_capture_on_commit_callbacks):
     photo = PhotoFactory(image=jpeg(800, 600))
     first = photo.renditions
 
@@ -49,10 +49,11 @@ def test_renditions_are_made_once_and_remade_when_the_image_changes():
     photo.save()
     assert photo.renditions == first
 
-    photo.image = jpeg(900, 600)
-    photo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.image = jpeg(900, 600)
+        photo.save()
     assert photo.renditions["source"] != first["source"]
-    # The old renditions are gone with the image they were made from.
+    # The old renditions are gone with the image they were made from, once the save committed.
     assert not default_storage.exists(first["sizes"][0]["jpeg"])
 
 
@@ -68,16 +69,72 @@ def test_renditions_are_named_after_their_image_and_lead_back_to_it():
     assert {original_name(name) for name in names} == {photo.image.name}
 
 
-def test_a_replaced_image_gets_renditions_of_its_own_name():
+def test_a_replaced_image_gets_renditions_of_its_own_name(django_capture_on_commit_callbacks):
     photo = PhotoFactory(image=jpeg(800, 600))
     old = [size["jpeg"] for size in photo.renditions["sizes"]]
 
-    photo.image = jpeg(800, 600)
-    photo.save()
+    with django_capture_on_commit_callbacks() as callbacks:
+        photo.image = jpeg(800, 600)
+        photo.save()
 
     new = [size["jpeg"] for size in photo.renditions["sizes"]]
     assert set(old).isdisjoint(new) and all(default_storage.exists(name) for name in new)
+    # Until the save commits, readers of the published story still find the old renditions.
+    assert all(default_storage.exists(name) for name in old)
+    for callback in callbacks:
+        callback()
     assert not any(default_storage.exists(name) for name in old)
+
+
+def test_a_save_that_fails_keeps_the_old_renditions_and_leaves_no_new_files(media_root):
+    from django.db import transaction
+
+    photo = PhotoFactory(image=jpeg(800, 600))
+    old = dict(photo.renditions)
+    before = sorted(path for path in media_root.rglob("*") if path.is_file())
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        photo.image = jpeg(900, 600)
+        try:
+            photo.save()
+            raise RuntimeError("the database refused the save")
+        except RuntimeError:
+            from newsroom.images.renditions import discard_written_files
+
+            discard_written_files(photo)
+            raise
+
+    photo.refresh_from_db()
+    assert photo.renditions == old
+    assert sorted(path for path in media_root.rglob("*") if path.is_file()) == before
+
+
+def test_a_very_tall_image_gets_renditions_webp_can_hold():
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1, 30000), "red").save(buffer, "PNG")
+    page = PageFactory(image=ContentFile(buffer.getvalue(), name="strip.png"))
+
+    sizes = page.image_renditions["sizes"]
+    assert sizes and all(size["height"] <= 16383 for size in sizes)
+    assert all(default_storage.exists(size["webp"]) for size in sizes)
+
+
+def test_a_tall_rendition_is_narrowed_so_webp_can_hold_it():
+    from newsroom.images.renditions import make_renditions
+
+    photo = PhotoFactory(image=jpeg(20, 20))
+    # A master longer than WebP allows (an image stored before masters were bounded).
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 20000), "red").save(buffer, "JPEG")
+    name = default_storage.save("photos/tall.jpg", ContentFile(buffer.getvalue()))
+    photo.image.name = name
+
+    made = make_renditions(photo.image, widths=PHOTO_WIDTHS)
+
+    assert made["sizes"] and all(size["height"] <= 16383 for size in made["sizes"])
+    assert all(default_storage.exists(size["webp"]) for size in made["sizes"])
 
 
 @pytest.mark.parametrize(

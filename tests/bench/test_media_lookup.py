@@ -5,7 +5,7 @@ import random
 import pytest
 
 from articles.models import Photo
-from articles.renditions import rename_renditions
+from newsroom.images.renditions import rename_renditions
 from bench.generate import generate
 from bench.media_lookup import measure, prepare, sample
 from issues.models import Page

@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Photo
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
+from issues.demo.photos import add_demo_photos
 from issues.demo.printing import Fonts, find_fonts, print_page
 from issues.importer import page_import
 from issues.models import HotZone, Issue, Jump, Page, Placement
@@ -69,13 +70,16 @@ class Command(BaseCommand):
             elif page is None:
                 page = page_create(issue=issue, number=number, name=name)
             page_update(page=page, name=name, editor=admin)
-        # The demo shows a published paper: its stories are approved.
-        approved = Article.objects.filter(placements__page__issue__date__in=[d for d, *_ in DEMO_ISSUES])
-        Article.objects.filter(pk__in=approved.values("pk")).update(status=Article.Status.APPROVED)
+        fresh = [date for date, *_ in DEMO_ISSUES if date not in loaded]
+        stories = Article.objects.filter(
+            pk__in=Article.objects.filter(placements__page__issue__date__in=fresh).values("pk")
+        )
+        # Filed as drafts with their photos (through the photo services), then approved: the
+        # demo shows a published paper.
+        add_demo_photos(user=admin, stories=stories)
+        stories.update(status=Article.Status.APPROVED)
         self._print_pages(skip=loaded)
-        for date, _number, _total in DEMO_ISSUES:
-            if date in loaded:
-                continue
+        for date in fresh:
             issue = Issue.objects.get(date=date)
             for page in issue.pages.all():
                 page_sign_off(page=page, user=roles[CHIEF])
@@ -85,7 +89,8 @@ class Command(BaseCommand):
             Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
+                f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles, "
+                f"{Photo.objects.count()} photos."
             )
         )
         self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.models import Photo
-from articles.renditions import named_after_source, rename_renditions
+from newsroom.images.renditions import named_after_source, rename_renditions
 from issues.models import Page
 
 BATCH = 500

@@ -25,6 +25,9 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
 
+from newsroom.cache import invalidate
+from newsroom.images.validators import WEBP_MAX_SIDE, image_master, is_new_upload
+
 logger = logging.getLogger(__name__)
 
 # Photos: a list thumbnail, the article column, and the column on a retina screen.
@@ -36,6 +39,8 @@ JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 # libwebp's effort, 0..6: 2 is several times faster than the default 4 for a few per cent in size.
 WEBP_METHOD = 2
+# No rendition is longer than this on either side: WebP's own limit.
+MAX_SIDE = WEBP_MAX_SIDE
 
 # The file name extension of each format a rendition is written in, by its key in the JSON.
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
@@ -57,7 +62,10 @@ def original_name(name: str) -> str | None:
 
 
 def make_renditions(image: FieldFile, *, widths: dict[str, int]) -> dict:
-    """Write the renditions of a saved image and describe them for its JSON field; {} if it cannot be read."""
+    """Write the renditions of a saved image and describe them for its JSON field; {} if they cannot be made.
+
+    Nothing is left behind when it fails half-way: the files already written are removed.
+    """
     try:
         image.open("rb")
         image.seek(0)
@@ -77,57 +85,83 @@ def make_renditions(image: FieldFile, *, widths: dict[str, int]) -> dict:
 
     sizes = []
     made: set[int] = set()
-    for label, wanted in sorted(widths.items(), key=lambda item: item[1]):
-        # Never upscale: a small original gives fewer, smaller renditions.
-        width = min(wanted, source.width)
-        if width in made:
-            continue
-        made.add(width)
-        height = max(1, round(source.height * width / source.width))
-        resized = source.resize((width, height), Image.Resampling.LANCZOS)
-        sizes.append(
-            {
-                "label": label,
-                "width": width,
-                "height": height,
-                "jpeg": _save(
-                    resized, rendition_name(image.name, width, EXTENSIONS["jpeg"]), "JPEG",
-                    quality=JPEG_QUALITY, optimize=True, progressive=True,
-                ),
-                "webp": _save(
-                    resized, rendition_name(image.name, width, EXTENSIONS["webp"]), "WEBP",
-                    quality=WEBP_QUALITY, method=WEBP_METHOD,
-                ),
-            }
-        )
+    try:
+        for label, wanted in sorted(widths.items(), key=lambda item: item[1]):
+            # Never upscale: a small original gives fewer, smaller renditions. A very tall image
+            # is narrowed until its height fits WebP (16,383 px at most on either side).
+            width = min(wanted, source.width, max(1, source.width * MAX_SIDE // source.height))
+            if width in made:
+                continue
+            made.add(width)
+            height = min(MAX_SIDE, max(1, round(source.height * width / source.width)))
+            resized = source.resize((width, height), Image.Resampling.LANCZOS)
+            size = {"label": label, "width": width, "height": height}
+            sizes.append(size)
+            size["jpeg"] = _save(
+                resized, rendition_name(image.name, width, EXTENSIONS["jpeg"]), "JPEG",
+                quality=JPEG_QUALITY, optimize=True, progressive=True,
+            )
+            size["webp"] = _save(
+                resized, rendition_name(image.name, width, EXTENSIONS["webp"]), "WEBP",
+                quality=WEBP_QUALITY, method=WEBP_METHOD,
+            )
+    except (OSError, ValueError):
+        logger.warning("Cannot make renditions of %s", image.name, exc_info=True)
+        delete_renditions({"sizes": sizes})
+        return {}
     return {"source": image.name, "width": source.width, "height": source.height, "sizes": sizes}
 
 
 def renditions_before_save(instance, *, image_field: str, field: str, widths: dict[str, int], update_fields):
     """Keep ``instance``'s renditions (in the JSON ``field``) in step with its image; call from save().
 
-    Returns the update_fields to save with: the renditions join them when the image is saved.
+    A new upload is kept as its master (newsroom.images.validators.image_master). The new image's
+    renditions are written first; the old ones are removed only once the save has committed, so a
+    published story never links to a file that is gone, and a failed save keeps the old ones.
+    The names this save wrote are left on ``instance._image_files_written`` for a caller that
+    must remove them when its transaction fails. Returns the update_fields to save with.
     """
     if update_fields is not None and image_field not in update_fields:
         return update_fields
+    current = getattr(instance, image_field)
+    uploading = bool(current) and is_new_upload(current)
+    if uploading:
+        setattr(instance, image_field, image_master(current))
     # Commit the upload first so the renditions are made from its final (random) name.
     image = instance._meta.get_field(image_field).pre_save(instance, instance._state.adding)
+    written = [image.name] if uploading else []
     renditions = getattr(instance, field)
+    replaced = {}
     if not image and renditions:
-        delete_renditions(renditions)
+        replaced = renditions
         setattr(instance, field, {})
     elif image and renditions.get("source") != image.name:
-        delete_renditions(renditions)
-        setattr(instance, field, make_renditions(image, widths=widths))
+        replaced = renditions
+        made = make_renditions(image, widths=widths)
+        written += rendition_files(made)
+        setattr(instance, field, made)
+    instance._image_files_written = written
+    if replaced:
+        transaction.on_commit(lambda: delete_renditions(replaced))
     return None if update_fields is None else {*update_fields, field}
+
+
+def rendition_files(renditions: dict) -> list[str]:
+    """The names of every rendition file described by a renditions JSON."""
+    return [size[key] for size in renditions.get("sizes", []) for key in EXTENSIONS if size.get(key)]
 
 
 def delete_renditions(renditions: dict) -> None:
     """Remove the files of renditions that are being replaced."""
-    for size in renditions.get("sizes", []):
-        for key in ("jpeg", "webp"):
-            if size.get(key):
-                default_storage.delete(size[key])
+    for name in rendition_files(renditions):
+        default_storage.delete(name)
+
+
+def discard_written_files(instance) -> None:
+    """Remove the files a save of ``instance`` wrote (its new master and renditions): for a failed save."""
+    for name in getattr(instance, "_image_files_written", []):
+        default_storage.delete(name)
+    instance._image_files_written = []
 
 
 def _save(image: Image.Image, name: str, format: str, **options) -> str:
@@ -159,8 +193,6 @@ def rename_renditions(model, field: str, *, batch: int = 500) -> int:
     under one name or the other. Rows whose renditions were made from another image than their
     current one are left alone (makerenditions remakes them).
     """
-    from newsroom.cache import invalidate  # newsroom depends on articles, not the reverse
-
     renamed, last = 0, 0
     queryset = model.objects.exclude(**{field: {}}).order_by("pk")
     while True:

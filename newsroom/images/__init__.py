@@ -1,0 +1,1 @@
+"""Images shared by photos and page images: checking an upload, scaling it, and its renditions."""

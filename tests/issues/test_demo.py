@@ -1,0 +1,46 @@
+"""The demo paper a newcomer gets from bin/run: photos on its stories and photo news on a page."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Article, Photo
+from issues.models import Placement
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(tmp_path) -> None:
+    call_command("loaddemo", password_file=str(tmp_path / "password"), stdout=open(tmp_path / "out", "w"))
+
+
+def test_demo_paper_has_photos_on_stories_and_photo_news_and_loads_twice_the_same(tmp_path, client):
+    load_demo(tmp_path)
+    load_demo(tmp_path)
+
+    story_photos = Photo.objects.filter(article__isnull=False)
+    news = Photo.objects.get(article__isnull=True)
+    assert story_photos.count() == 4
+    assert all(photo.caption and photo.credit and photo.renditions["sizes"] for photo in Photo.objects.all())
+    assert Placement.objects.filter(photo=news).count() == 1
+    assert not Article.objects.exclude(status=Article.Status.APPROVED).exists()
+    assert set(Photo.objects.published()) == set(Photo.objects.all())
+
+    page = Placement.objects.get(photo=news).page
+    content = client.get(page.get_absolute_url()).content.decode()
+    assert news.caption in content
+    story = story_photos.first().article
+    assert story_photos.first().caption in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_demo_photos_open_in_the_admin_with_their_caption_correction(tmp_path, client):
+    from django.contrib.auth import get_user_model
+
+    load_demo(tmp_path)
+    client.force_login(get_user_model().objects.get(username="editor"))
+
+    for photo in Photo.objects.all():
+        response = client.get(reverse("admin:articles_photo_change", args=[photo.pk]))
+        assert response.status_code == 200
+        # Published: the caption changes only by correction, and the screen offers one.
+        assert reverse("admin:articles_photo_correct", args=[photo.pk]) in response.content.decode()
