@@ -7,6 +7,7 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Issues and pages")
 
     def ready(self) -> None:
+        from issues import redaction  # noqa: F401  (a withdrawn story is masked on its pages)
         from newsroom import signals
 
         signals.connect()  # whole-page cache invalidation (newsroom/cache.py)

@@ -32,3 +32,11 @@ def test_commands_run_in_the_app_checkout_where_the_units_run():
     for path in DOCUMENTS:
         for match in re.finditer(r"cd (/srv/newsroom\S*)", path.read_text()):
             assert match.group(1) == APP, (path.name, match.group(0))
+
+
+def test_nginx_adds_no_cache_lifetime_of_its_own_to_media():
+    """The app says how long a file may be kept (newsroom.media); nginx passes that header on."""
+    config = (ROOT / "deploy" / "nginx" / "newsroom.conf").read_text()
+    media = config[config.index("location /protected-media/"):]
+    media = media[: media.index("}")]
+    assert "Cache-Control" not in media and "expires" not in media
