@@ -2,7 +2,7 @@
 
 Withdrawing a story (articles.services.article_withdraw) takes it off every page, feed and search
 at once, but its text is also printed in the page image and the page PDF. So when the WITHDRAW
-step is logged (a Transition, caught by the receiver at the bottom), every released page the story
+step is logged (a Transition, caught by the receiver at the bottom), every page the story
 ran on is redacted in the same transaction:
 
 - The page image is replaced by a copy with the story's hot zones painted over, under a new random
@@ -108,8 +108,12 @@ def page_redact_withdrawn(*, page: Page) -> Page:
 
 
 def pages_redact_for(*, article: Article) -> list[Page]:
-    """Redact every released page the article ran on (unreleased pages are not public yet)."""
-    pages = Page.objects.released().filter(placements__article=article).distinct()
+    """Redact every page with files the article is placed on.
+
+    Unreleased pages too: an issue released after the withdrawal must not carry the story in
+    its page image, whether or not the desk remembers to replace it.
+    """
+    pages = Page.objects.filter(placements__article=article).exclude(image="", pdf="").distinct()
     return [page_redact_withdrawn(page=page) for page in pages]
 
 

@@ -135,9 +135,18 @@ def test_a_second_withdrawal_masks_both_stories_from_the_print(
     assert is_masked(image.getpixel((3 * image.width // 4, 3 * image.height // 4)))
 
 
-def test_withdrawing_a_story_of_an_unreleased_issue_leaves_its_page_alone(chief):
-    page = PageFactory(image=SimpleUploadedFile("p.png", png_bytes(40, 56)), issue__released=False)
-    article = PlacementFactory(page=page, article=ArticleFactory(approved=True)).article
-    article_withdraw(article=article, user=chief, reason="不再刊发。")
+def test_withdrawing_a_story_of_an_unreleased_issue_masks_its_page_before_release(chief):
+    page = PageFactory(image=SimpleUploadedFile("p.png", png_bytes(40, 56, "black")), issue__released=False)
+    placement = PlacementFactory(page=page, article=ArticleFactory(approved=True))
+    HotZoneFactory(placement=placement, **ZONE)
+    article_withdraw(article=placement.article, user=chief, reason="不再刊发。")
     page.refresh_from_db()
-    assert page.redacted_at is None and not page.printed_image
+    assert page.redacted_at is not None and page.printed_image
+    with Image.open(page.image) as image:
+        assert is_masked(image.convert("RGB").getpixel((5, 5)))
+
+
+def test_withdrawing_a_story_leaves_pages_without_files_and_other_pages_alone(chief, printed_page):
+    bare = PlacementFactory(page=PageFactory(issue=printed_page.issue, number=2), article=ArticleFactory(approved=True))
+    article_withdraw(article=bare.article, user=chief, reason="不再刊发。")
+    assert not Page.objects.filter(redacted_at__isnull=False).exists()
