@@ -155,7 +155,7 @@ class _RenderJob:
         # are not copied, and nothing depends on how the web server's main module was started.
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_BASE_DIR), os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "issues.pdfworker"],
+            [sys.executable, "-m", "issues.pdfworker", str(RENDER_SECONDS_PER_DOCUMENT + 10)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=_BASE_DIR, env=environment,
         )

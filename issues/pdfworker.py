@@ -44,6 +44,16 @@ def _write_frame(stream, status: bytes, payload: bytes) -> None:
     stream.flush()
 
 
+def limit_cpu(seconds: int) -> None:
+    """A backstop for a worker whose web process died mid-render: the kernel stops it at this much CPU."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the web process's wall-clock limit still holds
+
+
 def serve(requests, answers) -> None:
     """Read the PDF, then render each page asked for until the input ends (or the process is killed).
 
@@ -65,4 +75,6 @@ def serve(requests, answers) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        limit_cpu(int(sys.argv[1]))
     serve(sys.stdin.buffer, sys.stdout.buffer)
