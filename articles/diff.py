@@ -74,7 +74,8 @@ class _Budget:
 
 
 def _marked(old: str, new: str) -> str:
-    return (f"<del>{html.escape(old)}</del>" if old else "") + (f"<ins>{html.escape(new)}</ins>" if new else "")
+    deleted = f"<del>{html.escape(old)}</del>" if old else ""
+    return deleted + (f"<ins>{html.escape(new)}</ins>" if new else "")
 
 
 def _too_big(old: str, new: str) -> str:
@@ -130,7 +131,8 @@ def diff_paragraphs(old: list[str], new: list[str], *, budget: _Budget | None = 
             out.extend(f'<p class="diff-same">{html.escape(p)}</p>' for p in old[a1:a2])
         elif op == "replace" and a2 - a1 == b2 - b1:
             out.extend(
-                f'<p class="diff-changed">{_inline(o, n, budget)}</p>' for o, n in zip(old[a1:a2], new[b1:b2])
+                f'<p class="diff-changed">{_inline(before, after, budget)}</p>'
+                for before, after in zip(old[a1:a2], new[b1:b2])
             )
         else:
             out.extend(f'<p class="diff-removed"><del>{html.escape(p)}</del></p>' for p in old[a1:a2])

@@ -149,11 +149,13 @@ class _RenderJob:
         self.data = data
         self.spent = 0.0  # seconds waited on the worker, for RENDER_SECONDS_PER_DOCUMENT
         self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()  # one page at a time through the worker's pipe
 
     def _start(self) -> None:
         # A fresh interpreter rather than a fork: the web process's threads and PDFium's lock
         # are not copied, and nothing depends on how the web server's main module was started.
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_BASE_DIR), os.environ.get("PYTHONPATH")]))}
+        path = os.pathsep.join(filter(None, [str(_BASE_DIR), os.environ.get("PYTHONPATH")]))
+        environment = {**os.environ, "PYTHONPATH": path}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "issues.pdfworker", str(RENDER_SECONDS_PER_DOCUMENT + 10)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -180,6 +182,10 @@ class _RenderJob:
 
     def render(self, index: int, timeout: float) -> bytes:
         """The page's JPEG; TimeoutError (and the worker killed) if it takes longer than timeout."""
+        with self.lock:
+            return self._render(index, timeout)
+
+    def _render(self, index: int, timeout: float) -> bytes:
         started = time.monotonic()
         deadline = started + timeout
         try:
@@ -193,7 +199,9 @@ class _RenderJob:
             raise
         except (EOFError, OSError):  # the worker died (PDFium crashed on the file)
             self.stop()
-            raise ValidationError(_("The PDF is damaged and cannot be read."), code="damaged_pdf") from None
+            raise ValidationError(
+                _("The PDF is damaged and cannot be read."), code="damaged_pdf"
+            ) from None
         finally:
             self.spent += time.monotonic() - started
         if status != b"+":
