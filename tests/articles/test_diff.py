@@ -1,4 +1,8 @@
+import pytest
+from django.urls import reverse
+
 from articles.diff import BUDGET, MAX_UNITS, diff_fields, diff_paragraphs
+from tests.factories import ArticleFactory
 
 FIELDS = {"headline": "标题", "body": "正文"}
 
@@ -56,3 +60,16 @@ def test_the_budget_is_shared_by_every_field_of_a_screen():
 
 def test_the_diff_escapes_markup_in_both_versions():
     assert marked("<b>旧</b>", "<i>新</i>") == "&lt;<del>b</del><ins>i</ins>&gt;<del>旧</del><ins>新</ins>&lt;/<del>b</del><ins>i</ins>&gt;"
+
+
+@pytest.mark.django_db
+def test_the_revisions_screen_shows_the_hostile_edit_whole_with_its_lengths(staff_client):
+    """The tester's edit made /admin/articles/article/<id>/revisions/ take 22 s."""
+    article = ArticleFactory(body="<p>" + "甲乙" * 700 + "</p>")
+    article.body = "<p>" + "甲乙丙" * 700 + "</p>"
+    article.save()
+
+    response = staff_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+
+    assert response.status_code == 200
+    assert '<span class="diff-note">已改动，1400 → 2100 个字符</span>' in response.content.decode()
