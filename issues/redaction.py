@@ -80,12 +80,14 @@ def page_redact_withdrawn(*, page: Page) -> Page:
     unmasked = withdrawn.exclude(hot_zones__isnull=False).exists()
     to_delete = []
 
-    source = page.printed_image or page.image
+    # Masked from the image readers see now: the print, an earlier masked copy (painting the
+    # same zones again changes nothing) or an image the desk uploaded since.
+    source = page.image
     if source:
         if not page.printed_image:
             page.printed_image.name = page.image.name  # the file stays; only its owner field changes
-        elif page.image:
-            to_delete.append(page.image.name)  # an earlier masked copy: made again from the print
+        else:
+            to_delete.append(page.image.name)  # the print is kept already; this one is superseded
         if unmasked:
             page.image = ""  # a withdrawn story without a zone: nothing shows where it is
         else:

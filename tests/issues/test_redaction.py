@@ -150,3 +150,18 @@ def test_withdrawing_a_story_leaves_pages_without_files_and_other_pages_alone(ch
     bare = PlacementFactory(page=PageFactory(issue=printed_page.issue, number=2), article=ArticleFactory(approved=True))
     article_withdraw(article=bare.article, user=chief, reason="不再刊发。")
     assert not Page.objects.filter(redacted_at__isnull=False).exists()
+
+
+def test_a_withdrawal_after_the_desk_replaced_the_image_masks_the_new_image(client, chief, printed_page):
+    first = withdraw(printed_page, chief)
+    first.image = SimpleUploadedFile("corrected.png", png_bytes(400, 560, "navy"))
+    first.save()
+
+    second = withdraw(first, chief, headline="留下的报道")
+
+    assert second.printed_image.name == printed_page.image.name  # the print is kept as it was
+    image = served_image(client, second.image.url)
+    assert is_masked(image.getpixel((3 * image.width // 4, 3 * image.height // 4)))
+    assert is_masked(image.getpixel((image.width // 4, image.height // 4)))
+    red, _green, blue = image.getpixel((3 * image.width // 4, image.height // 4))  # outside both zones
+    assert blue > 100 and red < 50  # the desk's navy image, not the black print
