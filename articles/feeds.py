@@ -66,7 +66,9 @@ class TagFeed(LatestStoriesFeed):
     """The latest published stories with one tag (RSS 2.0)."""
 
     def get_object(self, request, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        # Only tags of published stories: a tag used only on drafts must be 404 like an unknown
+        # one, or its feed's title would confirm it (and its name) exists.
+        return get_object_or_404(Tag.objects.filter(pk__in=Article.objects.published().values("tags")), slug=slug)
 
     def title(self, tag: Tag) -> str:
         return _("{paper}: stories tagged {tag}").format(paper=settings.NEWSROOM["PAPER_NAME"], tag=tag.name)

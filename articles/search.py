@@ -28,7 +28,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, ArticleQuerySet, SearchDocument
+from articles.models import SORT_KEY_DAY, Article, ArticleQuerySet, SearchDocument
 
 # CJK ideographs: the unified block, extension A, compatibility ideographs and the supplementary
 # planes (extensions B and on), where rare characters of people's and place names live.
@@ -202,7 +202,8 @@ def search_articles(
         return articles.none()
     # Date limits as sort keys: the index itself skips what lies outside them.
     low = SearchDocument.first_sort_key(date_from) if date_from else None
-    high = SearchDocument.first_sort_key(date_to + datetime.timedelta(days=1)) if date_to else None
+    # The day after date_to by sort key, not by date: 9999-12-31 has no next day (an OverflowError).
+    high = SearchDocument.first_sort_key(date_to) + SORT_KEY_DAY if date_to else None
     # extra(): the match runs against the full-text index, which is no model field (an FTS5
     # virtual table or a generated tsvector column), so Django's ORM cannot name it.
     if connection.vendor == "sqlite":

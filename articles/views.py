@@ -15,6 +15,9 @@ RESULTS_PER_PAGE = 20
 # up to this many pages past itself ("more than 200 stories"), so page 1 is as quick for 督查 as
 # for a rare name, and "more results" still leads on as far as the reader goes.
 COUNTED_PAGES_AHEAD = 10
+# No reader pages this far; a larger number is read as this one, so LIMIT/OFFSET stay far inside
+# the databases' 64-bit integers (page 2**63 was a 500).
+MAX_PAGE_NUMBER = 10_000
 
 
 @cache_public
@@ -47,7 +50,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
 def counted_limit(page_number, per_page: int) -> int:
     """How many matches to count when showing this page: a few pages past it, then stop."""
     try:
-        number = max(int(page_number), 1)
+        number = min(max(int(page_number), 1), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         number = 1
     return (number + COUNTED_PAGES_AHEAD - 1) * per_page

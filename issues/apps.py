@@ -7,6 +7,7 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Issues and pages")
 
     def ready(self) -> None:
+        from issues import redaction  # noqa: F401  (a withdrawn story is masked on its pages)
         from issues.models import Issue
         from newsroom import signals
         from newsroom.cache import register_release_schedule

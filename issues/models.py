@@ -142,6 +142,15 @@ class Page(models.Model):
     )
     # Resized copies of the page image (版面导航 thumbnail, page width, retina), made when it is saved.
     image_renditions = models.JSONField(_("page image renditions"), default=dict, blank=True, editable=False)
+    # 撤稿 of a story on a released page (issues/redaction.py): the image and PDF as printed, kept
+    # for the desk and never served to readers, and when a withdrawal last masked the page.
+    printed_image = models.ImageField(
+        _("page image as printed"), upload_to=page_file_upload_to, blank=True, editable=False
+    )
+    withheld_pdf = models.FileField(
+        _("page PDF withheld after a withdrawal"), upload_to=page_file_upload_to, blank=True, editable=False
+    )
+    redacted_at = models.DateTimeField(_("story withdrawn from the page at"), null=True, blank=True, editable=False)
     slogans = models.TextField(
         _("banner slogans"),
         blank=True,
@@ -175,6 +184,8 @@ class Page(models.Model):
         indexes = [
             models.Index(fields=["image"], name="page_image_idx"),
             models.Index(fields=["pdf"], name="page_pdf_idx"),
+            models.Index(fields=["printed_image"], name="page_printed_image_idx"),
+            models.Index(fields=["withheld_pdf"], name="page_withheld_pdf_idx"),
         ]
         permissions = [("sign_off_page", _("Can sign off pages"))]
 

@@ -14,7 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from articles.models import Article, ArticleQuerySet, Photo, tag_list_prefetch
 from articles.search import excerpt, parse_query, quick_text, search_articles
-from articles.views import counted_limit
+from articles.views import MAX_PAGE_NUMBER, counted_limit
 from issues.models import Issue, Page, Placement
 from issues.reading import page_parts
 
@@ -23,7 +23,7 @@ api = NinjaAPI(
     version="1.0",
     description=(
         "Read-only: released issues and their pages, published articles with photos, jumps and tags, "
-        "and search. Lists are paginated with `page` (from 1) and `page_size` (at most 100); "
+        "and search. Lists are paginated with `page` (from 1 to 10,000) and `page_size` (at most 100); "
         "the article and search lists count at most ten pages ahead (a count above that means more)."
     ),
     urls_namespace="api",
@@ -197,7 +197,18 @@ class SearchResultOut(ArticleOut):
         return excerpt(quick_text(article.body), context["request"].search_terms)
 
 
-class CappedPageNumberPagination(PageNumberPagination):
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Page numbers up to MAX_PAGE_NUMBER: a larger one is refused (422) before it reaches SQL.
+
+    Unbounded, page 2**63 made an OFFSET past SQLite's and PostgreSQL's 64-bit integers (a 500).
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER)
+        page_size: int | None = Field(None, ge=1)
+
+
+class CappedPageNumberPagination(BoundedPageNumberPagination):
     """Counts only a few pages past the one asked for, as the search page does.
 
     Counting every published story of a ten-year archive took 0.3–0.5 s a request; a client
@@ -231,7 +242,7 @@ def _page_out(page: Page, issue: Issue) -> Page:
 
 
 @api.get("/issues", response=list[IssueOut], tags=["issues"], summary="Released issues, newest first")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(BoundedPageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def issue_list(request: HttpRequest):
     return Issue.objects.released().order_by("-date")
 

@@ -47,10 +47,15 @@ class MediaOwner:
 MEDIA_OWNERS: list[MediaOwner] = [
     MediaOwner("articles.Photo", "photos", ("image",), "published", renditions_of="image"),
     MediaOwner("issues.Page", "pages", ("image", "pdf"), "released", renditions_of="image"),
+    # A page's image and PDF as printed, kept after a story on it was withdrawn (issues/redaction.py):
+    # the desk's, never readers' (the empty queryset: no row is public).
+    MediaOwner("issues.Page", "pages", ("printed_image", "withheld_pdf"), "none"),
 ]
 
-# Readers' browsers and proxies may keep a published file this long.
-PUBLIC_MAX_AGE = 60 * 60
+# Readers' browsers and proxies may keep a published file this long, then must ask again: a
+# withdrawn story's photos (whose addresses stay) are gone from caches five minutes after 撤稿.
+# Redacted page images change address anyway (issues/redaction.py).
+PUBLIC_MAX_AGE = 5 * 60
 
 
 def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
@@ -65,7 +70,7 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     if response.status_code in (301, 302):
         pass  # a signed link to the object store: it expires, so it keeps its own short lifetime
     elif public:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, must_revalidate=True)
     else:
         # Staff previewing unpublished files: never kept by a shared cache.
         add_never_cache_headers(response)

@@ -4,7 +4,7 @@ import sys
 from csp.constants import UNSAFE_INLINE
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -17,9 +17,11 @@ logger = logging.getLogger(__name__)
 def reader_language(request) -> str:
     """The language the reader chose with the switch (a cookie), else the site's."""
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if not language or not translation.check_for_language(language):
-        language = settings.LANGUAGE_CODE
-    return language
+    # Only the site's LANGUAGES: check_for_language() alone accepts any language Django itself
+    # is translated into (de, fr), which switched the site to it and split the page cache's keys.
+    if language in dict(settings.LANGUAGES) and translation.check_for_language(language):
+        return language
+    return settings.LANGUAGE_CODE
 
 
 class LanguageMiddleware:
@@ -39,6 +41,26 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+# Everything the site answers: pages, the API and feeds are read (GET, HEAD), the desk posts forms.
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """405 for any other method: TRACE answered 200 with a public page, as did made-up methods.
+
+    Function views answer every method unless decorated, so the rule stands here once rather
+    than on each view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
 
 
 # Seconds a reader's browser is asked to wait before trying again while the database is away.

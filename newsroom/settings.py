@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 405 for TRACE and every other method the site does not answer (newsroom/middleware.py).
+    "newsroom.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: decides whether this request may read the replica.
     "newsroom.routers.ReplicaRoutingMiddleware",

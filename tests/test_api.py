@@ -166,3 +166,29 @@ def test_api_query_count_is_constant(client, django_assert_num_queries, issues, 
     }[endpoint]
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/issues", "/api/v1/articles", "/api/v1/search?q=督查"])
+@pytest.mark.parametrize("page", [2**63 - 1, 2**64, 10**40])
+def test_a_page_number_past_64_bits_is_a_clear_422_not_a_500(client, url, page):
+    front_story()
+    response = client.get(url, {"page": page})
+    assert response.status_code == 422
+    assert "page" in response.content.decode()
+
+
+def test_the_last_page_number_allowed_is_an_empty_page(client):
+    front_story()
+    response = client.get("/api/v1/articles", {"page": 10_000})
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "dates, found",
+    [({"date_to": "9999-12-31"}, True), ({"date_from": "9999-12-31"}, False), ({"date_from": "0001-01-01", "date_to": "0001-01-01"}, False)],
+)
+def test_search_takes_dates_at_the_ends_of_the_calendar(client, dates, found):
+    front_story()
+    response = client.get("/api/v1/search", {"q": "督查", **dates})
+    assert response.status_code == 200
+    assert bool(response.json()["items"]) == found

@@ -62,6 +62,15 @@ def test_tag_feed_of_an_unknown_tag_is_404(client):
     assert client.get(reverse("articles:tag-feed-rss", kwargs={"slug": "没有"})).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["articles:tag-feed-rss", "articles:tag-feed-atom"])
+def test_tag_feed_of_a_tag_used_only_on_drafts_is_404_and_does_not_name_it(client, name):
+    draft = ArticleFactory(headline="未刊稿件")
+    draft.tags.add("内部标签")
+    response = client.get(reverse(name, kwargs={"slug": "内部标签"}))
+    assert response.status_code == 404
+    assert "内部标签" not in response.content.decode()
+
+
 @pytest.mark.parametrize("name", FEEDS + ["articles:tag-feed-rss", "articles:tag-feed-atom"])
 def test_feeds_leave_out_unpublished_stories(client, unpublished_stories, name):
     kwargs = {"slug": "秘闻"} if "tag" in name else {}

@@ -25,3 +25,21 @@ def test_language_link_refuses_other_sites_and_unknown_languages(client):
 def test_public_pages_set_no_cookie_so_shared_caches_can_store_them(client):
     response = client.get(reverse("issues:archive"))
     assert response.cookies == {}
+
+
+@pytest.mark.parametrize("cookie", ["de", "fr", "zh-hant", "en-us", "xx"])
+def test_a_language_cookie_outside_the_sites_languages_gives_the_chinese_page(client, settings, cookie):
+    """Django is translated into de and fr: a cookie for them switched the site's own labels."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    response = client.get(reverse("issues:archive"))
+    assert "往期回顾" in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_a_foreign_language_cookie_shares_the_chinese_cache_key(rf, settings):
+    from newsroom.cache import _page_key
+
+    request = rf.get("/archive/")
+    request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = "de"
+    chinese = rf.get("/archive/")
+    assert _page_key(request) == _page_key(chinese)

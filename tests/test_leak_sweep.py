@@ -122,6 +122,7 @@ def world(db) -> World:
     visible_photo = PhotoFactory(article=visible, image=SimpleUploadedFile("v.png", png("visible-photo", "red")))
     PlacementFactory(page=inside, article=visible)
     world.visible_text.append(visible.headline)
+    withdrawn_page, printed_urls = withdrawn_page_files(world, released)
     # Every file written from here on belongs to something hidden: uploads, and whatever
     # renditions or derived files saving them makes. All of them must be 404.
     visible_files = files_on_disk()
@@ -153,6 +154,10 @@ def world(db) -> World:
             world.secrets += [article.headline, article.kicker, article.subheadline, article.byline,
                               f"{token}正文", f"{token}标签"]
             world.hidden_urls.append(article.get_absolute_url())
+            # A tag used only on hidden stories: its feeds must not confirm it exists.
+            tag_slug = article.tags.get().slug
+            world.hidden_urls += [reverse("articles:tag-feed-rss", args=[tag_slug]),
+                                  reverse("articles:tag-feed-atom", args=[tag_slug])]
             hidden_articles.append(article)
 
     # An unreleased issue: pages with files and slogans, an approved story, photo news, a teaser.
@@ -183,6 +188,9 @@ def world(db) -> World:
         approved_hidden.get_absolute_url(), hidden_front.image.url, hidden_front.pdf.url,
     ]
 
+    world.hidden_urls += printed_urls
+    world.visible_urls.append(withdrawn_page.get_absolute_url())
+
     hidden_files = sorted(files_on_disk() - visible_files)
     world.hidden_urls += [default_storage.url(name) for name in hidden_files]
     world.secrets += [name.rsplit("/", 1)[-1] for name in hidden_files]
@@ -207,6 +215,32 @@ def world(db) -> World:
     world.pools["int"] = sorted(ids | set(world.pools["number"]) | set(world.pools["year"]))
     world.pools["str"] = ["x", "密件", "2020-12-04"]
     return world
+
+
+def withdrawn_page_files(world: World, issue: Issue) -> tuple[Page, list[str]]:
+    """A released page whose story was withdrawn (撤稿): its image and PDF as printed are hidden.
+
+    Returns the page and the addresses its files had before the withdrawal.
+    """
+    from articles.roles import CHIEF
+    from articles.services import article_withdraw
+    from tests.factories import HotZoneFactory, role_user
+
+    page = PageFactory(
+        issue=issue, number=3, name="撤稿版",
+        image=SimpleUploadedFile("p3.png", png("withdrawn-page-as-printed", "white")),
+        pdf=SimpleUploadedFile("p3.pdf", pdf("withdrawn-page-pdf")),
+    )
+    story = PlacementFactory(page=page, article=ArticleFactory(headline="密件撤稿标题", approved=True))
+    HotZoneFactory(placement=story)
+    printed = [page.image.url, page.pdf.url] + [
+        default_storage.url(size[kind]) for size in page.image_renditions["sizes"] for kind in ("jpeg", "webp")
+    ]
+    article_withdraw(article=story.article, user=role_user(CHIEF, username="sweep-chief"), reason="撤稿")
+    page.refresh_from_db()
+    world.secrets += ["密件撤稿标题", page.printed_image.name.rsplit("/", 1)[-1], page.withheld_pdf.name.rsplit("/", 1)[-1]]
+    world.secret_bytes += [b"withdrawn-page-as-printed", b"withdrawn-page-pdf"]
+    return page, printed
 
 
 def files_on_disk() -> set[str]:

@@ -208,3 +208,9 @@ def test_every_file_field_is_served_through_an_owner_with_an_index():
         if isinstance(field, models.FileField)
     }
     assert file_fields == listed
+
+
+def test_published_files_are_kept_by_caches_five_minutes_then_revalidated(client, released_page):
+    """An hour let a withdrawn story's photo live on in proxies long after 撤稿."""
+    cache_control = client.get(released_page.image.url)["Cache-Control"]
+    assert set(cache_control.replace(" ", "").split(",")) == {"public", "max-age=300", "must-revalidate"}

@@ -173,3 +173,11 @@ def test_weak_passwords_are_refused(password):
 
 def test_a_long_passphrase_is_accepted():
     validate_password("金坛时报夜班编辑 2020 冬")
+
+
+@pytest.mark.parametrize("method", ["TRACE", "TRACK", "CONNECT", "PROPFIND", "BREW"])
+def test_trace_and_methods_the_site_does_not_answer_are_405(client, method):
+    for url in ("/", "/archive/", "/search/?q=x", "/api/v1/issues", "/admin/login/"):
+        response = client.generic(method, url)
+        assert response.status_code == 405, (method, url)
+        assert "GET" in response["Allow"]

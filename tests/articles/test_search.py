@@ -131,6 +131,14 @@ def test_search_filters_by_issue_date():
     assert found("督查", date_from=datetime.date(2020, 12, 2), date_to=datetime.date(2020, 12, 30)) == ["月中督查"]
 
 
+def test_search_takes_dates_at_the_ends_of_the_calendar():
+    placed(date=datetime.date(2020, 12, 3), headline="督查")
+    assert found("督查", date_to=datetime.date(9999, 12, 31)) == ["督查"]
+    assert found("督查", date_from=datetime.date(1, 1, 1), date_to=datetime.date(9999, 12, 31)) == ["督查"]
+    assert found("督查", date_from=datetime.date(9999, 12, 31)) == []
+    assert found("督查", date_to=datetime.date(1, 1, 1)) == []
+
+
 def test_search_never_returns_unpublished_stories(unpublished_stories):
     placed(headline="公开秘闻")
     assert found("秘闻") == ["公开秘闻"]
@@ -208,6 +216,22 @@ def test_search_page_with_a_bad_page_number_shows_the_last_page(client):
     response = client.get(reverse("articles:search"), {"q": "督查", "page": "99"})
     assert response.status_code == 200
     assert "督查" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", [str(2**63 - 1), str(2**64), "1" + "0" * 40])
+def test_search_page_with_a_page_number_past_64_bits_shows_the_last_page(client, page):
+    placed(headline="督查")
+    response = client.get(reverse("articles:search"), {"q": "督查", "page": page})
+    assert response.status_code == 200
+    assert "督查" in response.content.decode()
+
+
+@pytest.mark.parametrize("dates", [{"date_to": "9999-12-31"}, {"date_from": "9999-12-31"}, {"date_from": "0001-01-01", "date_to": "0001-01-01"}])
+def test_search_page_takes_dates_at_the_ends_of_the_calendar(client, dates):
+    placed(headline="督查")
+    response = client.get(reverse("articles:search"), {"q": "督查", **dates})
+    assert response.status_code == 200
+    assert ("督查</mark>" in response.content.decode()) == (dates == {"date_to": "9999-12-31"})
 
 
 def test_search_page_counts_common_words_only_a_few_pages_ahead(client, monkeypatch):

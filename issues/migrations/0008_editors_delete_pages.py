@@ -26,6 +26,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("issues", "0006_name_page_renditions_after_their_image")]
+    dependencies = [("issues", "0007_page_files_withheld_after_a_withdrawal")]
 
     operations = [migrations.RunPython(grant, revoke)]
