@@ -18,13 +18,14 @@ def test_demo_paper_has_photos_on_stories_and_photo_news_and_loads_twice_the_sam
     load_demo(tmp_path)
     load_demo(tmp_path)
 
-    story_photos = Photo.objects.filter(article__isnull=False)
+    released = {"placements__page__issue__release_at__isnull": False}
+    story_photos = Photo.objects.filter(**{f"article__{key}": value for key, value in released.items()}).distinct()
     news = Photo.objects.get(article__isnull=True)
     assert story_photos.count() == 4
     assert all(photo.caption and photo.credit and photo.renditions["sizes"] for photo in Photo.objects.all())
     assert Placement.objects.filter(photo=news).count() == 1
-    assert not Article.objects.exclude(status=Article.Status.APPROVED).exists()
-    assert set(Photo.objects.published()) == set(Photo.objects.all())
+    assert not Article.objects.filter(**released).exclude(status=Article.Status.APPROVED).exists()
+    assert set(Photo.objects.published()) == {*story_photos, news}
 
     page = Placement.objects.get(photo=news).page
     content = client.get(page.get_absolute_url()).content.decode()
@@ -39,8 +40,31 @@ def test_demo_photos_open_in_the_admin_with_their_caption_correction(tmp_path, c
     load_demo(tmp_path)
     client.force_login(get_user_model().objects.get(username="editor"))
 
-    for photo in Photo.objects.all():
+    for photo in Photo.objects.published():
         response = client.get(reverse("admin:articles_photo_change", args=[photo.pk]))
         assert response.status_code == 200
         # Published: the caption changes only by correction, and the screen offers one.
         assert reverse("admin:articles_photo_correct", args=[photo.pk]) in response.content.decode()
+
+
+def test_demo_puts_tonights_issue_on_the_desk_with_work_waiting_for_every_role(tmp_path, client):
+    from django.contrib.auth import get_user_model
+
+    from issues.models import Issue
+
+    load_demo(tmp_path)
+    load_demo(tmp_path)
+
+    tonight = Issue.objects.get(release_at__isnull=True)
+    assert [page.name for page in tonight.pages.all()] == ["要闻", "综合新闻"]
+    waiting = {
+        "reporter": ["请补充检查覆盖的单位数量", "城区新增两处便民停车场"],
+        "editor": ["待初审：1 篇", tonight.date.strftime("%Y")],
+        "editor2": ["待二审：1 篇"],
+        "chief": ["待终审：1 篇"],
+    }
+    for username, texts in waiting.items():
+        client.force_login(get_user_model().objects.get(username=username))
+        home = client.get(reverse("admin:index")).content.decode()
+        for text in texts:
+            assert text in home, (username, text)

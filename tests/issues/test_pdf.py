@@ -146,7 +146,7 @@ def test_a_print_pdf_with_a_page_too_slow_to_render_keeps_the_other_pages(monkey
     buffer = io.BytesIO()
     whole.save(buffer)
 
-    progress = list(issue_attach_print(issue=IssueFactory(), document=open_pdf(upload(buffer.getvalue()))))
+    progress = list(issue_attach_print(issue=IssueFactory(release_at=None), document=open_pdf(upload(buffer.getvalue()))))
 
     assert [(step.number, bool(step.page), "3 秒" in step.error) for step in progress] == [
         (1, True, False), (2, False, True), (3, True, False)

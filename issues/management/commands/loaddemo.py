@@ -16,6 +16,7 @@ from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.demo.photos import add_demo_photos
 from issues.demo.printing import Fonts, find_fonts, print_page
+from issues.demo.tonight import make_tonights_issue
 from issues.importer import page_import
 from issues.models import HotZone, Issue, Jump, Page, Placement
 from issues.pdf import images_to_pdf
@@ -32,9 +33,11 @@ from issues.services import (
 
 DEMO_RELEASE_TIME = datetime.time(6, 0)
 # Demo logins, one per role, sharing the admin's printed password.
+# Two editors: 三审 takes three different people (初审, 二审, 终审).
 DEMO_ROLE_USERS = [
     ("reporter", REPORTER, "左燕"),
     ("editor", EDITOR, "马晓璇"),
+    ("editor2", EDITOR, "王静"),
     ("chief", CHIEF, "值班总编"),
 ]
 
@@ -52,7 +55,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, password_file, **options):
         admin, password = self._admin(Path(password_file))
-        roles = self._role_users(password)
+        users = self._role_users(password)
         # The demo is laid out as the desk would, through the services, while its issues are open;
         # an issue already released by an earlier run is left as it is.
         loaded = set(Issue.objects.filter(release_at__isnull=False).values_list("date", flat=True))
@@ -82,8 +85,8 @@ class Command(BaseCommand):
         for date in fresh:
             issue = Issue.objects.get(date=date)
             for page in issue.pages.all():
-                page_sign_off(page=page, user=roles[CHIEF])
-            issue_release(issue=issue, user=roles[CHIEF])
+                page_sign_off(page=page, user=users["chief"])
+            issue_release(issue=issue, user=users["chief"])
             # The demo paper went out on its own dates, not at the moment it was loaded.
             release_at = timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME))
             Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
@@ -93,12 +96,14 @@ class Command(BaseCommand):
                 f"{Photo.objects.count()} photos."
             )
         )
+        if tonight := make_tonights_issue(users=users):
+            self.stdout.write(f"Tonight's issue {tonight.date} is on the desk, with stories at every step of review.")
         self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")
-        for role, user in roles.items():
-            self.stdout.write(f"{role} login: user {user.get_username()!r}, same password")
+        for username, role, name in DEMO_ROLE_USERS:
+            self.stdout.write(f"{role} ({name}) login: user {username!r}, same password")
 
     def _role_users(self, password: str) -> dict:
-        """One demo user per role (reporter, editor, chief), so a newcomer can try each."""
+        """Demo users by username: a reporter, two editors and the chief, so a newcomer can try each role."""
         sync_roles()  # the roles migration made them; a flushed database may have lost them
         users = {}
         for username, role, name in DEMO_ROLE_USERS:
@@ -109,7 +114,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
-            users[role] = user
+            users[username] = user
         return users
 
     def _print_pages(self, skip: set) -> None:
