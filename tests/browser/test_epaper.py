@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 
 from tests.browser.steps import follow, log_in
 from tests.factories import IssueFactory, PageFactory
+from tests.helpers import assembling
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,14 +117,15 @@ def test_editor_draws_a_zone_with_the_mouse_picks_the_story_and_readers_can_clic
     HotZone.objects.filter(placement__page=page).delete()
     story = page.placements.get().article
     log_in(browser, "admin", (tmp_path / "password").read_text().strip())
-    browser.get(browser.live_server_url + f"/admin/issues/page/{page.pk}/zones/")
-
-    canvas = browser.find_element(By.CSS_SELECTOR, "[data-canvas]")
-    width, height = canvas.size["width"], canvas.size["height"]
-    # From a tenth of the way in, across half the page and down a quarter of it.
-    ActionChains(browser).move_to_element_with_offset(canvas, -width // 2 + width // 10, -height // 2 + height // 10).click_and_hold().move_by_offset(width // 2, height // 4).release().perform()
-    Select(browser.switch_to.active_element).select_by_index(1)
-    follow(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit].default"))
+    # Zones are drawn before the release: the issue is open while the editor draws.
+    with assembling(page.issue):
+        browser.get(browser.live_server_url + f"/admin/issues/page/{page.pk}/zones/")
+        canvas = browser.find_element(By.CSS_SELECTOR, "[data-canvas]")
+        width, height = canvas.size["width"], canvas.size["height"]
+        # From a tenth of the way in, across half the page and down a quarter of it.
+        ActionChains(browser).move_to_element_with_offset(canvas, -width // 2 + width // 10, -height // 2 + height // 10).click_and_hold().move_by_offset(width // 2, height // 4).release().perform()
+        Select(browser.switch_to.active_element).select_by_index(1)
+        follow(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit].default"))
 
     zone = HotZone.objects.get(placement__page=page)
     assert zone.placement.article == story
