@@ -197,6 +197,7 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
         follow(browser, browser.find_element(By.ID, f"page-{number}").find_element(By.XPATH, ".//button[normalize-space()='签发本版']"))
     assert Page.objects.filter(issue=issue, signed_off_at__isnull=False).count() == 2
     front = browser.find_element(By.ID, "page-1")
+    assert "本版再有任何改动，签发即撤销。" in front.text
     front.find_element(By.NAME, "after_paragraph").clear()
     front.find_element(By.NAME, "after_paragraph").send_keys("1")
     follow(browser, front.find_element(By.XPATH, ".//button[normalize-space()='设置转版']"))

@@ -90,13 +90,14 @@ class Command(BaseCommand):
             # The demo paper went out on its own dates, not at the moment it was loaded.
             release_at = timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME))
             Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
+        tonight = make_tonights_issue(users=users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles, "
                 f"{Photo.objects.count()} photos."
             )
         )
-        if tonight := make_tonights_issue(users=users):
+        if tonight is not None:
             self.stdout.write(f"Tonight's issue {tonight.date} is on the desk, with stories at every step of review.")
         self.stdout.write(f"Admin login: user {admin.get_username()!r}, password {password!r}")
         for username, role, name in DEMO_ROLE_USERS:
