@@ -30,3 +30,8 @@ def log_in(browser, username: str, password: str) -> None:
     browser.find_element(By.ID, "id_password").send_keys(password)
     follow(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
     assert "/admin/login/" not in browser.current_url, browser.page_source[:2000]
+
+
+def click_button(browser, text: str, accept_alert: bool = False) -> None:
+    """Press the button that reads ``text`` and wait for the page it leads to."""
+    follow(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']"), accept_alert)

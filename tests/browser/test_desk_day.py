@@ -18,10 +18,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from articles.models import Article
-from articles.roles import CHIEF, EDITOR, REPORTER
 from issues.models import Page
-from tests.browser.steps import follow, log_in
-from tests.factories import IssueFactory, PageFactory, role_user
+from tests.browser.steps import click_button, follow, log_in
+from tests.factories import IssueFactory, PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +35,6 @@ def photo_file(tmp_path: Path, name: str, color: str) -> Path:
     Image.new("RGB", (640, 400), color).save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def click_button(browser, text, accept_alert=False):
-    follow(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']"), accept_alert)
 
 
 def save_and_continue(browser):
@@ -89,14 +84,10 @@ def file_story(browser, headline: str, paragraphs: list[str], photo: Path, capti
 
 
 @pytest.fixture
-def desk(tmp_path):
+def desk(tmp_path, desk_people):
     issue = IssueFactory(date=timezone.localdate(), release_at=None)
     PageFactory(issue=issue, number=1, name="要闻")
     PageFactory(issue=issue, number=2, name="综合新闻")
-    role_user(REPORTER, username="zuoyan", first_name="左燕")
-    role_user(EDITOR, username="maxiaoxuan", first_name="马晓璇")
-    role_user(EDITOR, username="wangjing", first_name="王静")
-    role_user(CHIEF, username="zhiban", first_name="值班总编")
     return issue, photo_file(tmp_path, "park.jpg", "green"), photo_file(tmp_path, "bus.jpg", "orange")
 
 

@@ -12,19 +12,14 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from articles.models import Article
-from articles.roles import CHIEF, EDITOR, REPORTER
-from tests.browser.steps import follow, log_in
-from tests.factories import IssueFactory, PageFactory, role_user
+from tests.browser.steps import click_button, follow, log_in
+from tests.factories import IssueFactory, PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"  # UserFactory's
 HEADLINE = "我区新建十座口袋公园"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def click_button(browser, text, accept_alert=False):
-    follow(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']"), accept_alert)
 
 
 def open_article(browser):
@@ -41,14 +36,10 @@ def screenshot(browser, name):
 
 
 @pytest.fixture
-def day(tmp_path):
+def day(tmp_path, desk_people):
     issue = IssueFactory(date=timezone.localdate(), release_at=None)
     PageFactory(issue=issue, number=1, name="要闻")
     PageFactory(issue=issue, number=2, name="综合新闻")
-    role_user(REPORTER, username="zuoyan", first_name="左燕")
-    role_user(EDITOR, username="maxiaoxuan", first_name="马晓璇")
-    role_user(EDITOR, username="wangjing", first_name="王静")
-    role_user(CHIEF, username="zhiban", first_name="值班总编")
     photo = tmp_path / "park.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (320, 200), "green").save(buffer, "JPEG")
