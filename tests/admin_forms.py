@@ -35,3 +35,23 @@ def article_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def article_change_form(article, **changes) -> dict:
+    """The change form of a saved article as the admin would post it, with some fields changed."""
+    data = {
+        "kicker": article.kicker,
+        "headline": article.headline,
+        "subheadline": article.subheadline,
+        "byline": article.byline,
+        "dateline": article.dateline,
+        "body": article.body,
+        "tags": "",
+        "known_version": str(article.version),
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data

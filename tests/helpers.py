@@ -1,11 +1,20 @@
 """Helpers the tests and the benchmarks share (fixtures live in conftest.py)."""
 
+import datetime
 import io
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
+import pypdfium2
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from articles.models import Article
 from issues.models import Issue
+from issues.services import jump_create, placement_create, teaser_create
+from tests.factories import ArticleFactory, HotZoneFactory, IssueFactory, PageFactory, PhotoFactory, UserFactory, png_bytes
 
 
 @contextmanager
@@ -50,3 +59,91 @@ def line_art_pdf(*, operators: int = 50_000, pages: int = 1, transform: str = ""
     out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def real_pdf() -> bytes:
+    """A one-page A4 PDF, as a layout system exports a page."""
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+# --- The public URLconf, walked ---------------------------------------------------------------------
+
+# URL namespaces and prefixes that are not public surfaces (staff-only, or POST-only plumbing).
+SKIP_NAMESPACES = {"admin"}
+SKIP_PREFIXES = ("admin/",)
+
+@dataclass
+class Route:
+    name: str
+    params: dict[str, object]  # parameter name -> converter (or None for a regex group)
+    prefix: str
+
+
+def public_routes() -> tuple[list[Route], list[str]]:
+    """Every named public route, with its parameters; and the unnamed ones the sweep cannot reverse."""
+    routes, unnamed = [], []
+
+    def walk(patterns, namespace: str, prefix: str, params: dict):
+        for entry in patterns:
+            pattern = entry.pattern
+            here = prefix + str(pattern)
+            own = dict(getattr(pattern, "converters", {}))
+            if not own and hasattr(pattern, "regex"):
+                own = {name: None for name in pattern.regex.groupindex}
+            if isinstance(entry, URLResolver):
+                if entry.namespace in SKIP_NAMESPACES or here.startswith(SKIP_PREFIXES):
+                    continue
+                child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, child_ns, here, {**params, **own})
+            elif isinstance(entry, URLPattern):
+                if here.lstrip("^").startswith(SKIP_PREFIXES):
+                    continue
+                if not entry.name:
+                    unnamed.append(here)
+                    continue
+                routes.append(Route(f"{namespace}{entry.name}", {**params, **own}, here))
+
+    walk(get_resolver().url_patterns, "", "", {})
+    return routes, unnamed
+
+
+# --- A paper to read ----------------------------------------------------------------------------
+
+
+def page_url(page) -> str:
+    return reverse("issues:page-detail", kwargs={"date": page.issue.date, "number": page.number})
+
+
+def build_issue(*, released=True, date=None, pages=4):
+    """An issue with named pages: released, scheduled (released=False) or open (released=None)."""
+    extra = {"release_at": None} if released is None else {"released": released}
+    issue = IssueFactory(**extra, **({"date": date} if date else {}))
+    names = ["要闻", "综合新闻", "专题新闻", "社会", "文体", "副刊"]
+    return issue, [PageFactory(issue=issue, number=n, name=names[n - 1]) for n in range(1, pages + 1)]
+
+
+def fill_archive(issues: int) -> None:
+    for n in range(issues):
+        issue, (front, second, third, _fourth) = build_issue(date=datetime.date(2019, 1, 1) + datetime.timedelta(days=n))
+        front.editor = second.editor = UserFactory(first_name="值班编辑")
+        # The front pages are e-paper pages: a page image with a hot zone per story.
+        front.image.save("page.png", ContentFile(png_bytes(60, 85)), save=False)
+        front.save()
+        second.save()
+        story = ArticleFactory(approved=True)
+        with assembling(issue):
+            jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
+            HotZoneFactory(placement=story.placements.get(page=front))
+            PhotoFactory(article=story)
+            inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
+            teaser_create(page=front, article=inside)
+        story.tags.add("要闻")
+
+
+def latest_story():
+    return Article.objects.published().order_by("-pk").first()

@@ -6,7 +6,7 @@ import pytest
 from issues.services import jump_create, placement_create
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PhotoFactory, PlacementFactory
 from tests.helpers import assembling
-from tests.issues.test_views import fill_archive, latest_story
+from tests.helpers import fill_archive, latest_story
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Photo
 from issues.models import Issue, Page
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PhotoFactory, PlacementFactory
-from tests.test_uploads import real_pdf
+from tests.helpers import real_pdf
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from tests.issues.test_views import fill_archive
+from tests.helpers import fill_archive
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db

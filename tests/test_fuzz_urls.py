@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from django.urls import reverse
 
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
-from tests.test_leak_sweep import public_routes
+from tests.helpers import public_routes
 
 settings.register_profile(
     "ci", max_examples=100, deadline=None, derandomize=True, database=None,

@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 from PIL import Image, PngImagePlugin
@@ -39,15 +39,12 @@ from tests.factories import (
     PlacementFactory,
     TeaserFactory,
 )
+from tests.helpers import Route, public_routes
 
 pytestmark = pytest.mark.django_db
 
 # Every status but the one readers may see is hidden: a state added later is swept too.
 HIDDEN_STATUSES = [status for status in Article.Status if status != Article.Status.APPROVED]
-
-# URL namespaces and prefixes that are not public surfaces (staff-only, or POST-only plumbing).
-SKIP_NAMESPACES = {"admin"}
-SKIP_PREFIXES = ("admin/",)
 
 # Query strings every page that answers is requested with again: a search box, filters, paging,
 # formats. Surfaces that read other parameters add them here; "{secret}" is a hidden headline word.
@@ -250,41 +247,6 @@ def files_on_disk() -> set[str]:
 
 
 # --- URLconf discovery ---------------------------------------------------------------------------
-
-
-@dataclass
-class Route:
-    name: str
-    params: dict[str, object]  # parameter name -> converter (or None for a regex group)
-    prefix: str
-
-
-def public_routes() -> tuple[list[Route], list[str]]:
-    """Every named public route, with its parameters; and the unnamed ones the sweep cannot reverse."""
-    routes, unnamed = [], []
-
-    def walk(patterns, namespace: str, prefix: str, params: dict):
-        for entry in patterns:
-            pattern = entry.pattern
-            here = prefix + str(pattern)
-            own = dict(getattr(pattern, "converters", {}))
-            if not own and hasattr(pattern, "regex"):
-                own = {name: None for name in pattern.regex.groupindex}
-            if isinstance(entry, URLResolver):
-                if entry.namespace in SKIP_NAMESPACES or here.startswith(SKIP_PREFIXES):
-                    continue
-                child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-                walk(entry.url_patterns, child_ns, here, {**params, **own})
-            elif isinstance(entry, URLPattern):
-                if here.lstrip("^").startswith(SKIP_PREFIXES):
-                    continue
-                if not entry.name:
-                    unnamed.append(here)
-                    continue
-                routes.append(Route(f"{namespace}{entry.name}", {**params, **own}, here))
-
-    walk(get_resolver().url_patterns, "", "", {})
-    return routes, unnamed
 
 
 def candidates(route: Route, world: World) -> list[dict]:

@@ -9,6 +9,7 @@ from articles.models import Article, Photo
 from articles.roles import CHIEF, EDITOR, REPORTER
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.services import placement_create
+from tests.admin_forms import article_change_form
 from tests.factories import (
     ArticleFactory,
     IssueFactory,
@@ -29,25 +30,6 @@ def make_user(role: str):
     if role == "superuser":
         return UserFactory(username="root", is_staff=True, is_superuser=True)
     return role_user({"reporter": REPORTER, "editor": EDITOR, "chief": CHIEF}[role], username=role)
-
-
-def article_form(article: Article, **changes) -> dict:
-    data = {
-        "kicker": article.kicker,
-        "headline": article.headline,
-        "subheadline": article.subheadline,
-        "byline": article.byline,
-        "dateline": article.dateline,
-        "body": article.body,
-        "tags": "",
-        "known_version": str(article.version),
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "1000",
-    }
-    data.update(changes)
-    return data
 
 
 def other_article(**kwargs) -> Article:
@@ -80,19 +62,19 @@ def assembly(client, issue, data):
 
 
 def file_article(client, user):
-    client.post(reverse("admin:articles_article_add"), article_form(Article(headline="新稿件", body="<p>正文</p>"), known_version=""))
+    client.post(reverse("admin:articles_article_add"), article_change_form(Article(headline="新稿件", body="<p>正文</p>"), known_version=""))
     return Article.objects.filter(headline="新稿件", reporter=user).exists()
 
 
 def edit_own_draft(client, user):
     article = ArticleFactory(reporter=user)
-    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_form(article, headline="改过的标题"))
+    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_change_form(article, headline="改过的标题"))
     return Article.objects.get(pk=article.pk).headline == "改过的标题"
 
 
 def edit_others_draft(client, user):
     article = other_article()
-    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_form(article, headline="改过的标题"))
+    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_change_form(article, headline="改过的标题"))
     return Article.objects.get(pk=article.pk).headline == "改过的标题"
 
 
@@ -106,13 +88,13 @@ def see_others_draft(client, user):
 
 def edit_article_under_review(client, user):
     article = other_article(status=S.FIRST_PASSED)
-    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_form(article, headline="编辑改的标题"))
+    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_change_form(article, headline="编辑改的标题"))
     return Article.objects.get(pk=article.pk).headline == "编辑改的标题"
 
 
 def edit_own_submitted_article(client, user):
     article = ArticleFactory(reporter=user, status=S.SUBMITTED)
-    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_form(article, headline="改过的标题"))
+    client.post(reverse("admin:articles_article_change", args=[article.pk]), article_change_form(article, headline="改过的标题"))
     return Article.objects.get(pk=article.pk).headline == "改过的标题"
 
 
@@ -164,7 +146,7 @@ def correct(client, user):
     article = placement.article
     client.post(
         reverse("admin:articles_article_correct", args=[article.pk]),
-        {**article_form(article, body="<p>更正后的正文。</p>"), "note": "数字有误，已更正。"},
+        {**article_change_form(article, body="<p>更正后的正文。</p>"), "note": "数字有误，已更正。"},
     )
     return article.corrections.exists()
 

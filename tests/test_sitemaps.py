@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
-from tests.issues.test_views import fill_archive
+from tests.helpers import fill_archive
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ import io
 import struct
 import zlib
 
-import pypdfium2
 import pytest
 from PIL import Image
 from django.core.exceptions import ValidationError
@@ -14,8 +13,9 @@ from django.urls import reverse
 from articles.models import Article, Photo
 from newsroom.images.validators import validate_image_upload
 from issues.models import Page
-from tests.factories import PageFactory
 from tests.admin_forms import article_form, inline_management, jpeg
+from tests.factories import PageFactory
+from tests.helpers import real_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +34,6 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     rows = zlib.compress(b"\x00" * 1024, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
-
-
-def real_pdf() -> bytes:
-    document = pypdfium2.PdfDocument.new()
-    document.new_page(595, 842)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    return buffer.getvalue()
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:

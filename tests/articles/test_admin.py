@@ -14,7 +14,7 @@ from tests.factories import (
     UserFactory,
     role_user,
 )
-from tests.test_permissions import article_form
+from tests.admin_forms import article_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,8 @@ def editor_client(client):
 def test_concurrent_save_is_refused_keeps_the_text_and_shows_what_changed(editor_client):
     article = ArticleFactory(status=S.SUBMITTED, body="<p>第一段原文。</p><p>第二段原文。</p>")
     url = reverse("admin:articles_article_change", args=[article.pk])
-    first = article_form(article, body="<p>第一段原文。</p><p>第二段由甲编辑改写。</p>")
-    second = article_form(article, body="<p>第一段由乙编辑改写。</p><p>第二段原文。</p>")
+    first = article_change_form(article, body="<p>第一段原文。</p><p>第二段由甲编辑改写。</p>")
+    second = article_change_form(article, body="<p>第一段由乙编辑改写。</p><p>第二段原文。</p>")
 
     assert editor_client.post(url, first).status_code == 302
     response = editor_client.post(url, second)
@@ -89,7 +89,7 @@ def test_editing_an_approved_unreleased_article_sends_it_back_to_final_review(ed
     article = ArticleFactory(approved=True)
     url = reverse("admin:articles_article_change", args=[article.pk])
 
-    response = editor_client.post(url, article_form(article, headline="审定后改的标题"), follow=True)
+    response = editor_client.post(url, article_change_form(article, headline="审定后改的标题"), follow=True)
 
     assert "重新审定前读者看不到它" in response.content.decode()
     article.refresh_from_db()
@@ -98,7 +98,7 @@ def test_editing_an_approved_unreleased_article_sends_it_back_to_final_review(ed
 
 def test_saving_an_approved_article_unchanged_keeps_it_approved(editor_client):
     article = ArticleFactory(approved=True)
-    editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), article_form(article))
+    editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), article_change_form(article))
     assert Article.objects.get(pk=article.pk).status == S.APPROVED
 
 
@@ -108,7 +108,7 @@ def test_released_article_is_corrected_through_the_admin_and_readers_see_the_not
     assert "更正说明" in client.get(url).content.decode()
 
     response = client.post(
-        url, {**article_form(front_story, body="<p>改正后的正文。</p>"), "note": "人数有误，已更正。"}
+        url, {**article_change_form(front_story, body="<p>改正后的正文。</p>"), "note": "人数有误，已更正。"}
     )
 
     assert response.status_code == 302
@@ -153,7 +153,7 @@ def test_review_button_saves_the_edits_typed_above_it_and_takes_the_step(editor_
 
     response = editor_client.post(
         change_url(article),
-        article_form(article, headline="编辑改过的标题", body="<p>编辑改过的导语。</p>", _workflow="first_review"),
+        article_change_form(article, headline="编辑改过的标题", body="<p>编辑改过的导语。</p>", _workflow="first_review"),
     )
 
     assert response.status_code == 302
@@ -164,7 +164,7 @@ def test_review_button_saves_the_edits_typed_above_it_and_takes_the_step(editor_
 
 def test_review_button_on_a_stale_form_moves_nothing_and_keeps_the_typed_text(editor_client):
     article = ArticleFactory(status=S.SUBMITTED, body="<p>原来的导语。</p>")
-    form = article_form(article, body="<p>我在表单里打的字。</p>", _workflow="first_review")
+    form = article_change_form(article, body="<p>我在表单里打的字。</p>", _workflow="first_review")
     article.headline = "别人先保存的标题"
     article.save()  # someone else saved while the form was open
 
@@ -181,11 +181,11 @@ def test_review_button_on_a_stale_form_moves_nothing_and_keeps_the_typed_text(ed
 
 def test_review_button_for_a_second_step_by_the_same_editor_is_refused_and_says_the_edits_were_saved(editor_client):
     article = ArticleFactory(status=S.SUBMITTED)
-    editor_client.post(change_url(article), article_form(article, _workflow="first_review"))
+    editor_client.post(change_url(article), article_change_form(article, _workflow="first_review"))
     article.refresh_from_db()
 
     response = editor_client.post(
-        change_url(article), article_form(article, headline="二审时改的标题", _workflow="second_review"), follow=True
+        change_url(article), article_change_form(article, headline="二审时改的标题", _workflow="second_review"), follow=True
     )
 
     content = response.content.decode()
@@ -198,7 +198,7 @@ def test_send_back_button_keeps_the_comment_and_the_comment_opens_the_reporters_
     reporter = role_user(REPORTER, username="zuoyan")
     article = ArticleFactory(reporter=reporter, status=S.SUBMITTED)
     client.force_login(role_user(EDITOR, username="editor"))
-    client.post(change_url(article), article_form(article, _workflow="send_back", _workflow_comment="请核实参会人数。"))
+    client.post(change_url(article), article_change_form(article, _workflow="send_back", _workflow_comment="请核实参会人数。"))
     assert Article.objects.get(pk=article.pk).status == S.SENT_BACK
 
     client.force_login(reporter)
@@ -233,7 +233,7 @@ def test_bulk_review_run_twice_by_one_editor_moves_each_story_one_step_and_names
 def test_review_button_on_a_story_with_a_photo_saves_and_moves_it(editor_client):
     photo = PhotoFactory(article=ArticleFactory(status=S.SUBMITTED))
     article = photo.article
-    data = article_form(
+    data = article_change_form(
         article,
         _workflow="first_review",
         **{
@@ -293,7 +293,7 @@ def test_changing_only_the_tags_of_an_approved_story_sends_it_back_to_final_revi
     article = ArticleFactory(approved=True)
     article.tags.add("民生")
 
-    response = editor_client.post(change_url(article), article_form(article, tags="民生, 教育"), follow=True)
+    response = editor_client.post(change_url(article), article_change_form(article, tags="民生, 教育"), follow=True)
 
     assert "重新审定前读者看不到它" in response.content.decode()
     article.refresh_from_db()
@@ -305,7 +305,7 @@ def test_too_many_tags_are_refused_with_the_limit_and_nothing_is_saved(editor_cl
     settings.NEWSROOM = {**settings.NEWSROOM, "MAX_TAGS_PER_ARTICLE": 3}
     article = ArticleFactory(status=S.SUBMITTED)
 
-    response = editor_client.post(change_url(article), article_form(article, tags="一, 二, 三, 四", headline="新标题"))
+    response = editor_client.post(change_url(article), article_change_form(article, tags="一, 二, 三, 四", headline="新标题"))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -341,14 +341,14 @@ def test_approve_button_is_refused_to_the_chief_who_took_an_earlier_review(clien
     chief = role_user(CHIEF, username="chief")
     client.force_login(chief)
     article = ArticleFactory(status=S.SUBMITTED if took == "first_review" else S.FIRST_PASSED)
-    client.post(change_url(article), article_form(article, _workflow=took))
+    client.post(change_url(article), article_change_form(article, _workflow=took))
     article.refresh_from_db()
     if took == "first_review":  # someone else takes 二审
         article_review_pass(article=article, user=role_user(EDITOR, username="editor"))
         article.refresh_from_db()
 
     assert "终审通过" not in client.get(change_url(article)).content.decode()
-    response = client.post(change_url(article), article_form(article, _workflow="approve"), follow=True)
+    response = client.post(change_url(article), article_change_form(article, _workflow="approve"), follow=True)
 
     assert "三审须三个不同的人" in response.content.decode()
     assert Article.objects.get(pk=article.pk).status == S.SECOND_PASSED
@@ -368,7 +368,7 @@ def test_bulk_approval_is_refused_for_a_story_the_chief_reviewed(client):
 
 def test_waiting_for_me_list_leaves_out_a_story_the_editor_passed_first_review(editor_client):
     article = ArticleFactory(status=S.SUBMITTED, headline="我初审过的稿件")
-    editor_client.post(change_url(article), article_form(article, _workflow="first_review"), follow=True)
+    editor_client.post(change_url(article), article_change_form(article, _workflow="first_review"), follow=True)
     assert Article.objects.get(pk=article.pk).status == S.FIRST_PASSED
 
     content = editor_client.get(reverse("admin:articles_article_changelist"), {"waiting": "me"}).content.decode()
@@ -380,7 +380,7 @@ def test_two_thousand_tags_in_one_save_are_refused_before_any_is_written(editor_
     article = ArticleFactory(status=S.SUBMITTED)
     tags = ", ".join(f"标签{n}" for n in range(2000))
 
-    response = editor_client.post(change_url(article), article_form(article, tags=tags))
+    response = editor_client.post(change_url(article), article_change_form(article, tags=tags))
 
     assert response.status_code == 200 and "最多只能有 30 个标签" in response.content.decode()
     assert not Tag.objects.exists()

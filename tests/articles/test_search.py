@@ -263,7 +263,7 @@ def test_rebuild_search_index_command_restores_documents():
     [{"q": "正文"}, {"q": "正 文", "order": "relevance", "date_from": "2019-01-01", "date_to": "2030-01-01"}],
 )
 def test_search_page_query_count_is_constant(client, django_assert_num_queries, issues, params):
-    from tests.issues.test_views import fill_archive
+    from tests.helpers import fill_archive
 
     fill_archive(issues)
     # The capped count, the page of stories, their tags, the pages they ran on.

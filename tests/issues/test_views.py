@@ -13,23 +13,10 @@ from tests.factories import (
     PageFactory,
     PhotoFactory,
     PlacementFactory,
-    UserFactory,
 )
-from tests.helpers import assembling
+from tests.helpers import assembling, build_issue, fill_archive, latest_story, page_url
 
 pytestmark = pytest.mark.django_db
-
-
-def page_url(page) -> str:
-    return reverse("issues:page-detail", kwargs={"date": page.issue.date, "number": page.number})
-
-
-def build_issue(*, released=True, date=None, pages=4):
-    """An issue with named pages: released, scheduled (released=False) or open (released=None)."""
-    extra = {"release_at": None} if released is None else {"released": released}
-    issue = IssueFactory(**extra, **({"date": date} if date else {}))
-    names = ["要闻", "综合新闻", "专题新闻", "社会", "文体", "副刊"]
-    return issue, [PageFactory(issue=issue, number=n, name=names[n - 1]) for n in range(1, pages + 1)]
 
 
 # --- The publication rule on every public view ------------------------------------------------
@@ -460,32 +447,6 @@ def test_article_url_may_carry_a_slug(client):
 
 
 # --- Query counts stay the same whatever the archive size --------------------------------------
-
-
-def fill_archive(issues: int) -> None:
-    from django.core.files.base import ContentFile
-
-    from tests.factories import png_bytes
-
-    for n in range(issues):
-        issue, (front, second, third, _fourth) = build_issue(date=datetime.date(2019, 1, 1) + datetime.timedelta(days=n))
-        front.editor = second.editor = UserFactory(first_name="值班编辑")
-        # The front pages are e-paper pages: a page image with a hot zone per story.
-        front.image.save("page.png", ContentFile(png_bytes(60, 85)), save=False)
-        front.save()
-        second.save()
-        story = ArticleFactory(approved=True)
-        with assembling(issue):
-            jump_create(placement=placement_create(page=front, article=story), to_page=second, after_paragraph=3)
-            HotZoneFactory(placement=story.placements.get(page=front))
-            PhotoFactory(article=story)
-            inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
-            teaser_create(page=front, article=inside)
-        story.tags.add("要闻")
-
-
-def latest_story():
-    return Article.objects.published().order_by("-pk").first()
 
 
 PUBLIC_VIEWS = {
