@@ -8,11 +8,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pypdfium2
+from PIL import Image
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import Article
 from issues.models import Issue
+from issues.pdf import images_to_pdf
 from issues.services import jump_create, placement_create, teaser_create
 from tests.factories import ArticleFactory, HotZoneFactory, IssueFactory, PageFactory, PhotoFactory, UserFactory, png_bytes
 
@@ -69,6 +72,12 @@ def real_pdf() -> bytes:
     document.save(buffer)
     document.close()
     return buffer.getvalue()
+
+
+def pdf_file(pages: int) -> SimpleUploadedFile:
+    """An upload of a PDF with this many blank pages."""
+    images = [Image.new("RGB", (100, 141), "white") for _ in range(pages)]
+    return SimpleUploadedFile("issue.pdf", images_to_pdf(images))
 
 
 # --- The public URLconf, walked ---------------------------------------------------------------------

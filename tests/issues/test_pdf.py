@@ -11,12 +11,7 @@ from PIL import Image
 
 from issues import pdf
 from issues.pdf import images_to_pdf, open_pdf, render_page, split_pages, validate_page_pdf
-from tests.helpers import line_art_pdf
-
-
-def pdf_file(pages: int) -> SimpleUploadedFile:
-    images = [Image.new("RGB", (100, 141), "white") for _ in range(pages)]
-    return SimpleUploadedFile("issue.pdf", images_to_pdf(images))
+from tests.helpers import line_art_pdf, pdf_file
 
 
 def test_split_pages_gives_one_single_page_pdf_per_page_in_order():

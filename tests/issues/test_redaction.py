@@ -9,7 +9,7 @@ from articles.roles import CHIEF
 from articles.services import article_withdraw
 from issues.models import Page
 from tests.factories import ArticleFactory, HotZoneFactory, PageFactory, PlacementFactory, png_bytes, role_user
-from tests.issues.test_pdf import pdf_file
+from tests.helpers import pdf_file
 
 pytestmark = pytest.mark.django_db
 
