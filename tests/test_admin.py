@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from issues.models import Issue, Jump, Placement
+from issues.models import Issue, Jump, Page, Placement
 from tests.admin_forms import article_form, inline_management, jpeg
 from tests.factories import (
     ArticleFactory,
@@ -259,3 +259,51 @@ def test_jump_into_another_issue_cannot_be_made_through_the_placement_form(staff
 
     assert response.status_code == 403
     assert not Jump.objects.exists() and not Placement.objects.exists()
+
+
+# --- What the desk's roles can do to pages -------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(client):
+    from articles.roles import EDITOR
+    from tests.factories import role_user
+
+    editor = role_user(EDITOR, username="maxiaoxuan", first_name="马晓璇")
+    client.force_login(editor)
+    client.user = editor
+    return client
+
+
+def test_editor_sets_a_pages_editor_from_the_desks_staff(editor_client):
+    page = PageFactory(issue=IssueFactory(release_at=None), number=1, name="要闻")
+    url = reverse("admin:issues_page_change", args=[page.pk])
+
+    form = editor_client.get(url).content.decode()
+    response = editor_client.post(url, {"number": "1", "name": "要闻", "editor": str(editor_client.user.pk), "slogans": ""})
+
+    assert "maxiaoxuan" in form
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page.refresh_from_db()
+    assert page.editor == editor_client.user
+
+
+def test_editor_deletes_a_page_added_by_mistake_while_the_issue_is_open(editor_client):
+    issue = IssueFactory(release_at=None)
+    PageFactory(issue=issue, number=1, name="要闻")
+    mistake = PageFactory(issue=issue, number=9, name="误加的版")
+    PlacementFactory(page=mistake)
+
+    response = editor_client.post(reverse("admin:issues_page_delete", args=[mistake.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert list(issue.pages.values_list("number", flat=True)) == [1]
+
+
+def test_nobody_deletes_a_page_of_a_released_issue(editor_client):
+    page = PageFactory(number=1, name="要闻")
+
+    response = editor_client.post(reverse("admin:issues_page_delete", args=[page.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Page.objects.filter(pk=page.pk).exists()

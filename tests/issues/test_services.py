@@ -8,13 +8,20 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.roles import CHIEF, EDITOR
-from issues.models import Issue, Page
+from issues.models import HotZone, Issue, Page, Placement
 from issues.services import (
+    hot_zone_save,
+    issue_create,
+    issue_delete,
     issue_problems,
     issue_release,
     issue_unschedule,
+    issue_update,
     jump_create,
+    page_create,
+    page_delete,
     page_sign_off,
+    page_update,
     placement_create,
     placement_delete,
     placement_move,
@@ -70,6 +77,7 @@ def test_issue_release_of_a_complete_signed_off_issue_shows_every_page_at_once(c
         ("jump_without_continuation", "jump_without_continuation", "上没有续文"),
         ("teaser_outside_issue", "teaser_outside_issue", "不在本期其他版面上"),
         ("not_signed_off", "not_signed_off", "尚未签发"),
+        ("no_front_page", "no_front_page", "本期没有第一版"),
     ],
 )
 def test_issue_release_is_refused_while_a_problem_remains_and_says_which(issue, chief, spoil, kind, says):
@@ -88,6 +96,8 @@ def test_issue_release_is_refused_while_a_problem_remains_and_says_which(issue, 
         assert teaser.pk
     elif spoil == "not_signed_off":
         Page.objects.filter(pk=inside.pk).update(signed_off_at=None, signed_off_by=None)
+    elif spoil == "no_front_page":
+        Page.objects.filter(pk=front.pk).update(number=3)
 
     assert kind in [problem.kind for problem in issue_problems(issue)]
     with pytest.raises(ValidationError) as refused:
@@ -178,3 +188,80 @@ def test_placement_move_and_delete_keep_reading_order_without_gaps():
 
     placement_delete(placement=first)
     assert list(page.placements.values_list("order", flat=True)) == [1, 2]
+
+
+# --- The guard: what may change ------------------------------------------------------------------
+
+
+def released_paper():
+    issue = IssueFactory(release_at=None)
+    front = PageFactory(issue=issue, number=1, name="要闻", signed_off_at=timezone.now())
+    inside = PageFactory(issue=issue, number=2, name="综合新闻")
+    placement = PlacementFactory(page=front)
+    Issue.objects.filter(pk=issue.pk).update(release_at=timezone.now() - datetime.timedelta(hours=1))
+    return issue, front, inside, placement
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda front, inside, placement: page_update(page=front, name="改过的版名"),
+        lambda front, inside, placement: page_update(page=front, slogans="新的通栏"),
+        lambda front, inside, placement: page_delete(page=inside),
+        lambda front, inside, placement: page_create(issue=front.issue, number=3, name="新版"),
+        lambda front, inside, placement: placement_create(page=inside, article=ArticleFactory(approved=True)),
+        lambda front, inside, placement: placement_delete(placement=placement),
+        lambda front, inside, placement: placement_move(placement=placement, offset=1),
+        lambda front, inside, placement: jump_create(placement=placement, to_page=inside, after_paragraph=2),
+        lambda front, inside, placement: teaser_create(page=inside, article=placement.article),
+        lambda front, inside, placement: hot_zone_save(zone=HotZone(placement=placement, x=0, y=0, width=0.5, height=0.5)),
+        lambda front, inside, placement: issue_update(issue=front.issue, number=999),
+        lambda front, inside, placement: issue_delete(issue=front.issue),
+    ],
+    ids=[
+        "page name", "slogans", "page delete", "page add", "place", "take off", "move", "jump", "teaser",
+        "hot zone", "issue numbers", "issue delete",
+    ],
+)
+def test_every_service_refuses_a_released_issue_and_changes_nothing(change):
+    issue, front, inside, placement = released_paper()
+    before = (list(Page.objects.values()), list(Placement.objects.values()), list(Issue.objects.values()))
+
+    with pytest.raises(ValidationError) as refused:
+        change(front, inside, placement)
+
+    assert "本期已发布" in " ".join(refused.value.messages)
+    assert (list(Page.objects.values()), list(Placement.objects.values()), list(Issue.objects.values())) == before
+
+
+def test_a_scheduled_issue_changes_only_after_its_release_is_called_back(chief):
+    issue = IssueFactory(release_at=timezone.now() + datetime.timedelta(hours=6))
+    page = PageFactory(issue=issue, number=1, name="要闻")
+
+    with pytest.raises(ValidationError) as refused:
+        page_update(page=page, name="改过的版名")
+    assert "撤回定时发布" in " ".join(refused.value.messages)
+
+    issue_unschedule(issue=issue, user=chief)
+    assert page_update(page=page, name="改过的版名").name == "改过的版名"
+
+
+def test_a_page_change_on_an_open_issue_takes_its_sign_off_back(issue, chief):
+    front = issue.pages.get(number=1)
+    page_sign_off(page=front, user=chief)
+
+    page_update(page=front, slogans="践行嘱托开新局")
+
+    front.refresh_from_db()
+    assert (front.slogans, front.signed_off_at, front.signed_off_by) == ("践行嘱托开新局", None, None)
+
+
+def test_new_issue_numbers_count_on_from_the_issues_before_its_date():
+    IssueFactory(date=datetime.date(2020, 12, 3), number=141, total_number=6036)
+    IssueFactory(date=datetime.date(2020, 12, 29), number=152, total_number=6047)
+
+    between = issue_create(date=datetime.date(2020, 12, 4))
+    next_year = issue_create(date=datetime.date(2021, 1, 1))
+
+    assert (between.number, between.total_number) == (142, 6037)
+    assert (next_year.number, next_year.total_number) == (1, 6048)
