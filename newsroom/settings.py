@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "axes",
     "csp",
+    "newsroom",  # backup and restore (newsroom/backup.py)
     "articles",
     "issues",
 ]

@@ -5,7 +5,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from issues.backup import BackupError, backup_create
+from newsroom.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
