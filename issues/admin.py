@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from issues.desk.assembly import assembly_urls
-from issues.desk.epaper import IssuePrintAdminMixin, PageFilesForm, PageZonesAdminMixin
+from issues.desk.epaper import PageFilesForm, issue_print_urls, page_zone_urls, print_link, zones_link
 from issues.desk.import_page import page_import_urls
 from issues.models import Issue, IssueQuerySet, Page, Placement, Teaser
 from issues.services import (
@@ -128,7 +128,7 @@ class PageInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(OpenIssueAdminMixin, IssuePrintAdminMixin, admin.ModelAdmin):
+class IssueAdmin(OpenIssueAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/issues/change_list_with_import.html"  # the "Import page text" button
     form = IssueForm
     inlines = [PageInline]
@@ -146,7 +146,11 @@ class IssueAdmin(OpenIssueAdminMixin, IssuePrintAdminMixin, admin.ModelAdmin):
         return obj
 
     def get_urls(self):
-        return assembly_urls(self) + super().get_urls()
+        return assembly_urls(self) + issue_print_urls(self) + super().get_urls()
+
+    @admin.display(description=_("print PDF"))
+    def print_link(self, issue: Issue) -> str:
+        return print_link(issue)
 
     @admin.display(description=_("assembly"))
     def assemble(self, issue: Issue) -> str:
@@ -226,7 +230,7 @@ class PageAdminForm(PageFilesForm):
 
 
 @admin.register(Page)
-class PageAdmin(OpenIssueAdminMixin, PageZonesAdminMixin, admin.ModelAdmin):
+class PageAdmin(OpenIssueAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/issues/change_list_with_import.html"  # the "Import page text" button
     form = PageAdminForm
     list_display = ["__str__", "issue", "number", "name", "editor", "is_signed_off"]
@@ -245,7 +249,11 @@ class PageAdmin(OpenIssueAdminMixin, PageZonesAdminMixin, admin.ModelAdmin):
         return obj.issue
 
     def get_urls(self):
-        return page_import_urls(self) + super().get_urls()
+        return page_import_urls(self) + page_zone_urls(self) + super().get_urls()
+
+    @admin.display(description=_("hot zones"))
+    def zones_link(self, page: Page) -> str:
+        return zones_link(page)
 
     def get_readonly_fields(self, request, obj=None):
         # A page stays in its issue; to move it, delete it here and add it there.

@@ -1,12 +1,12 @@
 """The desk's e-paper tools: a page's PDF rendered into its image, the hot-zone editor, and the
 whole issue's print PDF split into its pages with a progress list.
 
-issues/admin.py mixes these into IssueAdmin and PageAdmin. Every write goes through a service,
+issues/admin.py adds their URLs to IssueAdmin and PageAdmin, as it does the other desk screens. Every write goes through a service,
 so a released or scheduled issue is refused here as everywhere.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms import modelformset_factory
@@ -57,71 +57,65 @@ class HotZoneForm(forms.ModelForm):
         }
 
 
-class PageZonesAdminMixin:
-    """Adds the hot-zone editor to PageAdmin: /admin/issues/page/<id>/zones/."""
+def page_zone_urls(model_admin) -> list:
+    """/admin/issues/page/<id>/zones/, the hot-zone editor, behind the admin's login."""
+    view = model_admin.admin_site.admin_view(lambda request, page_id: zones_view(model_admin, request, page_id))
+    return [path("<int:page_id>/zones/", view, name="issues_page_zones")]
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:page_id>/zones/",
-                self.admin_site.admin_view(self.zones_view),
-                name="issues_page_zones",
-            ),
-            *super().get_urls(),
-        ]
 
-    @admin.display(description=_("hot zones"))
-    def zones_link(self, page: Page) -> str:
-        if not page.pk or not page.image:
-            return _("Upload a page image or PDF first; then draw a zone for each story.")
-        return format_html(
-            '<a class="button" href="{}">{}</a>',
-            reverse("admin:issues_page_zones", args=[page.pk]),
-            _("Draw hot zones on the page image"),
-        )
+def zones_link(page: Page) -> str:
+    """The page screen's way to the hot-zone editor, once the page has an image."""
+    if not page.pk or not page.image:
+        return _("Upload a page image or PDF first; then draw a zone for each story.")
+    return format_html(
+        '<a class="button" href="{}">{}</a>',
+        reverse("admin:issues_page_zones", args=[page.pk]),
+        _("Draw hot zones on the page image"),
+    )
 
-    def zones_view(self, request: HttpRequest, page_id: int) -> HttpResponse:
-        """Draw a rectangle per story on the page image; numeric inputs do the same from the keyboard."""
-        page = get_object_or_404(Page.objects.select_related("issue"), pk=page_id)
-        if not self.has_view_permission(request, page):
-            raise PermissionDenied
-        editable = self.has_change_permission(request, page)
-        placements = Placement.objects.filter(page=page).select_related("article", "photo")
-        FormSet = modelformset_factory(HotZone, form=HotZoneForm, extra=0, can_delete=True)
-        queryset = HotZone.objects.filter(placement__page=page).select_related("placement__article")
-        formset = FormSet(
-            request.POST or None, queryset=queryset, prefix="zones", form_kwargs={"placements": placements}
-        )
-        if request.method == "POST" and not editable:
-            raise PermissionDenied
-        if request.method == "POST" and formset.is_valid():
-            try:
-                with transaction.atomic():
-                    formset.save(commit=False)
-                    for zone in formset.deleted_objects:
-                        hot_zone_delete(zone=zone)
-                    for zone in [*formset.new_objects, *(zone for zone, _fields in formset.changed_objects)]:
-                        hot_zone_save(zone=zone)
-            except ValidationError as error:
-                for text in error.messages:
-                    self.message_user(request, text, messages.ERROR)
-            else:
-                self.message_user(
-                    request, _("The hot zones of %(page)s are saved.") % {"page": page}, messages.SUCCESS
-                )
-                return redirect("admin:issues_page_zones", page_id=page.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hot zones: %(page)s") % {"page": page},
-            "opts": self.model._meta,
-            "original": page,
-            "page": page,
-            "formset": formset,
-            "has_image": bool(page.image),
-            "editable": editable,
-            "image_url": page.image_rendition_set.src if page.image else "",
-        }
-        return HttpResponse(render_to_string("admin/issues/page/zones.html", context, request))
+
+def zones_view(model_admin, request: HttpRequest, page_id: int) -> HttpResponse:
+    """Draw a rectangle per story on the page image; numeric inputs do the same from the keyboard."""
+    page = get_object_or_404(Page.objects.select_related("issue"), pk=page_id)
+    if not model_admin.has_view_permission(request, page):
+        raise PermissionDenied
+    editable = model_admin.has_change_permission(request, page)
+    placements = Placement.objects.filter(page=page).select_related("article", "photo")
+    FormSet = modelformset_factory(HotZone, form=HotZoneForm, extra=0, can_delete=True)
+    queryset = HotZone.objects.filter(placement__page=page).select_related("placement__article")
+    formset = FormSet(
+        request.POST or None, queryset=queryset, prefix="zones", form_kwargs={"placements": placements}
+    )
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if request.method == "POST" and formset.is_valid():
+        try:
+            with transaction.atomic():
+                formset.save(commit=False)
+                for zone in formset.deleted_objects:
+                    hot_zone_delete(zone=zone)
+                for zone in [*formset.new_objects, *(zone for zone, _fields in formset.changed_objects)]:
+                    hot_zone_save(zone=zone)
+        except ValidationError as error:
+            for text in error.messages:
+                model_admin.message_user(request, text, messages.ERROR)
+        else:
+            model_admin.message_user(
+                request, _("The hot zones of %(page)s are saved.") % {"page": page}, messages.SUCCESS
+            )
+            return redirect("admin:issues_page_zones", page_id=page.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Hot zones: %(page)s") % {"page": page},
+        "opts": model_admin.model._meta,
+        "original": page,
+        "page": page,
+        "formset": formset,
+        "has_image": bool(page.image),
+        "editable": editable,
+        "image_url": page.image_rendition_set.src if page.image else "",
+    }
+    return HttpResponse(render_to_string("admin/issues/page/zones.html", context, request))
 
 
 def _story_label(placement: Placement) -> str:
@@ -146,75 +140,69 @@ class PrintPdfForm(forms.Form):
 PROGRESS_MARK = "<!--progress-->"
 
 
-class IssuePrintAdminMixin:
-    """Adds the print-PDF upload to IssueAdmin: /admin/issues/issue/<id>/print/."""
+def issue_print_urls(model_admin) -> list:
+    """/admin/issues/issue/<id>/print/, the print-PDF upload, behind the admin's login."""
+    view = model_admin.admin_site.admin_view(lambda request, issue_id: print_view(model_admin, request, issue_id))
+    return [path("<int:issue_id>/print/", view, name="issues_issue_print")]
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:issue_id>/print/",
-                self.admin_site.admin_view(self.print_view),
-                name="issues_issue_print",
-            ),
-            *super().get_urls(),
-        ]
 
-    @admin.display(description=_("print PDF"))
-    def print_link(self, issue: Issue) -> str:
-        if not issue.pk:
-            return _("Save the issue first; then upload its print PDF.")
-        return format_html(
-            '<a class="button" href="{}">{}</a>',
-            reverse("admin:issues_issue_print", args=[issue.pk]),
-            _("Upload the print PDF"),
+def print_link(issue: Issue) -> str:
+    """The issue screen's way to the print-PDF upload, once the issue is saved."""
+    if not issue.pk:
+        return _("Save the issue first; then upload its print PDF.")
+    return format_html(
+        '<a class="button" href="{}">{}</a>',
+        reverse("admin:issues_issue_print", args=[issue.pk]),
+        _("Upload the print PDF"),
+    )
+
+
+def print_view(model_admin, request: HttpRequest, issue_id: int) -> HttpResponse:
+    """Upload the whole issue's PDF; its pages are split and rendered while the editor watches."""
+    issue = get_object_or_404(Issue, pk=issue_id)
+    if not (model_admin.has_view_permission(request, issue) and request.user.has_perm("issues.change_page")):
+        raise PermissionDenied
+    try:
+        issue_check_open(issue)
+    except ValidationError as error:
+        # Refused before the upload is read: a released issue's pages change only by correction.
+        for text in error.messages:
+            model_admin.message_user(request, text, messages.ERROR)
+        return redirect("admin:issues_issue_change", issue.pk)
+    form = PrintPdfForm(request.POST or None, request.FILES or None)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Print PDF: %(issue)s") % {"issue": issue},
+        "opts": model_admin.model._meta,
+        "original": issue,
+        "issue": issue,
+        "form": form,
+    }
+    if not (request.method == "POST" and form.is_valid()):
+        return HttpResponse(render_to_string("admin/issues/issue/print.html", context, request))
+    document = form.document
+    context["total"] = len(document)
+    head, tail = render_to_string("admin/issues/issue/print_progress.html", context, request).split(
+        PROGRESS_MARK
+    )
+
+    def stream():
+        yield head
+        # Browsers wait for a first kilobyte before painting; pad so the list shows as it grows.
+        yield " " * 1024
+        failed = 0
+        for progress in issue_attach_print(issue=issue, document=document):
+            failed += bool(progress.error)
+            yield render_to_string("admin/issues/issue/print_step.html", {"step": progress}, request)
+        yield render_to_string(
+            "admin/issues/issue/print_done.html",
+            {"issue": issue, "failed": failed, "total": len(document)},
+            request,
         )
+        yield tail
+        document.close()
 
-    def print_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Upload the whole issue's PDF; its pages are split and rendered while the editor watches."""
-        issue = get_object_or_404(Issue, pk=issue_id)
-        if not (self.has_view_permission(request, issue) and request.user.has_perm("issues.change_page")):
-            raise PermissionDenied
-        try:
-            issue_check_open(issue)
-        except ValidationError as error:
-            # Refused before the upload is read: a released issue's pages change only by correction.
-            for text in error.messages:
-                self.message_user(request, text, messages.ERROR)
-            return redirect("admin:issues_issue_change", issue.pk)
-        form = PrintPdfForm(request.POST or None, request.FILES or None)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Print PDF: %(issue)s") % {"issue": issue},
-            "opts": self.model._meta,
-            "original": issue,
-            "issue": issue,
-            "form": form,
-        }
-        if not (request.method == "POST" and form.is_valid()):
-            return HttpResponse(render_to_string("admin/issues/issue/print.html", context, request))
-        document = form.document
-        context["total"] = len(document)
-        head, tail = render_to_string("admin/issues/issue/print_progress.html", context, request).split(
-            PROGRESS_MARK
-        )
-
-        def stream():
-            yield head
-            # Browsers wait for a first kilobyte before painting; pad so the list shows as it grows.
-            yield " " * 1024
-            failed = 0
-            for progress in issue_attach_print(issue=issue, document=document):
-                failed += bool(progress.error)
-                yield render_to_string("admin/issues/issue/print_step.html", {"step": progress}, request)
-            yield render_to_string(
-                "admin/issues/issue/print_done.html",
-                {"issue": issue, "failed": failed, "total": len(document)},
-                request,
-            )
-            yield tail
-            document.close()
-
-        response = StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")
-        # Proxies such as nginx would hold the list back until the end without this.
-        response["X-Accel-Buffering"] = "no"
-        return response
+    response = StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")
+    # Proxies such as nginx would hold the list back until the end without this.
+    response["X-Accel-Buffering"] = "no"
+    return response
