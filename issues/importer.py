@@ -12,7 +12,10 @@ off the page (its article is kept).
 
 An import writes only into an open issue (issues.services.issue_check_open): a released or
 scheduled one is refused before anything changes, and every page the import touched loses its
-sign-off. A new issue it makes has no release time, and new stories are drafts until reviewed.
+sign-off. Issues and placements are made through the services; jumps and teasers are written
+here, inside the same guarded transaction, because a jump may point at a part whose text has not
+been imported yet (a placeholder the services' checks would refuse). A new issue it makes has no
+release time, and new stories are drafts until reviewed.
 """
 
 import datetime
@@ -30,7 +33,7 @@ from articles.text import paragraphs_to_html
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.numerals import page_label, pages_label
 from issues.pagetext import PageTextError, ParsedPage, ParsedStory, ParsedTeaser, parse_page_text
-from issues.services import issue_check_open, issue_create, page_sign_off_clear
+from issues.services import issue_check_open, issue_create, page_sign_off_clear, placement_create
 
 # Containment of one headline in another only counts from this length: "会议" is in many headlines.
 MIN_CONTAINED_HEADLINE = 4
@@ -275,7 +278,7 @@ def _placement_for(
         if article := _first_part(story, page=page, taken=taken):
             placement = next((p for p in on_page if p.article_id == article.pk), None)
             if placement is None:
-                placement = Placement.objects.create(page=page, article=article)
+                placement = placement_create(page=page, article=article)
             return placement, False, True
     if placement := _same_headline(on_page, _full_headline(story)):
         return placement, False, joined
@@ -283,7 +286,7 @@ def _placement_for(
         return placement, False, joined
     article = Article(headline=story.headline or str(NO_HEADLINE), reporter=user, dateline="")
     _save_article(article)
-    return Placement.objects.create(page=page, article=article), True, joined
+    return placement_create(page=page, article=article), True, joined
 
 
 def _first_part(story: ParsedStory, *, page: Page, taken: set[int]) -> Article | None:
@@ -386,9 +389,7 @@ def _jump(placement: Placement, *, to_number: int, result: PageImport) -> Placem
     if continuation is None:
         continuation = _adopt_orphan_continuation(placement, to_page)
     if continuation is None:
-        continuation = Placement.objects.create(
-            page=to_page, article=placement.article, order=_next_order(to_page)
-        )
+        continuation = placement_create(page=to_page, article=placement.article)
         result.placeholders.append(continuation)
     jump, _created = Jump.objects.update_or_create(
         placement=placement, defaults={"to_page": to_page, "after_paragraph": 1}
@@ -491,7 +492,7 @@ def _teased_article(
         other = _other_page(page.issue, number, result)
         if not other.placements.filter(article=article).exists():
             result.placeholders.append(
-                Placement.objects.create(page=other, article=article, order=_next_order(other))
+                placement_create(page=other, article=article)
             )
     placeholder = not article.placements.filter(imported_paragraphs__isnull=False).exists()
     return article, placeholder
