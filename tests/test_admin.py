@@ -307,3 +307,13 @@ def test_nobody_deletes_a_page_of_a_released_issue(editor_client):
 
     assert response.status_code == 403
     assert Page.objects.filter(pk=page.pk).exists()
+
+
+def test_issue_screen_links_each_page_with_a_real_link_not_escaped_markup(staff_client):
+    issue = IssueFactory(release_at=None)
+    page = PageFactory(issue=issue, number=1, name="要闻")
+
+    content = staff_client.get(reverse("admin:issues_issue_change", args=[issue.pk])).content.decode()
+
+    assert f'<a href="{reverse("admin:issues_page_change", args=[page.pk])}">' in content
+    assert "&lt;a href" not in content
