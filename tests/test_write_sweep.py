@@ -16,11 +16,9 @@ import datetime
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pypdfium2
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
@@ -29,6 +27,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Correction, Photo, Transition
+from issues.demo import DEMO_DIR
 from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
 from tests.factories import (
     ArticleFactory,
@@ -45,7 +44,8 @@ pytestmark = pytest.mark.django_db
 
 # The models whose admin screens write to the paper.
 SWEPT_MODELS = [Issue, Page, Placement, Teaser, Photo]
-SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "samples" / "front-page-plenary.txt"
+# A real front page's text, from the demo's copy in the repository (runs without ../shared).
+SAMPLE = DEMO_DIR / "2020-12-03-p1.txt"
 
 
 def _admin_url_names() -> list[tuple[str, str]]:
