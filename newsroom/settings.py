@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "articles",
+    "articles.proofing",  # 校对 (issue #15): word lists, hits, waivers, the gate before 终审
     "issues",
 ]
 
