@@ -67,14 +67,20 @@ _checker: Checker | None = None
 
 
 def _signature() -> tuple:
-    return tuple(TermList.objects.filter(active=True).order_by("order", "pk").values_list("pk", "version"))
+    # The time as well as the version: a list deleted and made again may get the same id and version.
+    return tuple(
+        (pk, version, updated_at.isoformat())
+        for pk, version, updated_at in TermList.objects.filter(active=True)
+        .order_by("order", "pk")
+        .values_list("pk", "version", "updated_at")
+    )
 
 
 def build(signature: tuple) -> Checker:
     """The automaton over every active list's terms; the first list's entry wins a duplicate."""
     automaton = ahocorasick.Automaton()
     terms: list[TermInfo] = []
-    order = {pk: index for index, (pk, _version) in enumerate(signature)}
+    order = {row[0]: index for index, row in enumerate(signature)}
     rows = Term.objects.filter(term_list__in=order).values_list(
         "pk", "term_list_id", "text", "category", "replacement", "note", "blocking"
     )
