@@ -219,8 +219,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         from articles.admin_views import article_admin_urls
+        from articles.proofing.desk import proofing_urls  # 校对 (articles.proofing)
 
-        return article_admin_urls(self) + super().get_urls()
+        return article_admin_urls(self) + proofing_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
         return visible_articles(
@@ -321,6 +322,10 @@ class ArticleAdmin(admin.ModelAdmin):
             # Buttons inside the change form save its edits with the step; a read-only story has none.
             extra["workflow_in_form"] = self.has_change_permission(request, article)
             extra["workflow_comment"] = request.POST.get("_workflow_comment", "") if request.method == "POST" else ""
+            # 校对 (articles.proofing): the panel of hits above the form.
+            from articles.proofing.desk import proofing_context
+
+            extra.update(proofing_context(request, article))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
