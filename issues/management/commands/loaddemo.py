@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.proofing.demo import proofing_demo_for
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.demo.printing import Fonts, find_fonts, print_page
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             # The demo paper went out on its own dates, not at the moment it was loaded.
             release_at = timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME))
             Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
+        proofing_demo_for(roles, admin)  # 校对 (articles.proofing): a story waiting for 终审 with open hits
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles."
