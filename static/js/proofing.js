@@ -60,7 +60,8 @@
   }
 
   function bodyRoot() {
-    return document.querySelector(".field-body .ProseMirror") || document.querySelector(".ProseMirror");
+    // The editable document, not the toolbar's menus (which carry the class too).
+    return document.querySelector(".field-body .ProseMirror[contenteditable]") || document.querySelector(".ProseMirror[contenteditable]");
   }
 
   function highlight() {

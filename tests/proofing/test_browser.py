@@ -1,0 +1,50 @@
+"""校对 in Chromium: a flagged term is marked in the editor, a suggestion is applied, and 终审 waits for it."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from articles.models import Article
+from articles.proofing.models import Hit
+from tests.browser.steps import follow, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"  # UserFactory's
+
+
+def marked(browser) -> str:
+    """What the page's script has marked in the editor's text, once it has."""
+    WebDriverWait(browser, 15).until(
+        lambda driver: driver.find_element(By.ID, "proofing").get_attribute("data-marked")
+    )
+    return browser.find_element(By.ID, "proofing").get_attribute("data-marked")
+
+
+def test_a_flagged_term_is_marked_in_the_editor_and_its_suggestion_applied(browser, waiting_story, chief, editor):
+    log_in(browser, "zhiban", PASSWORD)
+    url = f"{browser.live_server_url}/admin/articles/article/{waiting_story.pk}/change/"
+    browser.get(url)
+    assert "罪犯" in marked(browser).split("|")
+    highlighted = browser.execute_script(
+        "return [...CSS.highlights.get('proofing-blocking')].map(r => r.toString())"
+    )
+    assert highlighted == ["罪犯"]
+
+    # 终审 is refused with the reason while the banned term stands.
+    follow(browser, browser.find_element(By.XPATH, "//button[normalize-space()='终审通过']"))
+    assert "罪犯" in browser.find_element(By.CLASS_NAME, "messagelist").text
+    assert Article.objects.get(pk=waiting_story.pk).status == Article.Status.SECOND_PASSED
+
+    # One click applies the suggestion in the editor; saving keeps it and the hit is gone.
+    item = browser.find_element(By.CSS_SELECTOR, ".proofing__hit--blocking")
+    item.find_element(By.CLASS_NAME, "proofing__apply").click()
+    editor_text = browser.find_element(By.CSS_SELECTOR, "[contenteditable='true'].ProseMirror").text
+    assert "犯罪嫌疑人张某" in editor_text and "罪犯" not in editor_text.replace("犯罪嫌疑人", "")
+    follow(browser, browser.find_element(By.NAME, "_continue"))
+    assert "犯罪嫌疑人" in Article.objects.get(pk=waiting_story.pk).body
+    assert not Hit.objects.filter(article=waiting_story, blocking=True, waiver__isnull=True).exists()
+
+    # Now the chief approves.
+    follow(browser, browser.find_element(By.XPATH, "//button[normalize-space()='终审通过']"))
+    assert Article.objects.get(pk=waiting_story.pk).status == Article.Status.APPROVED
