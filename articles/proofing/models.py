@@ -70,8 +70,14 @@ class Term(models.Model):
         verbose_name_plural = _("terms")
         ordering = ["term_list", "text"]
         constraints = [
-            models.UniqueConstraint(fields=["term_list", "text"], name="proofing_term_unique_in_list"),
-            models.CheckConstraint(condition=~Q(text=""), name="proofing_term_not_empty"),
+            models.UniqueConstraint(
+                fields=["term_list", "text"],
+                name="proofing_term_unique_in_list",
+                violation_error_message=_("This list already has this term."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="proofing_term_not_empty", violation_error_message=_("A term cannot be empty.")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -197,7 +197,6 @@ def terms_import(
     """
     text, encoding = decode_upload(data)
     report = ImportReport(encoding=encoding)
-    default_blocking = category in (Category.BANNED, Category.SENSITIVE) if blocking is None else blocking
     seen: dict[str, int] = {}
     wanted: dict[str, dict] = {}
     for number, cells in _rows(text):
@@ -225,17 +224,18 @@ def terms_import(
             if row_category is None:
                 report.refused.append((number, str(_("unknown category “{category}”.").format(category=cells[1]))))
                 continue
-        row_blocking = default_blocking if blocking is not None or len(cells) < 5 else None
-        if len(cells) > 4:
-            flag = cells[4].lower()
-            if flag in YES:
-                row_blocking = True
-            elif flag in NO:
-                row_blocking = False if cells[4] else (default_blocking if blocking is None else blocking)
-            else:
-                report.refused.append((number, str(_("“{value}” is not yes or no.").format(value=cells[4]))))
-                continue
-        if row_blocking is None:
+        # The file's own column wins; then the caller's choice; then the category (banned and sensitive block).
+        flag = cells[4].lower() if len(cells) > 4 else ""
+        if flag in YES:
+            row_blocking = True
+        elif flag and flag in NO:
+            row_blocking = False
+        elif flag:
+            report.refused.append((number, str(_("“{value}” is not yes or no.").format(value=cells[4]))))
+            continue
+        elif blocking is not None:
+            row_blocking = blocking
+        else:
             row_blocking = row_category in (Category.BANNED, Category.SENSITIVE)
         seen[term] = number
         wanted[term] = {
@@ -244,9 +244,10 @@ def terms_import(
             "note": cells[3] if len(cells) > 3 else "",
             "blocking": row_blocking,
         }
-    existing = {term.text: term for term in Term.objects.filter(term_list=term_list, text__in=list(wanted))} if len(
-        wanted
-    ) < 900 else {term.text: term for term in Term.objects.filter(term_list=term_list)}
+    known = Term.objects.filter(term_list=term_list)
+    if len(wanted) <= 500:  # a short file: ask for its own terms; a long one reads the list once
+        known = known.filter(text__in=list(wanted))
+    existing = {term.text: term for term in known}
     new, changed = [], []
     for text_, values in wanted.items():
         current = existing.get(text_)

@@ -108,11 +108,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='term',
-            constraint=models.UniqueConstraint(fields=('term_list', 'text'), name='proofing_term_unique_in_list'),
+            constraint=models.UniqueConstraint(fields=('term_list', 'text'), name='proofing_term_unique_in_list', violation_error_message='This list already has this term.'),
         ),
         migrations.AddConstraint(
             model_name='term',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='proofing_term_not_empty'),
+            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='proofing_term_not_empty', violation_error_message='A term cannot be empty.'),
         ),
         migrations.AddIndex(
             model_name='hit',
