@@ -6,7 +6,6 @@ management commands and the demo call them.
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass, field
 
 import ahocorasick
