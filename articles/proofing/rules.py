@@ -37,11 +37,21 @@ HALF_WIDTH_RE = re.compile(
 NOTE_HALF_WIDTH = _("Chinese text takes full-width punctuation (GB/T 15834).")
 
 
+STRAIGHT_QUOTE_RE = re.compile(rf'(?<=[{CJK_OR_MARK}])"|"(?=[{CJK}])')
+
+
 def half_width_punctuation(text: str) -> Iterator[RuleHit]:
     for match in HALF_WIDTH_RE.finditer(text):
         mark = match.group()
         yield RuleHit(
             match.start(), match.end(), "half_width", Category.PUNCTUATION, FULL_WIDTH[mark], str(NOTE_HALF_WIDTH)
+        )
+    # Straight quotes: opening or closing by their count in the paragraph so far.
+    for match in STRAIGHT_QUOTE_RE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        opening = text.count('"', line_start, match.start()) % 2 == 0
+        yield RuleHit(
+            match.start(), match.end(), "half_width", Category.PUNCTUATION, "“" if opening else "”", str(NOTE_HALF_WIDTH)
         )
 
 

@@ -15,6 +15,16 @@
   var editor = null;
   var INPUT_FIELDS = ["kicker", "headline", "subheadline"];
 
+  // The form control holding a one-line field: the headline lines, or a photo's caption in its inline.
+  function fieldInput(field) {
+    if (INPUT_FIELDS.indexOf(field) !== -1) return document.getElementById("id_" + field);
+    if (field.indexOf("caption:") === 0) {
+      var id = document.querySelector("input[name^='photos-'][name$='-id'][value='" + field.slice(8) + "']");
+      return id ? document.getElementsByName(id.name.replace(/-id$/, "-caption"))[0] || null : null;
+    }
+    return null;
+  }
+
   function textNodes(root) {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var nodes = [];
@@ -67,9 +77,8 @@
   function highlight() {
     var root = bodyRoot();
     var marked = [];
-    INPUT_FIELDS.forEach(function (name) {
-      var input = document.getElementById("id_" + name);
-      if (input) input.classList.remove("proofing-field--hit", "proofing-field--blocking");
+    document.querySelectorAll(".proofing-field--hit, .proofing-field--blocking").forEach(function (input) {
+      input.classList.remove("proofing-field--hit", "proofing-field--blocking");
     });
     if (!root || !window.CSS || !CSS.highlights || typeof Highlight === "undefined") {
       panel.dataset.marked = "";
@@ -81,14 +90,13 @@
     var blocking = new Highlight();
     marks.forEach(function (mark) {
       if (mark.waived || mark.applied) return;
-      if (INPUT_FIELDS.indexOf(mark.field) !== -1) {
-        var input = document.getElementById("id_" + mark.field);
+      if (mark.field !== "body") {
+        var input = fieldInput(mark.field);
         if (input && input.value.indexOf(mark.matched) !== -1) {
           input.classList.add(mark.blocking ? "proofing-field--blocking" : "proofing-field--hit");
         }
         return;
       }
-      if (mark.field !== "body") return;
       var start = locate(text, mark);
       if (start === -1) return;
       var range = rangeAt(nodes, start, start + mark.matched.length);
@@ -108,8 +116,8 @@
 
   function apply(mark, item) {
     var replacement = firstSuggestion(mark.suggestion);
-    if (INPUT_FIELDS.indexOf(mark.field) !== -1) {
-      var input = document.getElementById("id_" + mark.field);
+    if (mark.field !== "body") {
+      var input = fieldInput(mark.field);
       var at = input ? locate(input.value, mark) : -1;
       if (at === -1) return false;
       input.value = input.value.slice(0, at) + replacement + input.value.slice(at + mark.matched.length);

@@ -48,3 +48,23 @@ def test_a_flagged_term_is_marked_in_the_editor_and_its_suggestion_applied(brows
     # Now the chief approves.
     follow(browser, browser.find_element(By.XPATH, "//button[normalize-space()='终审通过']"))
     assert Article.objects.get(pk=waiting_story.pk).status == Article.Status.APPROVED
+
+
+def test_a_hit_in_a_headline_or_caption_outlines_its_field_and_applies_there(browser, waiting_story, chief):
+    from tests.factories import PhotoFactory
+
+    waiting_story.headline = "村长谈治安"
+    waiting_story.save()
+    PhotoFactory(article=waiting_story, caption="北朝鲜代表团参观")
+    log_in(browser, "zhiban", PASSWORD)
+    browser.get(f"{browser.live_server_url}/admin/articles/article/{waiting_story.pk}/change/")
+    marked(browser)
+    headline = browser.find_element(By.ID, "id_headline")
+    caption = browser.find_element(By.CSS_SELECTOR, "textarea[name$='-caption']")
+    assert "proofing-field--hit" in headline.get_attribute("class")
+    assert "proofing-field--blocking" in caption.get_attribute("class")
+    for matched in ("村长", "北朝鲜"):
+        item = browser.find_element(By.CSS_SELECTOR, f".proofing__hit[data-matched='{matched}']")
+        item.find_element(By.CLASS_NAME, "proofing__apply").click()
+    assert headline.get_attribute("value") == "村主任谈治安"
+    assert caption.get_attribute("value") == "朝鲜代表团参观"

@@ -30,6 +30,10 @@ def test_half_width_marks_between_latin_letters_and_numbers_are_left_alone():
     assert found("Version 2.0, released", "half_width") == []
 
 
+def test_straight_quotes_around_chinese_are_found_as_opening_and_closing():
+    assert found('他说"要抓落实"。', "half_width") == [("half_width", '"', "“"), ("half_width", '"', "”")]
+
+
 def test_half_width_brackets_around_chinese_are_found():
     assert [hit[1] for hit in found("金坛(江苏)讯", "half_width")] == ["(", ")"]
 
