@@ -452,20 +452,42 @@ def _loose_texts(placements, teasers) -> list[tuple[object, str, FieldText]]:
     return texts
 
 
-def issue_proofing(*, issue) -> tuple[dict[int, PageProofing], PageProofing, list[tuple[object, Found | Hit]]]:
-    """Per page and for the whole issue: characters, open hits and blocking hits, and the blocking ones."""
+def issue_proofing(*, issue) -> tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]:
+    """Per page and for the whole issue: characters, open hits and blocking hits, and the blocking ones
+    as (page id, the story's headline or the field, hit).
+
+    Stories are read from their stored hits; one checked against older lists is checked again in
+    memory (nothing written), so the release never trusts a check the lists have moved past.
+    """
     from issues.models import Placement, Teaser
 
     pages = list(issue.pages.order_by("number"))
     placements = list(Placement.objects.filter(page__issue=issue).select_related("photo", "article"))
     teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
-    article_ids = {p.article_id for p in placements if p.article_id}
-    checks = dict(ArticleCheck.objects.filter(article__in=article_ids).values_list("article_id", "characters"))
-    hits_by_article: dict[int, list[Hit]] = {}
-    for hit in Hit.objects.filter(article__in=article_ids, waiver__isnull=True).select_related("article"):
+    articles = {p.article_id: p.article for p in placements if p.article_id}
+    using = checker()
+    current = repr(using.signature)[:500]
+    checks = {
+        article_id: (characters, lists)
+        for article_id, characters, lists in ArticleCheck.objects.filter(article__in=articles).values_list(
+            "article_id", "characters", "lists"
+        )
+    }
+    stale = {article_id for article_id in articles if checks.get(article_id, (0, None))[1] != current}
+    hits_by_article: dict[int, list[Found | Hit]] = {}
+    characters: dict[int, int] = {article_id: checks[article_id][0] for article_id in articles if article_id not in stale}
+    for hit in Hit.objects.filter(article__in=set(articles) - stale, waiver__isnull=True):
         hits_by_article.setdefault(hit.article_id, []).append(hit)
+    if stale:
+        waived = {(w.article_id, w.term_id, w.rule, w.matched) for w in Waiver.objects.filter(article__in=stale)}
+        for article_id in stale:
+            texts = article_texts(articles[article_id])
+            characters[article_id] = texts_characters(texts)
+            hits_by_article[article_id] = [
+                item for item in proofread(texts, using=using) if (article_id, *item.key) not in waived
+            ]
     per_page = {page.pk: PageProofing() for page in pages}
-    blocking: list[tuple[object, Found | Hit]] = []
+    blocking: list[tuple[int, str, Found | Hit]] = []
     counted: set[int] = set()
     for placement in placements:
         if not placement.article_id or placement.article_id in counted:
@@ -473,24 +495,21 @@ def issue_proofing(*, issue) -> tuple[dict[int, PageProofing], PageProofing, lis
         counted.add(placement.article_id)
         hits = hits_by_article.get(placement.article_id, [])
         stats = per_page[placement.page_id]
-        stats.characters += checks.get(placement.article_id, 0)
+        stats.characters += characters.get(placement.article_id, 0)
         stats.open_hits += len(hits)
         for hit in hits:
             if hit.blocking:
                 stats.blocking += 1
-                blocking.append((placement.page_id, hit))
-    loose = _loose_texts(placements, teasers)
-    if loose:
-        using = checker()
-        for page_id, where, text in loose:
-            found = proofread({where: text}, using=using)
-            stats = per_page[page_id]
-            stats.characters += count_characters(text.lined)
-            stats.open_hits += len(found)
-            for item in found:
-                if item.blocking:
-                    stats.blocking += 1
-                    blocking.append((page_id, item))
+                blocking.append((placement.page_id, placement.article.headline, hit))
+    for page_id, where, text in _loose_texts(placements, teasers):
+        found = proofread({where: text}, using=using)
+        stats = per_page[page_id]
+        stats.characters += count_characters(text.lined)
+        stats.open_hits += len(found)
+        for item in found:
+            if item.blocking:
+                stats.blocking += 1
+                blocking.append((page_id, field_label(where), item))
     total = PageProofing()
     for stats in per_page.values():
         total.add(stats)
@@ -504,9 +523,8 @@ def issue_proofing_problems(*, issue, pages: list) -> list:
     by_id = {page.pk: page for page in pages}
     _per_page, _total, blocking = issue_proofing(issue=issue)
     problems = []
-    for page_id, hit in blocking:
+    for page_id, where, hit in blocking:
         page = by_id[page_id]
-        where = hit.article.headline if isinstance(hit, Hit) else field_label(hit.field)
         problems.append(
             Problem(
                 "proofing",

@@ -108,3 +108,15 @@ def test_the_demo_leaves_a_story_waiting_for_approval_with_open_blocking_hits(db
     assert Hit.objects.filter(article=article, blocking=True, waiver__isnull=True).exists()
     proofing_demo(reporter=reporter, first_editor=editor, second_editor=second_editor)  # again: nothing twice
     assert Article.objects.filter(headline=article.headline).count() == 1
+
+
+def test_the_release_checks_again_a_story_checked_against_older_lists(issue_with_waiting_story, waiting_story, word_list, editor):
+    from articles.proofing.models import Category, Term
+    from articles.proofing.services import hit_waive, term_save
+
+    hit_waive(hit=Hit.objects.get(article=waiting_story, matched="罪犯"), user=editor, reason="已宣判")
+    Article.objects.filter(pk=waiting_story.pk).update(status=Article.Status.APPROVED)
+    assert not [p for p in issue_problems(issue_with_waiting_story) if p.kind == "proofing"]
+    term_save(term=Term(term_list=word_list, text="审理", category=Category.BANNED, blocking=True))
+    problems = [str(p.message) for p in issue_problems(issue_with_waiting_story) if p.kind == "proofing"]
+    assert len(problems) == 1 and "审理" in problems[0]  # the waived 罪犯 stays waived
