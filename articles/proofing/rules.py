@@ -166,18 +166,26 @@ def percentages(text: str) -> Iterator[RuleHit]:
 
 # --- Traditional characters in simplified text ------------------------------------------------------
 
-# Only characters that are never correct in simplified text (not 著, 乾, 於, 摺 …, which are).
-TRADITIONAL = dict(
-    zip(
-        "們這國會來時說對開發經進區縣鎮業產長書記領導黨員關與為現實設應過還後個學場義萬億農廠質環節護衛體機構務議論題傳點際組織"
-        "東車門問間見聽讀寫語話請謝認識該讓條線網電視頻藝術廣報紙雜誌標準據統計劃選舉權當總結續積極決辦務幫處級單價買賣",
-        "们这国会来时说对开发经进区县镇业产长书记领导党员关与为现实设应过还后个学场义万亿农厂质环节护卫体机构务议论题传点际组织"
-        "东车门问间见听读写语话请谢认识该让条线网电视频艺术广报纸杂志标准据统计划选举权当总结续积极决办务帮处级单价买卖",
-    )
+_TRADITIONAL_CHARS = (
+    "們這國會來時說對開發經進區縣鎮業產長書記領導黨員關與為現實設應過還後個學場義萬億農廠質環節護衛體機構務議論題傳點際組織"
+    "東車門問間見聽讀寫語話請謝認識該讓條線網電視頻藝術廣報紙雜誌標準據統計劃選舉權當總結續積極決辦務幫處級單價買賣"
+    "邊華愛聯類種龍樂歷氣師狀獎畫療盡監確禮稅稱筆範糧納紅約紀細終給絕繼罷習聖聞職腦興舊艱莊葉藥虛號蘇衝補裝複復規親覺觀"
+    "訊訓許評試詩誤調談課誰證財貨責貴費資購趕趙跡運遠適遲遷鄉醫針銀銷鋼錢錯鍵鐵閱陣陳陸陽隊階隨險隱雙雞離難靜響頁項順須預"
+    "頭顏顧風飛飯養館馬驗魚鳥麥黃齊齒麼裡髮鬆麵雲夠並係隻臺灣歲滬遼陝"
 )
-for _traditional, _simplified in list(TRADITIONAL.items()):
-    if _traditional == _simplified:  # a character already simplified in the line above
-        del TRADITIONAL[_traditional]
+_SIMPLIFIED_CHARS = (
+    "们这国会来时说对开发经进区县镇业产长书记领导党员关与为现实设应过还后个学场义万亿农厂质环节护卫体机构务议论题传点际组织"
+    "东车门问间见听读写语话请谢认识该让条线网电视频艺术广报纸杂志标准据统计划选举权当总结续积极决办务帮处级单价买卖"
+    "边华爱联类种龙乐历气师状奖画疗尽监确礼税称笔范粮纳红约纪细终给绝继罢习圣闻职脑兴旧艰庄叶药虚号苏冲补装复复规亲觉观"
+    "讯训许评试诗误调谈课谁证财货责贵费资购赶赵迹运远适迟迁乡医针银销钢钱错键铁阅阵陈陆阳队阶随险隐双鸡离难静响页项顺须预"
+    "头颜顾风飞饭养馆马验鱼鸟麦黄齐齿么里发松面云够并系只台湾岁沪辽陕"
+)
+# Only characters that are never correct in simplified text (not 著, 乾, 於, 摺 …, which are).
+TRADITIONAL = {
+    traditional: simplified
+    for traditional, simplified in zip(_TRADITIONAL_CHARS, _SIMPLIFIED_CHARS, strict=True)
+    if traditional != simplified
+}
 TRADITIONAL_RE = re.compile("[" + "".join(TRADITIONAL) + "]")
 NOTE_TRADITIONAL = _("A traditional character in simplified text.")
 
