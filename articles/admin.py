@@ -19,6 +19,7 @@ from taggit.models import Tag, TaggedItem
 from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article, Photo
+from articles.proofing.desk import ProofingFilter
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
 from articles.services import article_reopen, article_step
 from articles.workflow import waiting_for_q
@@ -205,6 +206,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "placements__page__name",
         "reporter",
         ("tags", VisibleTagsFilter),
+        ProofingFilter,  # 校对 (articles.proofing)
     ]
     list_select_related = ["reporter"]
     search_fields = ["headline", "kicker", "subheadline", "byline", "body", "tags__name"]

@@ -1,8 +1,9 @@
 """校对 on the story's change page: the panel of hits, waiving one, and checking the text being typed."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -150,3 +151,23 @@ def check_view(model_admin, request: HttpRequest, object_id: str) -> HttpRespons
             "rate": error_rate(open_count, characters),
         }
     )
+
+
+class ProofingFilter(admin.SimpleListFilter):
+    """The article list's filter: stories with open hits, or with blocking ones (what holds 终审)."""
+
+    title = _("proofreading")
+    parameter_name = "proofing"
+
+    def lookups(self, request, model_admin):
+        return [("blocking", _("blocking hits open")), ("open", _("any hits open")), ("clean", _("no open hits"))]
+
+    def queryset(self, request, queryset):
+        open_hits = Hit.objects.filter(article=OuterRef("pk"), waiver__isnull=True)
+        if self.value() == "blocking":
+            return queryset.filter(Exists(open_hits.filter(blocking=True)))
+        if self.value() == "open":
+            return queryset.filter(Exists(open_hits))
+        if self.value() == "clean":
+            return queryset.exclude(Exists(open_hits))
+        return queryset

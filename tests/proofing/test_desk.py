@@ -120,3 +120,10 @@ def test_the_release_checks_again_a_story_checked_against_older_lists(issue_with
     term_save(term=Term(term_list=word_list, text="审理", category=Category.BANNED, blocking=True))
     problems = [str(p.message) for p in issue_problems(issue_with_waiting_story) if p.kind == "proofing"]
     assert len(problems) == 1 and "审理" in problems[0]  # the waived 罪犯 stays waived
+
+
+def test_the_article_list_filters_stories_with_blocking_hits(client, waiting_story, chief):
+    clean = ArticleFactory(headline="干净的稿件", body="<p>一切正常。</p>")
+    client.force_login(chief)
+    page = client.get(reverse("admin:articles_article_changelist") + "?proofing=blocking").content.decode()
+    assert waiting_story.headline in page and clean.headline not in page
