@@ -68,3 +68,20 @@ def test_a_hit_in_a_headline_or_caption_outlines_its_field_and_applies_there(bro
         item.find_element(By.CLASS_NAME, "proofing__apply").click()
     assert headline.get_attribute("value") == "村主任谈治安"
     assert caption.get_attribute("value") == "朝鲜代表团参观"
+
+
+def test_check_now_lists_and_marks_what_was_typed_without_saving(browser, waiting_story, chief):
+    log_in(browser, "zhiban", PASSWORD)
+    browser.get(f"{browser.live_server_url}/admin/articles/article/{waiting_story.pk}/change/")
+    marked(browser)
+    body = browser.find_element(By.CSS_SELECTOR, "[contenteditable='true'].ProseMirror")
+    body.click()
+    body.send_keys("北朝鲜")
+    browser.find_element(By.CLASS_NAME, "proofing__check").click()
+    WebDriverWait(browser, 15).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".proofing__hit[data-matched='北朝鲜']")
+    )
+    WebDriverWait(browser, 15).until(
+        lambda driver: "北朝鲜" in driver.find_element(By.ID, "proofing").get_attribute("data-marked")
+    )
+    assert "北朝鲜" not in Article.objects.get(pk=waiting_story.pk).body  # nothing was saved
