@@ -9,14 +9,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from articles.proofing.engine import Found, proofread
-from articles.proofing.models import Category, Hit
+from articles.proofing.engine import Found, checker, proofread
+from articles.proofing.models import ArticleCheck, Category, Hit
 from articles.proofing.services import (
     ERROR_RATE_LIMIT,
     WAIVE_PERM,
     error_rate,
     field_label,
     hit_waive,
+    proofing_check,
     texts_characters,
 )
 from articles.proofing.text import html_text, plain_text
@@ -58,11 +59,17 @@ def _hit_row(hit: Hit | Found, waiver=None) -> dict:
 
 
 def proofing_context(request: HttpRequest, article: Article) -> dict:
-    """The panel: every stored hit of the story, open ones first, and its error rate."""
+    """The panel: every stored hit of the story, open ones first, and its error rate.
+
+    A story last checked against older lists (a term added or changed since) is checked again first.
+    """
+    check = ArticleCheck.objects.filter(article=article).first()
+    if check is None or check.lists != repr(checker().signature)[:500]:
+        proofing_check(article=article)
+        check = ArticleCheck.objects.filter(article=article).first()
     hits = list(
         Hit.objects.filter(article=article).select_related("waiver__waived_by").order_by("waiver_id", "-blocking", "pk")
     )
-    check = getattr(article, "proofing_check", None)
     characters = check.characters if check else 0
     open_hits = [hit for hit in hits if hit.waiver_id is None]
     rows = [_hit_row(hit, hit.waiver) for hit in hits[:PANEL_LIMIT]]

@@ -127,3 +127,13 @@ def test_the_article_list_filters_stories_with_blocking_hits(client, waiting_sto
     client.force_login(chief)
     page = client.get(reverse("admin:articles_article_changelist") + "?proofing=blocking").content.decode()
     assert waiting_story.headline in page and clean.headline not in page
+
+
+def test_the_panel_checks_again_a_story_checked_against_older_lists(client, waiting_story, chief, word_list):
+    from articles.proofing.models import Category, Term
+    from articles.proofing.services import term_save
+
+    term_save(term=Term(term_list=word_list, text="审理", category=Category.CARE, replacement="审判"))
+    client.force_login(chief)
+    page = client.get(reverse("admin:articles_article_change", args=[waiting_story.pk])).content.decode()
+    assert "审判" in page and Hit.objects.filter(article=waiting_story, matched="审理").exists()
