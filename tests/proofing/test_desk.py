@@ -90,7 +90,9 @@ def test_the_command_reads_an_issue_page_by_page(issue_with_waiting_story, waiti
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("proofread", str(issue_with_waiting_story.date), stdout=out)
-    assert "第一版" in out.getvalue() and waiting_story.headline in out.getvalue()
+    text = out.getvalue()
+    assert "第一版" in text and waiting_story.headline in text
+    assert "第一版: 2 open hits (1 blocking)" in text
 
 
 def test_the_command_exits_zero_when_nothing_blocks(word_list):

@@ -57,18 +57,27 @@ class Command(BaseCommand):
         seen: set[int] = set()
         for page in issue.pages.order_by("number"):
             self.stdout.write(self.style.MIGRATE_HEADING(f"{page.label} {page.name}"))
+            page_totals = [0, 0, 0]
+            parts = []
             placements = Placement.objects.filter(page=page).select_related("article", "photo").order_by("order", "pk")
             for placement in placements:
                 if placement.article_id and placement.article_id not in seen:
+                    # A story that jumps is read once, on the page it starts on.
                     seen.add(placement.article_id)
-                    for index, value in enumerate(self._story(placement.article, indent="  ")):
-                        totals[index] += value
+                    parts.append(self._story(placement.article, indent="  "))
                 elif placement.photo_id and not placement.article_id and placement.photo.caption:
-                    for index, value in enumerate(self._loose(f"caption:{placement.photo_id}", placement.photo.caption)):
-                        totals[index] += value
+                    parts.append(self._loose(f"caption:{placement.photo_id}", placement.photo.caption))
             for teaser in Teaser.objects.filter(page=page).exclude(headline=""):
-                for index, value in enumerate(self._loose(f"teaser:{teaser.pk}", teaser.headline)):
+                parts.append(self._loose(f"teaser:{teaser.pk}", teaser.headline))
+            for part in parts:
+                for index, value in enumerate(part):
+                    page_totals[index] += value
                     totals[index] += value
+            errors, blocking, characters = page_totals
+            self.stdout.write(
+                f"  {page.label}: {errors} open hits ({blocking} blocking) in {characters} characters, "
+                f"{error_rate(errors, characters)} per 10,000"
+            )
         return tuple(totals)
 
     def _story(self, article: Article, indent: str) -> tuple[int, int, int]:
