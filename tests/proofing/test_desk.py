@@ -33,7 +33,8 @@ def test_an_editor_waives_a_hit_from_the_panel_and_it_shows_in_the_review_log(cl
     url = reverse("admin:articles_article_proofing_waive", args=[waiting_story.pk])
     response = client.post(url, {"hit": hit.pk, "reason": "法院已判决"}, follow=True)
     page = response.content.decode()
-    assert "已豁免" in page and "法院已判决" in page
+    history = page[page.index('class="review-history"') :]
+    assert "校对问题已豁免" in history and "法院已判决" in history and "罪犯" in history
     assert Transition.objects.filter(article=waiting_story, action=Transition.Action.WAIVE).exists()
 
 
