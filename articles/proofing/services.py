@@ -7,6 +7,7 @@ management commands and the demo call them.
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ahocorasick
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +21,10 @@ from articles.models import Article, Transition
 from articles.proofing.engine import Found, checker, proofread
 from articles.proofing.models import LIST_CATEGORIES, ArticleCheck, Category, Hit, Term, TermList, Waiver
 from articles.proofing.text import FieldText, count_characters, html_text, plain_text
+
+if TYPE_CHECKING:  # issues depends on articles, not the reverse: imported where used
+    from issues.models import Issue, Page
+    from issues.services import Problem
 
 # The national rule for newspapers (报纸期刊质量管理规定, 2020): at most 3 errors per 10,000 characters.
 ERROR_RATE_LIMIT = 3
@@ -352,6 +357,7 @@ def proofing_check(*, article: Article) -> list[Hit]:
         )
         for item in found
     ]
+    # Derived rows, made from checked data: bulk_create without full_clean, as thousands may come at once.
     Hit.objects.bulk_create(hits, batch_size=1000)
     ArticleCheck.objects.update_or_create(
         article=article,
@@ -455,7 +461,7 @@ def _loose_texts(placements, teasers) -> list[tuple[object, str, FieldText]]:
     return texts
 
 
-def issue_proofing(*, issue) -> tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]:
+def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]:
     """Per page and for the whole issue: characters, open hits and blocking hits, and the blocking ones
     as (page id, the story's headline or the field, hit).
 
@@ -519,7 +525,7 @@ def issue_proofing(*, issue) -> tuple[dict[int, PageProofing], PageProofing, lis
     return per_page, total, blocking
 
 
-def issue_proofing_problems(*, issue, pages: list) -> list:
+def issue_proofing_problems(*, issue: "Issue", pages: "list[Page]") -> "list[Problem]":
     """The release's problems from 校对: every blocking hit on the issue's pages neither fixed nor waived."""
     from issues.services import Problem
 
