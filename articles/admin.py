@@ -21,6 +21,7 @@ from articles.diff import diff_fields
 from articles.models import Article, Photo
 from articles.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
+from articles.proofing.desk import ProofingFilter
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
 from articles.services import article_reopen, article_step
 from articles.workflow import waiting_for_q
@@ -247,6 +248,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "placements__page__name",
         "reporter",
         ("tags", VisibleTagsFilter),
+        ProofingFilter,  # 校对 (articles.proofing)
     ]
     list_select_related = ["reporter"]
     search_fields = ["headline", "kicker", "subheadline", "byline", "body", "tags__name"]
@@ -261,8 +263,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         from articles.admin_views import article_admin_urls
+        from articles.proofing.desk import proofing_urls  # 校对 (articles.proofing)
 
-        return article_admin_urls(self) + super().get_urls()
+        return article_admin_urls(self) + proofing_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
         return visible_articles(
@@ -362,6 +365,10 @@ class ArticleAdmin(admin.ModelAdmin):
             # Buttons inside the change form save its edits with the step; a read-only story has none.
             extra["workflow_in_form"] = self.has_change_permission(request, article)
             extra["workflow_comment"] = request.POST.get("_workflow_comment", "") if request.method == "POST" else ""
+            # 校对 (articles.proofing): the panel of hits above the form.
+            from articles.proofing.desk import proofing_context
+
+            extra.update(proofing_context(request, article))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

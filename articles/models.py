@@ -215,6 +215,8 @@ class Transition(models.Model):
         CORRECT = "correct", _("corrected")
         EDIT = "edit", _("edited after approval")
         RESTORE = "restore", _("revision restored")
+        # 校对 (articles.proofing): a proofreading hit let stand, with the reason, in the review log.
+        WAIVE = "proofing_waive", _("proofreading hit waived")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"

@@ -48,12 +48,23 @@ _DUTY = [
     "issues.release_issue",
 ]
 
+# 校对 (articles.proofing): editors read the word lists, the chief editor keeps them.
+_WORD_LISTS_READ = ["proofing.view_termlist", "proofing.view_term"]
+_WORD_LISTS_KEEP = [
+    "proofing.add_termlist",
+    "proofing.change_termlist",
+    "proofing.delete_termlist",
+    "proofing.add_term",
+    "proofing.change_term",
+    "proofing.delete_term",
+]
+
 # Group name -> "app_label.codename" permissions. The migration that creates the groups keeps
 # its own frozen copy (migrations must not change when this file does); a test checks both agree.
 ROLES: dict[str, list[str]] = {
     REPORTER: _FILING,
-    EDITOR: _FILING + _ASSEMBLY,
-    CHIEF: _FILING + _ASSEMBLY + _DUTY,
+    EDITOR: _FILING + _ASSEMBLY + _WORD_LISTS_READ,
+    CHIEF: _FILING + _ASSEMBLY + _DUTY + _WORD_LISTS_READ + _WORD_LISTS_KEEP,
 }
 
 

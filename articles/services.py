@@ -68,6 +68,13 @@ def article_step(*, article: Article, user: AbstractBaseUser, step: str, comment
     comment = (comment or "").strip()
     if row.comment_required and not comment:
         raise ValidationError({"comment": row.comment_required}, code="required")
+    if row.name == "approve":
+        # 校对 (articles.proofing): 终审 waits while a blocking hit is neither fixed nor waived.
+        from articles.proofing.services import approval_refusal
+
+        error = approval_refusal(article=locked)
+        if error is not None:
+            raise error
     return _move(article, locked=locked, user=user, action=row.name, to=row.to, comment=comment)
 
 

@@ -370,6 +370,11 @@ def issue_problems(issue: Issue, *, sign_off: bool = True) -> list[Problem]:
                     page,
                 )
             )
+    # 校对 (articles.proofing): blocking proofreading hits neither fixed nor waived hold the release.
+    from articles.proofing.services import issue_proofing_problems
+
+    for problem in issue_proofing_problems(issue=issue, pages=pages):
+        problems[problem.page.pk].append(problem)
     counts = {page.pk: 0 for page in pages}
     for placement in placements:
         counts[placement.page_id] += 1

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "newsroom",  # backup and restore (newsroom/backup.py)
     "articles",
+    "articles.proofing",  # 校对 (issue #15): word lists, hits, waivers, the gate before 终审
     "issues",
 ]
 

@@ -279,6 +279,10 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
     released = issue.release_at is not None and issue.release_at <= timezone.now()
+    # 校对 (articles.proofing): open hits and the error rate per page and for the issue.
+    from articles.proofing.services import issue_proofing
+
+    proofing_pages, proofing_total, _blocking = issue_proofing(issue=issue)
     rows = []
     for page in pages:
         page_placements = by_page[page.pk]
@@ -298,6 +302,7 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
                     for article_id, page_ids in pages_of_article.items()
                     if page_ids - {page.pk}
                 ],
+                "proofing": proofing_pages[page.pk],
                 "preview_url": reverse("issues:page-preview", kwargs={"date": issue.date, "number": page.number}),
             }
         )
@@ -316,6 +321,7 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
         "issue": issue,
         "rows": rows,
         "problems": problems,
+        "proofing_total": proofing_total,
         "candidates": candidates,
         "released": released,
         "scheduled": issue.release_at is not None and not released,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Photo
+from articles.proofing.demo import proofing_demo
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.demo.photos import add_demo_photos
@@ -91,6 +92,8 @@ class Command(BaseCommand):
             release_at = timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME))
             Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
         tonight = make_tonights_issue(users=users)
+        # 校对 (articles.proofing): the starter lists, and a story waiting for 终审 with open hits.
+        proofing_demo(reporter=users["reporter"], first_editor=users["editor"], second_editor=users["editor2"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles, "
