@@ -5,7 +5,8 @@ page, with Chinese text reshuffled from the demo pages (issues/demo/*.txt), kick
 subheadlines, bylines, datelines, tags, photos (rows pointing at a handful of tiny real image
 files), photo news, front-page stories that jump to page 2 (a few going on to page 4) and
 teasers from the front page to stories inside. Everything is approved and released at 06:00
-on its date, so the archive ends with today's paper (unreleased before 06:00).
+on its date, and the archive ends with the latest paper already out (today's from 06:00 Shanghai
+time, yesterday's before), so a run at any hour has a front page to measure.
 
 The archive is added to whatever the database holds: dates already taken are skipped and
 cumulative numbers continue after the highest one. Uses DATABASE_URL like the site.
@@ -84,6 +85,17 @@ class TextPool:
 
     def caption(self) -> str:
         return self.rng.choice(self.paragraphs)[:60] + "。"
+
+
+RELEASE_TIME = datetime.time(6)
+
+
+def last_released_date(now: datetime.datetime) -> datetime.date:
+    """The newest date whose 06:00 paper is already out at ``now`` (an aware datetime)."""
+    from django.utils import timezone
+
+    local = timezone.localtime(now)
+    return local.date() if local.time() >= RELEASE_TIME else local.date() - datetime.timedelta(days=1)
 
 
 def publication_dates(*, end: datetime.date, count: int, taken: set[datetime.date]) -> list[datetime.date]:
@@ -226,7 +238,7 @@ class Generator:
                     date=date,
                     number=numbers[date.year],
                     total_number=first_total + offset,
-                    release_at=timezone.make_aware(datetime.datetime.combine(date, datetime.time(6))),
+                    release_at=timezone.make_aware(datetime.datetime.combine(date, RELEASE_TIME)),
                 )
             )
         return rows
@@ -368,7 +380,7 @@ class Generator:
 def generate(*, years: float, issues_per_year: int = 300, pages: int = 8, stories: tuple[int, int] = (8, 10),
              end: datetime.date | None = None, seed: int = 2020, chunk: int = 25, batch: int = 2000,
              progress: bool = True, stdout=sys.stdout) -> dict[str, int]:
-    """Add ``years`` of archive ending at ``end`` (default today); returns the rows made."""
+    """Add ``years`` of archive ending at ``end`` (default: the latest paper already out); returns the rows made."""
     from django.db import connection
     from django.db.models import Max
     from django.utils import timezone
@@ -377,7 +389,7 @@ def generate(*, years: float, issues_per_year: int = 300, pages: int = 8, storie
     from issues.models import Issue
 
     count = max(1, round(years * issues_per_year))
-    end = end or timezone.localdate()
+    end = end or last_released_date(timezone.now())
     taken = set(Issue.objects.values_list("date", flat=True))
     dates = publication_dates(end=end, count=count, taken=taken)
     first_total = (Issue.objects.aggregate(last=Max("total_number"))["last"] or 0) + 1
@@ -413,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--issues-per-year", type=int, default=300)
     parser.add_argument("--pages", type=int, default=8, help="pages per issue (default 8)")
     parser.add_argument("--stories", default="8-10", help="stories per page, as MIN-MAX (default 8-10)")
-    parser.add_argument("--end", type=datetime.date.fromisoformat, default=None, help="last date (default today)")
+    parser.add_argument("--end", type=datetime.date.fromisoformat, default=None, help="last date (default: the latest paper already out, today's from 06:00)")
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)

@@ -3,10 +3,11 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from bench.generate import generate, publication_dates
+from bench.generate import generate, last_released_date, publication_dates
 from issues.models import Issue, Jump, Page, Placement, Teaser
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,22 @@ def test_generated_archive_is_searchable_and_served_by_the_api(client, archive):
     listing = client.get("/api/v1/articles")
     assert listing.status_code == 200
     assert all(item["issue_date"] for item in listing.json()["items"])
+
+
+@pytest.mark.parametrize(
+    "shanghai, newest",
+    [("00:30", "2026-11-30"), ("05:59", "2026-11-30"), ("06:00", "2026-12-01"), ("23:59", "2026-12-01")],
+)
+def test_the_archive_ends_with_the_latest_paper_already_out_at_any_hour(shanghai, newest):
+    hour, minute = map(int, shanghai.split(":"))
+    now = datetime.datetime(2026, 12, 1, hour, minute, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+    assert last_released_date(now).isoformat() == newest
+
+
+def test_a_generated_archive_has_a_front_page_in_the_small_hours(client, db):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 1, 36, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))):
+        generate(years=0.004, progress=False)
+        response = client.get("/")
+
+    assert response.status_code == 200
