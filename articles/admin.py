@@ -18,10 +18,12 @@ from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.diff import diff_fields
+from articles.desk.article_views import article_admin_urls, step_name, workflow_context
+from articles.desk.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
+from articles.desk.photo_views import photo_admin_urls
 from articles.models import Article, Photo
-from articles.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
-from articles.proofing.desk import ProofingFilter
+from articles.proofing.desk import ProofingFilter, proofing_urls
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
 from articles.services import article_reopen, article_step
 from articles.workflow import waiting_for_q
@@ -262,9 +264,6 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["submit_selected", "pass_review_selected", "approve_selected"]
 
     def get_urls(self):
-        from articles.admin_views import article_admin_urls
-        from articles.proofing.desk import proofing_urls  # 校对 (articles.proofing)
-
         return article_admin_urls(self) + proofing_urls(self) + super().get_urls()
 
     def get_queryset(self, request):
@@ -356,8 +355,6 @@ class ArticleAdmin(admin.ModelAdmin):
         return {"reporter": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from articles.admin_views import workflow_context
-
         article = self.get_object(request, object_id)
         extra = {}
         if article is not None:
@@ -386,8 +383,6 @@ class ArticleAdmin(admin.ModelAdmin):
         if not step:
             return super().response_change(request, obj)
         # The form's edits are saved (same transaction); now the step, which the table may refuse.
-        from articles.admin_views import step_name
-
         change_url = reverse("admin:articles_article_change", args=[obj.pk])
         before = obj.get_status_display()
         name = step_name(step, obj)
@@ -509,8 +504,6 @@ class PhotoAdmin(admin.ModelAdmin):
     fields = ["article", "image", "caption", "credit", "order", "caption_correction"]
 
     def get_urls(self):
-        from articles.admin_photo_views import photo_admin_urls
-
         return photo_admin_urls(self) + super().get_urls()
 
     def get_queryset(self, request):

@@ -42,7 +42,7 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
 
 def files_in(media_root) -> list:
     """Uploaded originals; the renditions made from them come and go with them, and an upload
-    kept for a form shown again (stash/, articles.photo_forms) belongs to no row."""
+    kept for a form shown again (stash/, articles.desk.photo_forms) belongs to no row."""
     if not media_root.exists():
         return []
     return [

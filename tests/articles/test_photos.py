@@ -394,7 +394,7 @@ def test_clearstash_removes_kept_uploads_older_than_a_day(media_root):
 
     from django.core.management import call_command
 
-    from articles.photo_forms import stash_upload, stashed_upload
+    from articles.desk.photo_forms import stash_upload, stashed_upload
 
     old, fresh = stash_upload(jpeg(64, 48)), stash_upload(jpeg(64, 48))
     old_path = media_root / stashed_upload(old).stash_name

@@ -1,4 +1,4 @@
-"""Remove photo uploads kept for a form that was never saved again (articles.photo_forms)."""
+"""Remove photo uploads kept for a form that was never saved again (articles.desk.photo_forms)."""
 
 import datetime
 
@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles.photo_forms import STASH_FOLDER, STASH_MAX_AGE
+from articles.desk.photo_forms import STASH_FOLDER, STASH_MAX_AGE
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ from articles.models import Photo
 from newsroom.images.validators import is_new_upload, validate_image_upload
 
 STASH_FOLDER = "stash"
-STASH_SALT = "articles.photo_forms.stash"
+STASH_SALT = "articles.photo_forms.stash"  # unchanged since the module moved: tokens in open forms stay good
 # How long a kept upload waits for the form to be saved again.
 STASH_MAX_AGE = 24 * 3600
 
