@@ -29,7 +29,7 @@ PHOTO_FIELDS = ("article", "image", "caption", "credit", "order")
 
 def on_released_page(photo: Photo) -> bool:
     """Photo news readers can see now: placed on a page of a released issue."""
-    from issues.models import Placement  # issues depends on articles, not the reverse
+    from issues.models import Placement  # lazy: issues stands above articles
 
     return photo.pk is not None and Placement.objects.released().filter(photo=photo.pk).exists()
 
@@ -69,6 +69,21 @@ def can_correct_caption(photo: Photo) -> bool:
 def can_change_photo(user: AbstractBaseUser, photo: Photo) -> bool:
     """Whether photo_update and photo_delete would let this user change this photo now."""
     return photo_refusal(user, article=photo.article, photo=photo) is None
+
+
+def _photo_news_pages_change(photo: Photo) -> None:
+    """Photo news stands on its pages by itself: a change to it is a change to those pages.
+
+    So the issue's guard decides (a scheduled issue is refused; a released one was refused
+    above), and the pages lose their sign-off, as for any other change to a page.
+    """
+    from issues.models import Page  # lazy: issues stands above articles
+    from issues.services import issue_check_open, page_sign_off_clear
+
+    pages = list(Page.objects.filter(placements__photo=photo.pk).select_related("issue"))
+    for page in pages:
+        issue_check_open(page.issue)
+    page_sign_off_clear(pages=pages)
 
 
 def _refuse(user: AbstractBaseUser, *, article: Article | None, photo: Photo | None = None) -> None:
@@ -152,6 +167,8 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser, **changes) -> Photo:
         raise PermissionDenied(_("You cannot change photos."))
     current, old_article = _locked_photo(photo)
     _refuse(user, article=old_article, photo=current)
+    if old_article is None:
+        _photo_news_pages_change(current)
     new_article = old_article
     if "article" in changes and getattr(changes["article"], "pk", None) != current.article_id:
         new_article = _locked_article(changes["article"])
@@ -178,6 +195,8 @@ def photo_delete(*, photo: Photo, user: AbstractBaseUser) -> None:
         raise PermissionDenied(_("You cannot delete photos."))
     current, article = _locked_photo(photo)
     _refuse(user, article=article, photo=current)
+    if article is None:
+        _photo_news_pages_change(current)
     files = [current.image.name, *rendition_files(current.renditions)]
     current.delete()
     _delete_files_on_commit(files)

@@ -195,6 +195,9 @@ def placement_create(
 ) -> Placement:
     """Put a story (or a photo as photo news) on a page, last in reading order unless told otherwise."""
     issue_check_open(page.issue)
+    if photo is not None and photo.article_id is not None:
+        # A story's photo goes public with its story; photo news is a photo filed on its own.
+        raise ValidationError(_("Only photo news (a photo without a story) is placed on a page by itself."))
     if order is None:
         order = _next_order(page.placements.all())
     placement = Placement(page=page, article=article, photo=photo, order=order)

@@ -425,3 +425,37 @@ def test_photo_chosen_on_the_photo_screen_is_kept_when_another_field_fails(clien
 
     assert saved.status_code == 302
     assert (Photo.objects.get().width, Photo.objects.get().height) == (300, 200)
+
+
+def test_photo_news_on_a_scheduled_page_changes_only_after_the_release_is_called_back(editor):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import IssueFactory, PageFactory, PhotoFactory, PlacementFactory
+
+    news = PhotoFactory(article=None, caption="长荡湖晨雾")
+    page = PageFactory(issue=IssueFactory(release_at=timezone.now() + datetime.timedelta(hours=6)))
+    PlacementFactory(page=page, article=None, photo=news)
+
+    with pytest.raises(ValidationError) as refused:
+        photo_update(photo=news, user=editor, caption="改过的说明")
+
+    assert "撤回定时发布" in " ".join(refused.value.messages)
+    news.refresh_from_db()
+    assert news.caption == "长荡湖晨雾"
+
+
+def test_photo_news_changed_on_an_open_page_takes_the_pages_sign_off_back(editor):
+    from django.utils import timezone
+
+    from tests.factories import IssueFactory, PageFactory, PhotoFactory, PlacementFactory
+
+    news = PhotoFactory(article=None, caption="长荡湖晨雾")
+    page = PageFactory(issue=IssueFactory(release_at=None), signed_off_at=timezone.now(), signed_off_by=editor)
+    PlacementFactory(page=page, article=None, photo=news)
+
+    photo_update(photo=news, user=editor, caption="冬日清晨的长荡湖")
+
+    page.refresh_from_db()
+    assert page.signed_off_at is None

@@ -265,3 +265,15 @@ def test_new_issue_numbers_count_on_from_the_issues_before_its_date():
 
     assert (between.number, between.total_number) == (142, 6037)
     assert (next_year.number, next_year.total_number) == (1, 6048)
+
+
+def test_a_storys_photo_cannot_be_placed_as_photo_news():
+    from tests.factories import PhotoFactory
+
+    page = PageFactory(issue=IssueFactory(release_at=None))
+    draft_photo = PhotoFactory(article=ArticleFactory(headline="别人的草稿"))
+
+    with pytest.raises(ValidationError):
+        placement_create(page=page, photo=draft_photo)
+
+    assert not page.placements.exists()
