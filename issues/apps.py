@@ -8,6 +8,7 @@ class IssuesConfig(AppConfig):
 
     def ready(self) -> None:
         from issues import redaction  # noqa: F401  (a withdrawn story is masked on its pages)
+        from issues import story_changes  # noqa: F401  (a story leaving 'approved' unsigns its open pages)
         from issues.models import Issue
         from newsroom import signals
         from newsroom.cache import register_release_schedule

@@ -277,3 +277,17 @@ def test_a_storys_photo_cannot_be_placed_as_photo_news():
         placement_create(page=page, photo=draft_photo)
 
     assert not page.placements.exists()
+
+
+def test_an_approved_story_edited_on_a_signed_off_page_takes_the_sign_off_back(issue, chief):
+    from articles.services import article_reopen
+
+    front = issue.pages.get(number=1)
+    page_sign_off(page=front, user=chief)
+    story = front.placements.get().article
+
+    article_reopen(article=story, user=chief)
+
+    front.refresh_from_db()
+    assert front.signed_off_at is None
+    assert "not_approved" in [problem.kind for problem in issue_problems(issue)]
