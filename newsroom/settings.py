@@ -132,7 +132,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
-# `manage.py backup` writes its archives here (see README, "Backups").
+# `manage.py backup` writes its archives here (see docs/admin/backups.md).
 NEWSROOM_BACKUP_DIR = env.path("NEWSROOM_BACKUP_DIR", default=BASE_DIR / "backups")
 
 STATIC_URL = "static/"

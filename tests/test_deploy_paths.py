@@ -1,4 +1,4 @@
-"""The paths in deploy/, docs/deploy.md, .env.example and the README are the same paths.
+"""The paths in deploy/, the guides in docs/, .env.example and the README are the same paths.
 
 The README's nginx example aliased /srv/newsroom/media/ while deploy/nginx and the unit used
 /var/lib/newsroom/media/: whoever followed the README got 404 for every photo.
@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA_ROOT = "/var/lib/newsroom/media"
 APP = "/srv/newsroom/app"
-# Every file that names a server path: the README, the deployment guide, the env example and deploy/.
-DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "deploy.md", ROOT / ".env.example",
+# Every file that names a server path: the README, the guides, the env example and deploy/.
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), ROOT / ".env.example",
              *sorted(path for path in (ROOT / "deploy").rglob("*") if path.is_file())]
 MEDIA_PATH = re.compile(r"(/[\w./-]*?/media)/?(?=[\s;\"'`)]|$)", re.MULTILINE)
 
@@ -24,8 +24,8 @@ def test_every_media_root_on_the_server_is_the_same_path():
         if match.group(1).startswith(("/srv", "/var", "/opt", "/home"))
     }
     assert {where for where, media in found if media != MEDIA_ROOT} == set(), found
-    # Both the README and nginx's configuration name it (the check above sees them).
-    assert ("README.md", MEDIA_ROOT) in found and ("deploy/nginx/newsroom.conf", MEDIA_ROOT) in found
+    # Both the security guide's nginx example and nginx's configuration name it (the check above sees them).
+    assert ("docs/dev/security.md", MEDIA_ROOT) in found and ("deploy/nginx/newsroom.conf", MEDIA_ROOT) in found
 
 
 def test_commands_run_in_the_app_checkout_where_the_units_run():

@@ -1,4 +1,4 @@
-"""The permission matrix (README), cell by cell: each role does each thing through the admin, as a person would."""
+"""The permission matrix (docs/desk.md, "Roles"), cell by cell: each role does each thing through the admin, as a person would."""
 
 import datetime
 

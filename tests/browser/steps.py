@@ -5,6 +5,9 @@ a test that reads the URL or opens another page straight after a click that navi
 the old page, or cancel the form post it just made. Every step here waits for the new document.
 """
 
+import os
+from pathlib import Path
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -35,3 +38,23 @@ def log_in(browser, username: str, password: str) -> None:
 def click_button(browser, text: str, accept_alert: bool = False) -> None:
     """Press the button that reads ``text`` and wait for the page it leads to."""
     follow(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{text}']"), accept_alert)
+
+
+# The manual's pictures (docs/screenshots/) are taken here, by the tests that walk the same tasks,
+# so a changed screen changes its picture in the same commit. They are written only when asked
+# (bin/screenshots sets NEWSROOM_SCREENSHOTS=1), at the browser fixture's fixed window of
+# 1280×1600 (phone pictures at the 390 px the phone tests emulate). tests/test_docs.py checks that
+# every picture the manual shows exists and is named by a screenshot() call in tests/browser/.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot(browser, name: str, element=None) -> None:
+    """Save the window (or one element of it) as docs/screenshots/<name> when NEWSROOM_SCREENSHOTS is set."""
+    if not os.environ.get("NEWSROOM_SCREENSHOTS"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if element is None:
+        browser.save_screenshot(str(SCREENSHOTS / name))
+    else:
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.screenshot(str(SCREENSHOTS / name))

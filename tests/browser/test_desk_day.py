@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select
 
 from articles.models import Article
 from issues.models import Page
-from tests.browser.steps import click_button, follow, log_in
+from tests.browser.steps import click_button, follow, log_in, screenshot
 from tests.factories import IssueFactory, PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,7 +70,7 @@ def bulk_action(browser, headline: str, action: str) -> str:
     return browser.find_element(By.CLASS_NAME, "messagelist").text
 
 
-def file_story(browser, headline: str, paragraphs: list[str], photo: Path, caption: str) -> Article:
+def file_story(browser, headline: str, paragraphs: list[str], photo: Path, caption: str, pictures: bool = False) -> Article:
     browser.get(browser.live_server_url + "/admin/articles/article/add/")
     browser.find_element(By.ID, "id_headline").send_keys(headline)
     body = browser.find_element(By.CSS_SELECTOR, "[contenteditable='true'].ProseMirror")
@@ -79,7 +79,12 @@ def file_story(browser, headline: str, paragraphs: list[str], photo: Path, capti
     browser.find_element(By.CSS_SELECTOR, "#photos-group .add-row a").click()
     browser.find_element(By.NAME, "photos-0-image").send_keys(str(photo))
     browser.find_element(By.NAME, "photos-0-caption").send_keys(caption)
+    if pictures:  # the manual's pictures of filing a story (docs/manual/reporter.md)
+        screenshot(browser, "reporter-file-form.png")
+        screenshot(browser, "reporter-file-photo.png", browser.find_element(By.ID, "photos-group"))
     save_and_continue(browser)
+    if pictures:
+        screenshot(browser, "reporter-file-saved.png")
     return Article.objects.get(headline=headline)
 
 
@@ -95,8 +100,11 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
     issue, park_photo, bus_photo = desk
 
     # Morning: the reporter files two stories with photos and saves each again and again.
+    browser.get(browser.live_server_url + "/admin/login/")
+    screenshot(browser, "login.png")
     log_in(browser, "zuoyan", PASSWORD)
-    parks = file_story(browser, PARKS, ["今年以来，我区利用边角地新建十座口袋公园。", "公园全部免费开放。"], park_photo, "市民在口袋公园散步。")
+    screenshot(browser, "reporter-home.png")
+    parks = file_story(browser, PARKS, ["今年以来，我区利用边角地新建十座口袋公园。", "公园全部免费开放。"], park_photo, "市民在口袋公园散步。", pictures=True)
     type_into_body(browser, "下一步还将新建五座。")
     save_and_continue(browser)  # the second save of a story with a photo: the old 500
     caption = browser.find_element(By.NAME, "photos-0-caption")
@@ -123,25 +131,31 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
     save_and_continue(browser)
     for headline in (PARKS, BUSES):
         open_article(browser, headline)
+        screenshot(browser, "reporter-submit-button.png", browser.find_element(By.CLASS_NAME, "workflow"))
         click_button(browser, "提交审核")  # a save with the photo, and the step
         assert "已提交" in browser.find_element(By.CLASS_NAME, "workflow").text
+        screenshot(browser, "reporter-submitted.png", browser.find_element(By.CLASS_NAME, "workflow"))
 
     # The first editor reads the home page, sends one story back with a comment, passes the other.
     log_in(browser, "maxiaoxuan", PASSWORD)
     assert "待初审：2 篇" in desk_text(browser)
+    screenshot(browser, "editor-home.png")
     open_article(browser, PARKS)
     browser.find_element(By.ID, "workflow-comment").send_keys("请补充公园的具体位置。")
+    screenshot(browser, "editor-send-back.png", browser.find_element(By.CLASS_NAME, "workflow"))
     click_button(browser, "退稿")
     assert Article.objects.get(headline=PARKS).status == Article.Status.SENT_BACK
 
     # The reporter finds it on the home page with the comment, fixes it (photo and all) and files again.
     log_in(browser, "zuoyan", PASSWORD)
     assert "请补充公园的具体位置。" in desk_text(browser)
+    screenshot(browser, "reporter-home-sent-back.png")
     open_article(browser, PARKS)
     # The comment stands at the top of the story, above the form.
     notice = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby='sent-back-title']")
     assert "请补充公园的具体位置。" in notice.text
     assert notice.location["y"] < browser.find_element(By.ID, "id_headline").location["y"]
+    screenshot(browser, "reporter-sent-back.png")
     type_into_body(browser, "十座公园分布在城区六个街道。")
     save_and_continue(browser)
     click_button(browser, "提交审核")
@@ -152,6 +166,7 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
     log_in(browser, "maxiaoxuan", PASSWORD)
     open_article(browser, PARKS)
     browser.find_element(By.ID, "id_subheadline").send_keys("全部免费开放")
+    screenshot(browser, "editor-first-review.png", browser.find_element(By.CLASS_NAME, "workflow"))
     click_button(browser, "初审通过")
     parks.refresh_from_db()
     assert (parks.status, parks.subheadline) == (Article.Status.FIRST_PASSED, "全部免费开放")
@@ -160,6 +175,7 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
     assert Article.objects.get(headline=BUSES).status == Article.Status.FIRST_PASSED
     # Run again, the bulk action would take 二审 of the story this editor just passed: refused.
     refused = bulk_action(browser, BUSES, "pass_review_selected")
+    screenshot(browser, "editor-three-people.png")
     assert BUSES in refused and Article.objects.get(headline=BUSES).status == Article.Status.FIRST_PASSED
     assert "待二审" in desk_text(browser) and "待二审：0 篇" in desk_text(browser)
 
@@ -172,8 +188,10 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
     assert Article.objects.get(headline=BUSES).status == Article.Status.SECOND_PASSED
     log_in(browser, "zhiban", PASSWORD)
     assert "待终审：2 篇" in desk_text(browser)
+    screenshot(browser, "chief-home.png")
     for headline in (PARKS, BUSES):
         open_article(browser, headline)
+        screenshot(browser, "chief-approve.png", browser.find_element(By.CLASS_NAME, "workflow"))
         click_button(browser, "终审通过")
     assert Article.objects.filter(status=Article.Status.APPROVED).count() == 2
 
@@ -184,20 +202,24 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
         page = browser.find_element(By.ID, f"page-{number}")
         Select(page.find_element(By.NAME, "article")).select_by_visible_text(f"{headline} (已审定)")
         follow(browser, page.find_element(By.XPATH, ".//button[normalize-space()='排入']"))
+    screenshot(browser, "assembly-placed.png")
     for number in (1, 2):
         follow(browser, browser.find_element(By.ID, f"page-{number}").find_element(By.XPATH, ".//button[normalize-space()='签发本版']"))
     assert Page.objects.filter(issue=issue, signed_off_at__isnull=False).count() == 2
     front = browser.find_element(By.ID, "page-1")
     assert "本版再有任何改动，签发即撤销。" in front.text
+    screenshot(browser, "assembly-signed-off.png", front)
     front.find_element(By.NAME, "after_paragraph").clear()
     front.find_element(By.NAME, "after_paragraph").send_keys("1")
     follow(browser, front.find_element(By.XPATH, ".//button[normalize-space()='设置转版']"))
     assert Page.objects.filter(issue=issue, signed_off_at__isnull=False).count() == 0
     for number in (1, 2):
         follow(browser, browser.find_element(By.ID, f"page-{number}").find_element(By.XPATH, ".//button[normalize-space()='签发本版']"))
+    screenshot(browser, "assembly-release.png", browser.find_element(By.ID, "release-at").find_element(By.XPATH, "./ancestor::form"))
     browser.execute_script("document.getElementById('release-at').value = '2000-01-01T00:00'")
     click_button(browser, "发布本期", accept_alert=True)
     assert "读者现在就能看到" in browser.page_source
+    screenshot(browser, "assembly-released.png")
 
     # Released means settled: the page screen has no save button, the photo cannot be replaced.
     log_in(browser, "maxiaoxuan", PASSWORD)

@@ -1,19 +1,17 @@
 """A reader uses the e-paper in Chromium: hot zones, jumps, the archive calendar, a phone's screen."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
 
-from tests.browser.steps import follow, log_in
+from tests.browser.steps import follow, log_in, screenshot
 from tests.factories import IssueFactory, PageFactory
 from tests.helpers import assembling
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 
 
@@ -81,11 +79,10 @@ def test_calendar_goes_to_another_month_and_opens_an_issue(browser, demo_paper):
 
 def test_front_page_and_article_are_readable_on_a_phone_and_zones_still_work(browser, demo_paper):
     as_phone(browser)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     browser.get(browser.live_server_url + "/2020-12-03/")
     assert_fits_the_phone(browser)
-    browser.save_screenshot(str(SCREENSHOTS / "phone-front-page.png"))
+    screenshot(browser, "phone-front-page.png")
     assert browser.find_element(By.CSS_SELECTOR, ".epaper__image").size["width"] >= 340
     zone = browser.find_elements(By.CSS_SELECTOR, "a.zone")[-1]
     headline = zone.get_attribute("aria-label")
@@ -98,7 +95,7 @@ def test_front_page_and_article_are_readable_on_a_phone_and_zones_still_work(bro
     assert_fits_the_phone(browser)
     body = browser.find_element(By.CSS_SELECTOR, ".story__body p")
     assert float(body.value_of_css_property("font-size").removesuffix("px")) >= 16
-    browser.save_screenshot(str(SCREENSHOTS / "phone-article.png"))
+    screenshot(browser, "phone-article.png")
 
 
 def assert_fits_the_phone(browser) -> None:
@@ -125,6 +122,7 @@ def test_editor_draws_a_zone_with_the_mouse_picks_the_story_and_readers_can_clic
         # From a tenth of the way in, across half the page and down a quarter of it.
         ActionChains(browser).move_to_element_with_offset(canvas, -width // 2 + width // 10, -height // 2 + height // 10).click_and_hold().move_by_offset(width // 2, height // 4).release().perform()
         Select(browser.switch_to.active_element).select_by_index(1)
+        screenshot(browser, "editor-hot-zones.png")
         follow(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit].default"))
 
     zone = HotZone.objects.get(placement__page=page)

@@ -5,7 +5,7 @@ from selenium.webdriver.common.by import By
 
 from articles.models import Article
 from issues.demo import DEMO_DIR
-from tests.browser.steps import follow, log_in
+from tests.browser.steps import follow, log_in, screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +24,7 @@ def test_editor_uploads_previews_corrects_and_saves_a_page(browser):
     browser.find_element(By.NAME, "page").send_keys("1")
     follow(browser, browser.find_element(By.NAME, "_preview"))
 
+    screenshot(browser, "editor-import-preview.png")
     uncertain = browser.find_element(By.CSS_SELECTOR, "#preview-stories tr.uncertain")
     assert "我区部署集中宣讲工作" in uncertain.text and "标题拆分是推测的" in uncertain.text
     assert not Article.objects.exists()
@@ -42,6 +43,7 @@ def test_editor_uploads_previews_corrects_and_saves_a_page(browser):
 
     assert "/admin/issues/page/" in browser.current_url and "/change/" in browser.current_url
     assert "新建 8 篇" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    screenshot(browser, "editor-import-saved.png")
     assert Article.objects.filter(
         headline="区委成立十九届五中全会精神宣讲团", byline="马晓璇"
     ).exists()

@@ -1,8 +1,6 @@
 """A day at the paper in Chromium: a reporter files, editors review, the night editor assembles and releases, a reader reads."""
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,27 +10,19 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from articles.models import Article
-from tests.browser.steps import click_button, follow, log_in
+from tests.browser.steps import click_button, follow, log_in, screenshot
 from tests.factories import IssueFactory, PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"  # UserFactory's
 HEADLINE = "我区新建十座口袋公园"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def open_article(browser):
     article = Article.objects.get(headline=HEADLINE)
     browser.get(f"{browser.live_server_url}/admin/articles/article/{article.pk}/change/")
     return article
-
-
-def screenshot(browser, name):
-    # Kept in the repository as a picture of the screens; the test only writes them when asked.
-    if os.environ.get("NEWSROOM_SCREENSHOTS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(SCREENSHOTS / name))
 
 
 @pytest.fixture
