@@ -244,8 +244,9 @@ def _render_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "after": span["after"],
             "years": range(span["last"].year, span["first"].year - 1, -1),
             "months": [datetime.date(year, n, 1) for n in range(1, 13)],
-            # Plain month-by-month steps, as far as the archive reaches.
-            "previous_month": span["before"] and (first - datetime.timedelta(days=1)).replace(day=1),
-            "next_month": span["after"] and after_month,
+            # The arrows step to the nearest month that has an issue: a gap (a strike, a holiday
+            # break, the years before the archive was digitised) is one click, not one per month.
+            "previous_month": span["before"] and span["before"].replace(day=1),
+            "next_month": span["after"] and span["after"].replace(day=1),
         },
     )

@@ -1,6 +1,8 @@
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Article
@@ -14,7 +16,7 @@ from tests.factories import (
     PhotoFactory,
     PlacementFactory,
 )
-from tests.helpers import assembling, build_issue, fill_archive, latest_story, page_url
+from tests.helpers import assembling, build_issue, contrast_on_white, fill_archive, latest_story, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -532,3 +534,35 @@ def test_a_jump_into_another_issue_left_by_an_old_bypass_reads_as_no_jump(client
     assert "第6段正文" in page.content.decode() and "下转" not in page.content.decode()
     assert hidden_second.name not in api.content.decode()
     assert api.json()["printed"][0]["continued_on"] is None
+
+
+def test_archive_arrows_skip_the_months_without_an_issue(client):
+    build_issue(date=datetime.date(2019, 10, 8))
+    build_issue(date=datetime.date(2020, 3, 2))
+    build_issue(date=datetime.date(2020, 9, 30))
+
+    content = client.get(reverse("issues:archive-month", args=[2020, 3])).content.decode()
+
+    assert f'rel="prev" href="{reverse("issues:archive-month", args=[2019, 10])}"' in content
+    assert f'rel="next" href="{reverse("issues:archive-month", args=[2020, 9])}"' in content
+    assert reverse("issues:archive-month", args=[2020, 2]) not in content
+    assert reverse("issues:archive-month", args=[2020, 4]) not in content
+
+
+def test_archive_day_links_are_named_by_their_visible_text_with_the_month_before_it(client):
+    issue, _pages = build_issue(date=datetime.date(2020, 12, 3))
+
+    content = client.get(reverse("issues:archive-month", args=[2020, 12])).content.decode()
+
+    # No aria-label replacing "3 第N期": a voice user says what they see, a screen reader hears the month too.
+    link = content.split('href="/2020-12-03/"')[1].split("</a>")[0]
+    assert "aria-label" not in link
+    assert '<span class="visually-hidden">2020年12月 </span>3</span>' in link
+    assert f"第{issue.number}期" in link
+
+
+def test_archive_days_without_an_issue_are_readable_on_white():
+    css = (settings.BASE_DIR / "static" / "css" / "newsroom.css").read_text()
+    rule = re.search(r"\.calendar__day \{[^}]*color: ([^;]+);", css).group(1)
+    colour = re.search(r"--muted: (#[0-9a-f]{3,6});", css).group(1) if rule == "var(--muted)" else rule
+    assert contrast_on_white(colour) >= 4.5
