@@ -4,6 +4,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.models import Article
 from issues.models import Jump
@@ -457,8 +458,11 @@ PUBLIC_VIEWS = {
     "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 8),
     # No teasers on this page, so no query for where they lead.
     "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 6),
-    # The article, its photos, tags, corrections (更正) and the pages it ran on.
-    "article": (lambda: latest_story().get_absolute_url(), 5),
+    # The article, its photos, tags, corrections (更正), the pages it ran on and the issue's
+    # stories in reading order (上一篇/下一篇).
+    "article": (lambda: latest_story().get_absolute_url(), 6),
+    # The tag, how many stories carry it, one page of them.
+    "tag": (lambda: reverse("articles:tag-detail", args=[Tag.objects.get(name="要闻").slug]), 3),
     "archive": (lambda: reverse("issues:archive"), 3),
     "archive-month": (lambda: reverse("issues:archive-month", args=[2019, 1]), 2),
 }
@@ -501,7 +505,7 @@ def fill_page(stories: int):
 STORY_VIEWS = {
     "front": (lambda front, second, story: reverse("issues:front"), 7),
     "page-with-jumps-in": (lambda front, second, story: page_url(second), 6),
-    "article": (lambda front, second, story: story.get_absolute_url(), 5),
+    "article": (lambda front, second, story: story.get_absolute_url(), 6),
 }
 
 
