@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -16,6 +17,7 @@ from tests.factories import (
     PageFactory,
     PhotoFactory,
     PlacementFactory,
+    png_bytes,
 )
 from tests.helpers import assembling, build_issue, contrast_on_white, fill_archive, latest_story, page_url
 
@@ -570,3 +572,18 @@ def test_archive_days_without_an_issue_are_readable_on_white():
     rule = re.search(r"\.calendar__day \{[^}]*color: ([^;]+);", css).group(1)
     colour = re.search(r"--muted: (#[0-9a-f]{3,6});", css).group(1) if rule == "var(--muted)" else rule
     assert contrast_on_white(colour) >= 4.5
+
+
+def test_a_phone_is_offered_a_page_image_the_size_of_its_slot(client):
+    _issue, (front, *_rest) = build_issue()
+    front.image.save("page.png", ContentFile(png_bytes(1200, 1700)), save=True)
+
+    content = client.get(page_url(front)).content.decode()
+
+    img = re.search(r'<img class="epaper__image"[^>]*>', content).group(0)
+    webp = re.search(r'<source type="image/webp" srcset="([^"]*)" sizes="([^"]*)">', content)
+    for srcset in (re.search(r'srcset="([^"]*)"', img).group(1), webp.group(1)):
+        assert [int(width) for width in re.findall(r" (\d+)w", srcset)] == [200, 480, 720, 1000, 1200]
+    # On a phone the slot is the screen less the content's padding, not a 36rem column.
+    assert webp.group(2).endswith("calc(100vw - 2rem)") and 'sizes="' + webp.group(2) + '"' in img
+    assert 'fetchpriority="high"' in img
