@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from articles.models import Article
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public
+from newsroom.structured_data import json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
 TAG_STORIES_PER_PAGE = 20
@@ -39,6 +41,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     printed = min(placements, key=lambda placement: (placement.page.issue.date, placement.page.number))
     previous_story, next_story = _neighbours_in_print(article, printed.page.issue)
     photos = list(article.photos.all())
+    published_at = min(placement.page.issue.release_at for placement in placements)
+    description = article.subheadline or excerpt(quick_text(article.body), (), width=120)
     return render(
         request,
         "articles/article_detail.html",
@@ -51,10 +55,39 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
             "next_story": next_story,
             # For sharing: the first photo, and when the story first reached readers.
             "share_photo": photos[0] if photos else None,
-            "published_at": min(placement.page.issue.release_at for placement in placements),
-            "description": article.subheadline or excerpt(quick_text(article.body), (), width=120),
+            "published_at": published_at,
+            "description": description,
+            "structured_data": json_ld(
+                _news_article(request, article, printed, photos, published_at=published_at, description=description)
+            ),
         },
     )
+
+
+def _news_article(request, article: Article, printed: Placement, photos, *, published_at, description: str) -> dict:
+    corrections = list(article.corrections.all())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": description,
+        "datePublished": moment(published_at),
+        # A story changes for readers only by a 更正 after its release.
+        "dateModified": moment(max([published_at, *(correction.corrected_at for correction in corrections)])),
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "inLanguage": "zh-CN",
+        "publisher": {"@type": "Organization", "name": settings.NEWSROOM["PUBLISHER"]},
+        "isPartOf": publication_issue(request, printed.page.issue),
+        "printPage": str(printed.page.number),
+        "printSection": printed.page.name,
+    }
+    if article.byline:
+        data["author"] = [{"@type": "Person", "name": article.byline}]
+    if photos:
+        data["image"] = [request.build_absolute_uri(photo.image.url) for photo in photos]
+    if article.tag_list:
+        data["keywords"] = [tag.name for tag in article.tag_list]
+    return data
 
 
 def _neighbours_in_print(article: Article, issue: Issue) -> tuple[Article | None, Article | None]:

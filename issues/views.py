@@ -13,6 +13,7 @@ from articles.models import ArticleQuerySet, Correction
 from issues.models import Issue, Placement, Teaser
 from issues.reading import page_parts, teaser_targets
 from newsroom.cache import cache_public
+from newsroom.structured_data import json_ld, publication_issue
 
 
 @cache_public
@@ -125,6 +126,10 @@ def _render_page(
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
             "preview": preview,
+            # Not in a preview: an unreleased issue must not describe itself to anyone.
+            "structured_data": None
+            if preview
+            else json_ld({"@context": "https://schema.org", **publication_issue(request, issue)}),
         },
     )
 

@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 
 import pytest
@@ -133,3 +134,51 @@ def test_article_leads_to_the_stories_before_and_after_it_in_the_issues_reading_
     first_page = client.get(lead.get_absolute_url()).content.decode()
     assert 'rel="prev"' not in first_page and f'rel="next" href="{middle.get_absolute_url()}"' in first_page
     assert 'rel="next"' not in client.get(last.get_absolute_url()).content.decode()
+
+
+def structured_data(content: str) -> dict:
+    (found,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    return json.loads(found)
+
+
+def test_article_describes_itself_as_a_news_article_for_search_engines(client):
+    article = story(headline="全区集中现场督查</script><script>", byline="记者 左妍", subheadline="区领导带队")
+    photo = PhotoFactory(article=article)
+    article.tags.add("两个加快")
+    issue = article.placements.get().page.issue
+
+    content = client.get(article.get_absolute_url()).content.decode()
+    data = structured_data(content)
+
+    assert "</script><script>" not in content.split("application/ld+json")[1].split("</script>")[0]
+    assert data["@type"] == "NewsArticle" and data["headline"] == "全区集中现场督查</script><script>"
+    assert data["author"] == [{"@type": "Person", "name": "记者 左妍"}]
+    assert data["image"] == [f"http://testserver{photo.image.url}"]
+    assert datetime.datetime.fromisoformat(data["datePublished"]) == issue.release_at.replace(microsecond=0)
+    assert data["dateModified"] == data["datePublished"]  # never corrected
+    assert data["publisher"] == {"@type": "Organization", "name": "金坛区融媒体中心"}
+    assert data["isPartOf"]["@type"] == "PublicationIssue" and data["isPartOf"]["issueNumber"] == str(issue.number)
+    assert data["isPartOf"]["isPartOf"]["name"] == "金坛时报"
+    assert data["keywords"] == ["两个加快"]
+
+
+def test_article_share_card_carries_what_wechat_reads(client):
+    article = story(headline="全区集中现场督查", subheadline="区领导带队检查重点项目")
+    photo = PhotoFactory(article=article)
+
+    content = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<meta itemprop="name" content="全区集中现场督查">' in content
+    assert '<meta itemprop="description" content="区领导带队检查重点项目">' in content
+    assert f'<meta itemprop="image" content="http://testserver{photo.image.url}">' in content
+
+
+def test_a_tag_without_a_slug_shows_as_text_and_the_article_still_opens(client):
+    article = story()
+    article.tags.add("!!!")
+    Tag.objects.filter(name="!!!").update(slug="")  # a name slugify empties (taggit keeps "")
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert '<span class="tag">!!!</span>' in response.content.decode()

@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 
 import pytest
@@ -587,3 +588,20 @@ def test_a_phone_is_offered_a_page_image_the_size_of_its_slot(client):
     # On a phone the slot is the screen less the content's padding, not a 36rem column.
     assert webp.group(2).endswith("calc(100vw - 2rem)") and 'sizes="' + webp.group(2) + '"' in img
     assert 'fetchpriority="high"' in img
+
+
+def test_an_issue_page_describes_itself_as_an_issue_of_the_periodical(client):
+    issue, (front, *_rest) = build_issue(date=datetime.date(2020, 12, 3))
+
+    content = client.get(page_url(front)).content.decode()
+
+    (found,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    data = json.loads(found)
+    assert data["@type"] == "PublicationIssue" and data["datePublished"] == "2020-12-03"
+    assert data["issueNumber"] == str(issue.number) and data["url"] == "http://testserver/2020-12-03/"
+    assert data["isPartOf"] == {
+        "@type": "Periodical",
+        "name": "金坛时报",
+        "url": "http://testserver/",
+        "publisher": {"@type": "Organization", "name": "金坛区融媒体中心"},
+    }
