@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("feeds/rss/", cache_public(feeds.LatestStoriesFeed()), name="feed-rss"),
     path("feeds/atom/", cache_public(feeds.LatestStoriesAtomFeed()), name="feed-atom"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag-detail"),
     path("feeds/tags/<str:slug>/rss/", cache_public(feeds.TagFeed()), name="tag-feed-rss"),
     path("feeds/tags/<str:slug>/atom/", cache_public(feeds.TagAtomFeed()), name="tag-feed-atom"),
 ]

@@ -1,16 +1,20 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
+from articles.feeds import published_tag_or_404
 from articles.forms import SearchForm
 from articles.models import Article
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
-from issues.models import Placement
+from issues.models import Issue, Placement
 from newsroom.cache import cache_public
+from newsroom.structured_data import json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
+TAG_STORIES_PER_PAGE = 20
 # Counting every match of a very common word costs more than it tells: a page counts the matches
 # up to this many pages past itself ("more than 200 stories"), so page 1 is as quick for 督查 as
 # for a rare name, and "more results" still leads on as far as the reader goes.
@@ -22,7 +26,7 @@ MAX_PAGE_NUMBER = 10_000
 
 @cache_public
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    """The whole story, with its photos, tags and the pages it ran on."""
+    """The whole story, with its photos, tags, the pages it ran on and its neighbours in print."""
     article = get_object_or_404(
         Article.objects.published().with_photos().with_tag_list().prefetch_related("corrections"), pk=pk
     )
@@ -32,19 +36,95 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         .select_related("page__issue", "jump__to_page")
         .order_by("-page__issue__date", "page__number")
     )
+    # Where the story first ran (a reprint in a later issue does not move it): the line under the
+    # headline, the masthead's issue, and the issue whose reading order 上一篇/下一篇 follow.
+    printed = min(placements, key=lambda placement: (placement.page.issue.date, placement.page.number))
+    previous_story, next_story = _neighbours_in_print(article, printed.page.issue)
     photos = list(article.photos.all())
+    published_at = min(placement.page.issue.release_at for placement in placements)
+    description = article.subheadline or excerpt(quick_text(article.body), (), width=120)
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "placements": placements,
+            "printed": printed,
+            "issue": printed.page.issue,
+            "previous_story": previous_story,
+            "next_story": next_story,
             # For sharing: the first photo, and when the story first reached readers.
             "share_photo": photos[0] if photos else None,
-            "published_at": min(placement.page.issue.release_at for placement in placements),
-            "description": article.subheadline or excerpt(quick_text(article.body), (), width=120),
+            "published_at": published_at,
+            "description": description,
+            "structured_data": json_ld(
+                _news_article(request, article, printed, photos, published_at=published_at, description=description)
+            ),
         },
     )
+
+
+def _news_article(request, article: Article, printed: Placement, photos, *, published_at, description: str) -> dict:
+    corrections = list(article.corrections.all())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": description,
+        "datePublished": moment(published_at),
+        # A story changes for readers only by a 更正 after its release.
+        "dateModified": moment(max([published_at, *(correction.corrected_at for correction in corrections)])),
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "inLanguage": "zh-CN",
+        "publisher": {"@type": "Organization", "name": settings.NEWSROOM["PUBLISHER"]},
+        "isPartOf": publication_issue(request, printed.page.issue),
+        "printPage": str(printed.page.number),
+        "printSection": printed.page.name,
+    }
+    if article.byline:
+        data["author"] = [{"@type": "Person", "name": article.byline}]
+    if photos:
+        data["image"] = [request.build_absolute_uri(photo.image.url) for photo in photos]
+    if article.tag_list:
+        data["keywords"] = [tag.name for tag in article.tag_list]
+    return data
+
+
+def _neighbours_in_print(article: Article, issue: Issue) -> tuple[Article | None, Article | None]:
+    """The stories before and after this one in the issue's reading order (page, then place on it).
+
+    One query for the issue's published stories: a story continued on a later page counts once,
+    where it starts.
+    """
+    stories = []
+    seen = set()
+    for placement in (
+        Placement.objects.published()
+        .filter(page__issue=issue, article__isnull=False)
+        .select_related("article")
+        .only("article__id", "article__headline")
+        .order_by("page__number", "order", "pk")
+    ):
+        if placement.article_id not in seen:
+            seen.add(placement.article_id)
+            stories.append(placement.article)
+    index = next(n for n, story in enumerate(stories) if story.pk == article.pk)
+    return (stories[index - 1] if index > 0 else None, stories[index + 1] if index + 1 < len(stories) else None)
+
+
+@cache_public
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A tag's published stories, newest first, with the tag's feeds."""
+    tag = published_tag_or_404(slug)
+    stories = (
+        Article.objects.published()
+        .filter(tags=tag)
+        .newest_first()
+        .with_first_release()
+        .only("pk", "kicker", "headline", "subheadline")
+    )
+    page = Paginator(stories, TAG_STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
 
 
 def counted_limit(page_number, per_page: int) -> int:

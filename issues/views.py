@@ -13,6 +13,7 @@ from articles.models import ArticleQuerySet, Correction
 from issues.models import Issue, Placement, Teaser
 from issues.reading import page_parts, teaser_targets
 from newsroom.cache import cache_public
+from newsroom.structured_data import json_ld, publication_issue
 
 
 @cache_public
@@ -125,6 +126,10 @@ def _render_page(
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
             "preview": preview,
+            # Not in a preview: an unreleased issue must not describe itself to anyone.
+            "structured_data": None
+            if preview
+            else json_ld({"@context": "https://schema.org", **publication_issue(request, issue)}),
         },
     )
 
@@ -244,8 +249,9 @@ def _render_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "after": span["after"],
             "years": range(span["last"].year, span["first"].year - 1, -1),
             "months": [datetime.date(year, n, 1) for n in range(1, 13)],
-            # Plain month-by-month steps, as far as the archive reaches.
-            "previous_month": span["before"] and (first - datetime.timedelta(days=1)).replace(day=1),
-            "next_month": span["after"] and after_month,
+            # The arrows step to the nearest month that has an issue: a gap (a strike, a holiday
+            # break, the years before the archive was digitised) is one click, not one per month.
+            "previous_month": span["before"] and span["before"].replace(day=1),
+            "next_month": span["after"] and span["after"].replace(day=1),
         },
     )

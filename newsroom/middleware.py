@@ -5,6 +5,7 @@ from csp.constants import UNSAFE_INLINE
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.middleware.gzip import GZipMiddleware
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -22,6 +23,32 @@ def reader_language(request) -> str:
     if language in dict(settings.LANGUAGES) and translation.check_for_language(language):
         return language
     return settings.LANGUAGE_CODE
+
+
+# What gains from compression: markup and text. Page images, photos and PDFs are compressed
+# already, and gzipping a streamed JPEG costs CPU for nothing.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/json",
+    "application/javascript",
+)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation) for text responses only.
+
+    It stands outside the public page cache, so stored pages are kept uncompressed once
+    and every client gets them as it asked (Accept-Encoding, then Vary), and inside
+    WhiteNoise, which serves its own precompressed static files.
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)
 
 
 class LanguageMiddleware:

@@ -56,6 +56,9 @@ MIDDLEWARE = [
     # 405 for TRACE and every other method the site does not answer (newsroom/middleware.py).
     "newsroom.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, feeds and sitemaps gzipped on the way out; outside the page cache, which stores them
+    # uncompressed under keys that need no Accept-Encoding (newsroom/middleware.py).
+    "newsroom.middleware.TextGZipMiddleware",
     # Before anything reads the database: decides whether this request may read the replica.
     "newsroom.routers.ReplicaRoutingMiddleware",
     # Stored public pages are answered here, before sessions, CSRF and auth (newsroom/cache.py).

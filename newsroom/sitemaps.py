@@ -4,16 +4,45 @@ import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import DateTimeField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from articles.models import Article, ArticleQuerySet, SearchDocument
+from articles.models import Article, ArticleQuerySet, Correction, Photo, SearchDocument
 from issues.models import Issue, IssueQuerySet, Page, PageQuerySet
 
 # Google News reads stories released in the last two days only.
 NEWS_WINDOW = datetime.timedelta(days=2)
+
+
+def latest_correction(on: Q) -> Subquery:
+    """When a story (or photo news caption) matching ``on`` (with OuterRef) was last corrected."""
+    return Subquery(
+        Correction.objects.filter(on).order_by("-corrected_at").values("corrected_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def corrected_on(placed: str) -> Q:
+    """Corrections of the stories, or photo news captions, placed where ``placed`` says."""
+    return Q(**{f"article__placements__{placed}": OuterRef("pk")}) | Q(
+        article__isnull=True, **{f"photo__placements__{placed}": OuterRef("pk")}
+    )
+
+
+def changed_at(released, corrected: Subquery) -> Greatest:
+    """What readers last saw change: the release, or a later 更正. Not ``updated_at``, which any
+    save (a demo load, a migration, a desk edit before release) moves."""
+    return Greatest(released, Coalesce(corrected, released))
+
+
+def latest_change() -> datetime.datetime | None:
+    """The newest release or correction readers can see, for the sitemap index, in one query."""
+    visible = Q(article__in=Article.objects.published()) | Q(article__isnull=True, photo__in=Photo.objects.published())
+    latest = Issue.objects.released().aggregate(latest=changed_at(Max("release_at"), latest_correction(visible)))
+    return latest["latest"]
 
 
 class ArchiveSitemap(Sitemap):
@@ -21,20 +50,25 @@ class ArchiveSitemap(Sitemap):
     # (216,000 stories) the index lists about a hundred files of this size instead.
     limit = 2000
 
+    def lastmod(self, item) -> datetime.datetime:
+        return item.changed_at
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        # One aggregate instead of Django's default, which loads every item to find the latest.
+        return latest_change()
+
 
 class IssueSitemap(ArchiveSitemap):
     changefreq = "never"
     priority = 0.6
 
     def items(self) -> IssueQuerySet:
-        return Issue.objects.released().order_by("-date").only("date", "updated_at")
-
-    def lastmod(self, issue: Issue) -> datetime.datetime:
-        return issue.updated_at
-
-    def get_latest_lastmod(self) -> datetime.datetime | None:
-        # One aggregate instead of Django's default, which loads every item to find the latest.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return (
+            Issue.objects.released()
+            .order_by("-date")
+            .only("date")
+            .annotate(changed_at=changed_at("release_at", latest_correction(corrected_on("page__issue"))))
+        )
 
 
 class PageSitemap(ArchiveSitemap):
@@ -46,14 +80,9 @@ class PageSitemap(ArchiveSitemap):
             Page.objects.released()
             .select_related("issue")
             .order_by("-issue__date", "number")
-            .only("number", "issue__date", "issue__updated_at")
+            .only("number", "issue__date")
+            .annotate(changed_at=changed_at("issue__release_at", latest_correction(corrected_on("page"))))
         )
-
-    def lastmod(self, page: Page) -> datetime.datetime:
-        return page.issue.updated_at
-
-    def get_latest_lastmod(self) -> datetime.datetime | None:
-        return Issue.objects.released().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ArticleSitemap(ArchiveSitemap):
@@ -61,13 +90,13 @@ class ArticleSitemap(ArchiveSitemap):
     priority = 0.8
 
     def items(self) -> ArticleQuerySet:
-        return Article.objects.published().order_by("-pk").only("pk", "updated_at")
-
-    def lastmod(self, article: Article) -> datetime.datetime:
-        return article.updated_at
-
-    def get_latest_lastmod(self) -> datetime.datetime | None:
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return (
+            Article.objects.published()
+            .with_first_release()
+            .order_by("-pk")
+            .only("pk")
+            .annotate(changed_at=changed_at("released_at", latest_correction(Q(article=OuterRef("pk")))))
+        )
 
 
 class NewsSitemap(Sitemap):
@@ -88,11 +117,12 @@ class NewsSitemap(Sitemap):
             )
             .filter(released_at__gte=since)
             .order_by("-released_at", "-pk")
-            .only("pk", "headline", "updated_at")
+            .only("pk", "headline")
+            .annotate(changed_at=changed_at("released_at", latest_correction(Q(article=OuterRef("pk")))))
         )
 
     def lastmod(self, article: Article) -> datetime.datetime:
-        return article.updated_at
+        return article.changed_at
 
 
 SITEMAPS = {"issues": IssueSitemap, "pages": PageSitemap, "articles": ArticleSitemap}

@@ -156,3 +156,14 @@ def fill_archive(issues: int) -> None:
 
 def latest_story():
     return Article.objects.published().order_by("-pk").first()
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #rgb or #rrggbb colour against white."""
+    hex_digits = colour.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(digit * 2 for digit in hex_digits)
+    channels = [int(hex_digits[n : n + 2], 16) / 255 for n in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)

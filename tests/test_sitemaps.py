@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
+from articles.models import Correction
+from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory, UserFactory
 from tests.helpers import fill_archive
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,46 @@ def test_sitemap_query_count_is_constant(client, django_assert_num_queries, issu
     fill_archive(issues)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def lastmods(client, url) -> dict[str, datetime.date]:
+    """Each URL's lastmod; Django's sitemaps write the day, in the paper's time zone."""
+    root = ElementTree.fromstring(client.get(url).content)
+    return {
+        entry.findtext(f"{SITEMAP}loc"): datetime.date.fromisoformat(entry.findtext(f"{SITEMAP}lastmod")[:10])
+        for entry in root.iter(f"{SITEMAP}url")
+    }
+
+
+def index_lastmods(client) -> set[datetime.date]:
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    return {datetime.date.fromisoformat(at.text[:10]) for at in index.iter(f"{SITEMAP}lastmod")}
+
+
+def test_sitemap_lastmod_is_the_release_time_not_the_last_save(client):
+    release_at = timezone.now() - datetime.timedelta(days=5)
+    released = timezone.localdate(release_at)
+    article = story(release_at=release_at)
+    page = article.placements.get().page
+    article.save()
+    page.issue.save()  # a later save (a demo load, a migration) is not a change readers saw
+
+    assert lastmods(client, "/sitemap-articles.xml")[f"http://testserver{article.get_absolute_url()}"] == released
+    assert lastmods(client, "/sitemap-pages.xml")[f"http://testserver{page.get_absolute_url()}"] == released
+    assert lastmods(client, "/sitemap-issues.xml")[f"http://testserver{page.issue.get_absolute_url()}"] == released
+    assert index_lastmods(client) == {released}
+
+
+def test_a_correction_moves_the_lastmod_of_the_story_its_page_and_issue(client):
+    article = story(release_at=timezone.now() - datetime.timedelta(days=5))
+    other = story(headline="另一篇", date=datetime.date(2020, 12, 4), release_at=timezone.now() - datetime.timedelta(days=5))
+    page = article.placements.get().page
+    corrected_at = timezone.now() - datetime.timedelta(days=1)
+    corrected = timezone.localdate(corrected_at)
+    Correction.objects.create(article=article, note="更正", corrected_by=UserFactory(), corrected_at=corrected_at)
+
+    assert lastmods(client, "/sitemap-articles.xml")[f"http://testserver{article.get_absolute_url()}"] == corrected
+    assert lastmods(client, "/sitemap-articles.xml")[f"http://testserver{other.get_absolute_url()}"] != corrected
+    assert lastmods(client, "/sitemap-pages.xml")[f"http://testserver{page.get_absolute_url()}"] == corrected
+    assert lastmods(client, "/sitemap-issues.xml")[f"http://testserver{page.issue.get_absolute_url()}"] == corrected
+    assert index_lastmods(client) == {corrected}

@@ -90,7 +90,9 @@ class ExecutableFinder(HTMLParser):
             self.found.append(f"<{tag}>")
         if tag == "script":
             source = attributes.get("src") or ""
-            if attributes.get("type") not in {"importmap", "application/json"} and not source.startswith(OWN_SCRIPTS):
+            # Data blocks (JSON, schema.org's JSON-LD) are never run; a payload that closed one
+            # would open a script of its own, which is found.
+            if attributes.get("type") not in {"importmap", "application/json", "application/ld+json"} and not source.startswith(OWN_SCRIPTS):
                 self.found.append(f"<script src={source!r}>")
         href = attributes.get("href") or ""
         own_feed = attributes.get("rel") == "alternate" and href.startswith("/feeds/")

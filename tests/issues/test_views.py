@@ -1,7 +1,12 @@
 import datetime
+import json
+import re
 
 import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.models import Article
 from issues.models import Jump
@@ -13,8 +18,9 @@ from tests.factories import (
     PageFactory,
     PhotoFactory,
     PlacementFactory,
+    png_bytes,
 )
-from tests.helpers import assembling, build_issue, fill_archive, latest_story, page_url
+from tests.helpers import assembling, build_issue, contrast_on_white, fill_archive, latest_story, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -455,8 +461,11 @@ PUBLIC_VIEWS = {
     "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 8),
     # No teasers on this page, so no query for where they lead.
     "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 6),
-    # The article, its photos, tags, corrections (更正) and the pages it ran on.
-    "article": (lambda: latest_story().get_absolute_url(), 5),
+    # The article, its photos, tags, corrections (更正), the pages it ran on and the issue's
+    # stories in reading order (上一篇/下一篇).
+    "article": (lambda: latest_story().get_absolute_url(), 6),
+    # The tag, how many stories carry it, one page of them.
+    "tag": (lambda: reverse("articles:tag-detail", args=[Tag.objects.get(name="要闻").slug]), 3),
     "archive": (lambda: reverse("issues:archive"), 3),
     "archive-month": (lambda: reverse("issues:archive-month", args=[2019, 1]), 2),
 }
@@ -499,7 +508,7 @@ def fill_page(stories: int):
 STORY_VIEWS = {
     "front": (lambda front, second, story: reverse("issues:front"), 7),
     "page-with-jumps-in": (lambda front, second, story: page_url(second), 6),
-    "article": (lambda front, second, story: story.get_absolute_url(), 5),
+    "article": (lambda front, second, story: story.get_absolute_url(), 6),
 }
 
 
@@ -532,3 +541,67 @@ def test_a_jump_into_another_issue_left_by_an_old_bypass_reads_as_no_jump(client
     assert "第6段正文" in page.content.decode() and "下转" not in page.content.decode()
     assert hidden_second.name not in api.content.decode()
     assert api.json()["printed"][0]["continued_on"] is None
+
+
+def test_archive_arrows_skip_the_months_without_an_issue(client):
+    build_issue(date=datetime.date(2019, 10, 8))
+    build_issue(date=datetime.date(2020, 3, 2))
+    build_issue(date=datetime.date(2020, 9, 30))
+
+    content = client.get(reverse("issues:archive-month", args=[2020, 3])).content.decode()
+
+    assert f'rel="prev" href="{reverse("issues:archive-month", args=[2019, 10])}"' in content
+    assert f'rel="next" href="{reverse("issues:archive-month", args=[2020, 9])}"' in content
+    assert reverse("issues:archive-month", args=[2020, 2]) not in content
+    assert reverse("issues:archive-month", args=[2020, 4]) not in content
+
+
+def test_archive_day_links_are_named_by_their_visible_text_with_the_month_before_it(client):
+    issue, _pages = build_issue(date=datetime.date(2020, 12, 3))
+
+    content = client.get(reverse("issues:archive-month", args=[2020, 12])).content.decode()
+
+    # No aria-label replacing "3 第N期": a voice user says what they see, a screen reader hears the month too.
+    link = content.split('href="/2020-12-03/"')[1].split("</a>")[0]
+    assert "aria-label" not in link
+    assert '<span class="visually-hidden">2020年12月 </span>3</span>' in link
+    assert f"第{issue.number}期" in link
+
+
+def test_archive_days_without_an_issue_are_readable_on_white():
+    css = (settings.BASE_DIR / "static" / "css" / "newsroom.css").read_text()
+    rule = re.search(r"\.calendar__day \{[^}]*color: ([^;]+);", css).group(1)
+    colour = re.search(r"--muted: (#[0-9a-f]{3,6});", css).group(1) if rule == "var(--muted)" else rule
+    assert contrast_on_white(colour) >= 4.5
+
+
+def test_a_phone_is_offered_a_page_image_the_size_of_its_slot(client):
+    _issue, (front, *_rest) = build_issue()
+    front.image.save("page.png", ContentFile(png_bytes(1200, 1700)), save=True)
+
+    content = client.get(page_url(front)).content.decode()
+
+    img = re.search(r'<img class="epaper__image"[^>]*>', content).group(0)
+    webp = re.search(r'<source type="image/webp" srcset="([^"]*)" sizes="([^"]*)">', content)
+    for srcset in (re.search(r'srcset="([^"]*)"', img).group(1), webp.group(1)):
+        assert [int(width) for width in re.findall(r" (\d+)w", srcset)] == [200, 480, 720, 1000, 1200]
+    # On a phone the slot is the screen less the content's padding, not a 36rem column.
+    assert webp.group(2).endswith("calc(100vw - 2rem)") and 'sizes="' + webp.group(2) + '"' in img
+    assert 'fetchpriority="high"' in img
+
+
+def test_an_issue_page_describes_itself_as_an_issue_of_the_periodical(client):
+    issue, (front, *_rest) = build_issue(date=datetime.date(2020, 12, 3))
+
+    content = client.get(page_url(front)).content.decode()
+
+    (found,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    data = json.loads(found)
+    assert data["@type"] == "PublicationIssue" and data["datePublished"] == "2020-12-03"
+    assert data["issueNumber"] == str(issue.number) and data["url"] == "http://testserver/2020-12-03/"
+    assert data["isPartOf"] == {
+        "@type": "Periodical",
+        "name": "金坛时报",
+        "url": "http://testserver/",
+        "publisher": {"@type": "Organization", "name": "金坛区融媒体中心"},
+    }
