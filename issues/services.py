@@ -33,10 +33,9 @@ def _next_order(queryset) -> int:
 
 def issue_check_open(issue: Issue) -> None:
     """The guard every write asks first: refuse changes to an issue that is released or scheduled."""
-    release_at = Issue.objects.filter(pk=issue.pk).values_list("release_at", flat=True).first()
-    if release_at is None:
+    if not Issue.objects.filter(pk=issue.pk, release_at__isnull=False).exists():
         return
-    if release_at <= timezone.now():
+    if _is_released(issue):
         raise ValidationError(
             _("This issue is released: its pages no longer change. Withdraw or correct a story instead."),
             code="released",
@@ -45,6 +44,11 @@ def issue_check_open(issue: Issue) -> None:
         _("This issue is scheduled for release: call the release back before changing its pages."),
         code="scheduled",
     )
+
+
+def _is_released(issue: Issue) -> bool:
+    # The publication rule's time half, asked of one row (IssueQuerySet.released_q is the rule).
+    return Issue.objects.released().filter(pk=issue.pk).exists()
 
 
 def issue_is_open(issue: Issue) -> bool:
@@ -438,8 +442,7 @@ def issue_release(
     if not user.has_perm("issues.release_issue"):
         raise PermissionDenied(gettext_lazy("Only the chief editor can release issues."))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
-    if issue.release_at is not None:
-        issue_check_open(issue)  # says whether it is released or only scheduled
+    issue_check_open(issue)  # says whether it is released or only scheduled
     problems = issue_problems(issue)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="issue_problems")
@@ -460,7 +463,7 @@ def issue_unschedule(*, issue: Issue, user: AbstractBaseUser) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.release_at is None:
         return issue
-    if issue.release_at <= timezone.now():
+    if _is_released(issue):
         raise ValidationError(_("This issue is already released and cannot be called back."))
     issue.release_at = None
     issue.released_by = None

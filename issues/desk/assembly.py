@@ -23,6 +23,7 @@ from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.services import (
     issue_problems,
     issue_release,
+    issue_is_open,
     issue_unschedule,
     jump_create,
     jump_delete,
@@ -117,7 +118,7 @@ def _require(request: HttpRequest, *perms: str) -> None:
 def _release(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
     released = issue_release(issue=issue, user=request.user, at=values["release_at"])
     when = timezone.localtime(released.release_at).strftime("%Y-%m-%d %H:%M")
-    if released.release_at > timezone.now():
+    if not Issue.objects.released().filter(pk=released.pk).exists():
         return str(_("The issue is scheduled: readers see it from {when}.").format(when=when)), ""
     return str(_("The issue is released: readers see it now.")), ""
 
@@ -278,7 +279,7 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
     for placement in placements:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
-    released = issue.release_at is not None and issue.release_at <= timezone.now()
+    released = Issue.objects.released().filter(pk=issue.pk).exists()
     # 校对 (articles.proofing): open hits and the error rate per page and for the issue.
     from articles.proofing.services import issue_proofing
 
@@ -325,7 +326,7 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
         "candidates": candidates,
         "released": released,
         "scheduled": issue.release_at is not None and not released,
-        "open_for_changes": issue.release_at is None,
+        "open_for_changes": issue_is_open(issue),
         "proposed_release_at": timezone.localtime(proposed_release_at(issue)).strftime("%Y-%m-%dT%H:%M"),
         "can_assemble": user.has_perm("issues.add_placement"),
         "can_sign_off": user.has_perm("issues.sign_off_page"),
