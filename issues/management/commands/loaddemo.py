@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import Article, Photo
 from articles.proofing.demo import proofing_demo
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
+from articles.services import article_step
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.demo.photos import add_demo_photos
 from issues.demo.printing import Fonts, find_fonts, print_page
@@ -78,10 +79,14 @@ class Command(BaseCommand):
         stories = Article.objects.filter(
             pk__in=Article.objects.filter(placements__page__issue__date__in=fresh).values("pk")
         )
-        # Filed as drafts with their photos (through the photo services), then approved: the
-        # demo shows a published paper.
+        # Filed as drafts with their photos (through the photo services), then taken through
+        # 三审 by three people, as the desk would: the demo shows a published paper.
         add_demo_photos(user=admin, stories=stories)
-        stories.update(status=Article.Status.APPROVED)
+        reviewers = (("submit", admin), ("first_review", users["editor"]), ("second_review", users["editor2"]),
+                     ("approve", users["chief"]))
+        for story in stories.exclude(status=Article.Status.APPROVED):
+            for step, user in reviewers:
+                article_step(article=story, user=user, step=step)
         self._print_pages(skip=loaded)
         for date in fresh:
             issue = Issue.objects.get(date=date)
