@@ -27,19 +27,12 @@ from newsroom.images.renditions import discard_written_files, rendition_files
 PHOTO_FIELDS = ("article", "image", "caption", "credit", "order")
 
 
-def on_released_page(photo: Photo) -> bool:
-    """Photo news readers can see now: placed on a page of a released issue."""
-    from issues.models import Placement  # lazy: issues stands above articles
-
-    return photo.pk is not None and Placement.objects.released().filter(photo=photo.pk).exists()
-
-
 def photo_refusal(user: AbstractBaseUser, *, article: Article | None, photo: Photo | None = None) -> Exception | None:
     """Why this user may not file or change a photo of ``article`` (None: photo news) now; None if they may."""
     if article is not None:
         if can_edit(user, article):
             return None
-        if article.status == Article.Status.APPROVED and is_published(article):
+        if is_published(article):
             return ValidationError(
                 _("“{headline}” is published: its photos change only through a correction of the caption (更正).").format(
                     headline=article.headline
@@ -51,7 +44,7 @@ def photo_refusal(user: AbstractBaseUser, *, article: Article | None, photo: Pho
         )
     if not user.has_perm("articles.edit_photo_news"):
         return PermissionDenied(_("Only editors can file and change photo news (a photo without an article)."))
-    if photo is not None and on_released_page(photo):
+    if photo is not None and can_correct_caption(photo):
         return ValidationError(
             _("This photo news is on a released page: its caption changes only through a correction (更正)."),
             code="published",
@@ -60,10 +53,8 @@ def photo_refusal(user: AbstractBaseUser, *, article: Article | None, photo: Pho
 
 
 def can_correct_caption(photo: Photo) -> bool:
-    """Whether readers can see this photo now, so that its caption changes only by correction."""
-    if photo.article_id is not None:
-        return is_published(photo.article)
-    return on_released_page(photo)
+    """Whether readers can see this photo now (PhotoQuerySet.published), so its caption changes only by correction."""
+    return photo.pk is not None and Photo.objects.published().filter(pk=photo.pk).exists()
 
 
 def can_change_photo(user: AbstractBaseUser, photo: Photo) -> bool:

@@ -33,8 +33,16 @@ def visible_articles(user: AbstractBaseUser, queryset: ArticleQuerySet) -> Artic
 
 
 def is_published(article: Article) -> bool:
-    """Readers can see this article now (the publication rule, asked of one row)."""
-    return Article.objects.published().filter(pk=article.pk).exists()
+    """Readers can see this article now (the publication rule, asked of one row).
+
+    The answer is kept on the instance for its current status: an admin page asks it of the same
+    row from every permission check (once per photo row too). The services read fresh rows.
+    """
+    known = getattr(article, "_published_for_status", None)
+    if known is None or known[0] != article.status:
+        known = (article.status, Article.objects.published().filter(pk=article.pk).exists())
+        article._published_for_status = known
+    return known[1]
 
 
 def can_edit(user: AbstractBaseUser, article: Article) -> bool:

@@ -77,9 +77,7 @@ def workflow_context(request: HttpRequest, article: Article) -> dict:
         "workflow_actions": available_actions(user, article),
         "workflow_needs_comment": {step.name for step in workflow.STEPS if step.comment_required},
         "workflow_published": published,
-        "workflow_can_correct": published
-        and article.status == Status.APPROVED
-        and user.has_perm("articles.correct_article"),
+        "workflow_can_correct": published and user.has_perm("articles.correct_article"),
         "workflow_url": reverse("admin:articles_article_workflow", args=[article.pk]),
         "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
         "correct_url": reverse("admin:articles_article_correct", args=[article.pk]),

@@ -384,3 +384,20 @@ def test_two_thousand_tags_in_one_save_are_refused_before_any_is_written(editor_
 
     assert response.status_code == 200 and "最多只能有 30 个标签" in response.content.decode()
     assert not Tag.objects.exists()
+
+
+def test_published_story_page_asks_the_same_number_of_queries_with_one_photo_or_ten(client, chief, front_story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(chief)
+    url = reverse("admin:articles_article_change", args=[front_story.pk])
+    counts = []
+    for photos in (1, 9):
+        PhotoFactory.create_batch(photos, article=front_story)
+        client.get(url)  # sessions and caches warmed
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
