@@ -317,3 +317,18 @@ def test_pdf_validator_works_outside_forms_too():
     with pytest.raises(ValidationError) as damaged:
         validate_page_pdf(upload("p.pdf", b"%PDF-1.4\n%%EOF"))
     assert damaged.value.code == "damaged_pdf"
+
+
+def test_a_photo_upload_is_decoded_once_on_its_way_through_the_form_and_the_service(reporter_client):
+    from unittest import mock
+
+    from newsroom.images import validators
+
+    data = article_form(**inline_management("photos", total=1), **{"photos-0-caption": "现场", "photos-0-order": "1"})
+    data["photos-0-image"] = jpeg()
+    with mock.patch.object(validators, "_check_image", wraps=validators._check_image) as check:
+        response = reporter_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 302
+    assert Photo.objects.count() == 1
+    assert check.call_count == 1

@@ -16,6 +16,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -48,10 +49,29 @@ def pixel_limit_params(limit: int) -> dict:
     }
 
 
+def _upload_of(file):
+    """The uploaded file itself, also when it comes wrapped in a model's FieldFile."""
+    if isinstance(file, FieldFile) and file._file is not None:
+        return file._file
+    return file
+
+
 def validate_image_upload(file) -> None:
-    """Refuse, with a reason and the limit, images that are too big, not a photo format, broken or a bomb."""
+    """Refuse, with a reason and the limit, images that are too big, not a photo format, broken or a bomb.
+
+    An upload passes through the form field, the model form and the photo service's full_clean:
+    it is decoded once, and the later checks see the mark the first one left.
+    """
     if not file or not is_new_upload(file):
         return
+    upload = _upload_of(file)
+    if getattr(upload, "_newsroom_image_checked", False):
+        return
+    _check_image(file)
+    upload._newsroom_image_checked = True
+
+
+def _check_image(file) -> None:
     limits = settings.NEWSROOM
     if file.size is not None and file.size > limits["MAX_IMAGE_BYTES"]:
         raise ValidationError(
