@@ -32,6 +32,10 @@ class IssueQuerySet(models.QuerySet):
         """Issues readers may see: their release time has passed."""
         return self.filter(self.released_q())
 
+    def unreleased(self) -> "IssueQuerySet":
+        """Issues readers cannot see yet: open on the desk, or scheduled (the rule's other side)."""
+        return self.exclude(self.released_q())
+
     def next_release_after(self, now) -> "datetime.datetime | None":
         """When the next scheduled issue goes out, if one is scheduled after ``now``."""
         return self.filter(release_at__gt=now).aggregate(next=models.Min("release_at"))["next"]

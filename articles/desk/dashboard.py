@@ -9,7 +9,6 @@ A fixed few queries whatever the number of stories.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from articles import workflow
@@ -74,16 +73,17 @@ def _tonight(user: AbstractBaseUser) -> dict:
     from issues.models import Issue
     from issues.services import issue_problems
 
-    now = timezone.now()
-    unreleased = Q(release_at__isnull=True) | Q(release_at__gt=now)
-    issue = Issue.objects.filter(unreleased).order_by("date").first()
+    unreleased = Issue.objects.unreleased()
+    issue = unreleased.order_by("date").first()
     context = {"desk_issue": issue}
+    problems = issue_problems(issue) if issue is not None else []
     if issue is not None:
-        context["desk_issue_problems"] = [problem.message for problem in issue_problems(issue)]
+        context["desk_issue_problems"] = [problem.message for problem in problems]
         context["desk_issue_url"] = reverse("admin:issues_issue_assembly", args=[issue.pk])
     if user.has_perm("issues.sign_off_page"):
         context["desk_chief"] = True
         if issue is not None:
-            context["desk_unsigned_pages"] = list(issue.pages.filter(signed_off_at__isnull=True).order_by("number"))
-        context["desk_next_release"] = Issue.objects.filter(release_at__gt=now).order_by("release_at").first()
+            # The pages issue_problems found unsigned: one definition of "not signed off".
+            context["desk_unsigned_pages"] = [p.page for p in problems if p.kind == "not_signed_off"]
+        context["desk_next_release"] = unreleased.exclude(release_at=None).order_by("release_at").first()
     return context
