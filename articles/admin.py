@@ -25,11 +25,8 @@ from articles.models import Article, Photo
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
 from articles.proofing.desk import ProofingFilter, proofing_urls
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
-from articles.services import article_reopen, article_step
+from articles.services import TEXT_FIELDS, article_reopen, article_step
 from articles.workflow import waiting_for_q
-
-# The fields a stale save compares, in the order the form shows them.
-TEXT_FIELDS = ("kicker", "headline", "subheadline", "byline", "dateline", "body")
 
 
 class PhotoInline(admin.StackedInline):
@@ -326,10 +323,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not obj.reporter_id:
             obj.reporter = request.user
-        self._text_before = (
-            Article.objects.filter(pk=obj.pk).values(*TEXT_FIELDS).first() if change else None
-        )
-        self._tags_before = set(Article.objects.get(pk=obj.pk).tags.names()) if change else set()
+        # Only an approved story goes back to 终审 when it changes: only then is its old text needed.
+        reopens = change and obj.status == Article.Status.APPROVED
+        self._text_before = Article.objects.filter(pk=obj.pk).values(*TEXT_FIELDS).first() if reopens else None
+        self._tags_before = set(obj.tags.names()) if reopens else set()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -338,10 +335,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change or article.status != Article.Status.APPROVED:
             return
         text_after = Article.objects.filter(pk=article.pk).values(*TEXT_FIELDS).first()
-        photos_changed = any(formset.has_changed() for formset in formsets)
         # Tags are printed with the story and feed the tag pages: a change needs approval like text.
+        # (A changed photo has reopened the story already, in the photo services.)
         tags_changed = set(article.tags.names()) != self._tags_before
-        if text_after != self._text_before or photos_changed or tags_changed:
+        if text_after != self._text_before or tags_changed:
             article_reopen(article=article, user=request.user)
             self.message_user(request, REOPENED_MESSAGE, messages.WARNING)
 
@@ -510,10 +507,9 @@ class PhotoAdmin(admin.ModelAdmin):
         # A reporter sees no other reporter's draft photos (caption, credit, file), here or in
         # the photo autocomplete of a page's placements; photo news belongs to the whole desk.
         photos = super().get_queryset(request)
-        every_article = Article.objects.all()
-        visible = visible_articles(request.user, every_article)
-        if visible is every_article:
+        if sees_all_articles(request.user):
             return photos  # editors see every story, so every photo: no filter to run
+        visible = visible_articles(request.user, Article.objects.all())
         return photos.filter(Q(article__isnull=True) | Q(article__in=visible.values("pk")))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
