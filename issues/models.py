@@ -154,7 +154,6 @@ class Page(models.Model):
     withheld_pdf = models.FileField(
         _("page PDF withheld after a withdrawal"), upload_to=page_file_upload_to, blank=True, editable=False
     )
-    redacted_at = models.DateTimeField(_("story withdrawn from the page at"), null=True, blank=True, editable=False)
     slogans = models.TextField(
         _("banner slogans"),
         blank=True,
@@ -213,6 +212,11 @@ class Page(models.Model):
             self, image_field="image", field="image_renditions", widths=PAGE_WIDTHS, update_fields=kwargs.get("update_fields")
         )
         super().save(*args, **kwargs)
+
+    @property
+    def is_redacted(self) -> bool:
+        """A withdrawn story was taken off this page: its printed files are kept aside for staff."""
+        return bool(self.printed_image or self.withheld_pdf)
 
     @property
     def image_rendition_set(self) -> Renditions:

@@ -10,8 +10,8 @@ ran on is redacted in the same transaction:
   ``Page.printed_image``, served to staff only (newsroom.media), so the old address is a 404 for
   readers. A story with no hot zone on the page cannot be masked: the whole image is withheld.
 - The page PDF moves to ``Page.withheld_pdf`` (staff only): the page stops linking it and its
-  address is a 404, until the desk uploads a corrected PDF as the page's PDF again.
-- ``Page.redacted_at`` is set, and the public page says that a story was withdrawn.
+  address is a 404. (A released page's files no longer change, so it stays withheld.)
+- The public page says that a story was withdrawn (``Page.is_redacted``: its print is kept aside).
 
 Computing masked files once, at withdrawal, keeps serving as it is: readers' pages and /media/
 look up nothing more than before.
@@ -24,7 +24,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Transition
@@ -102,7 +101,6 @@ def page_redact_withdrawn(*, page: Page) -> Page:
         else:
             page.withheld_pdf.name = page.pdf.name
         page.pdf = ""
-    page.redacted_at = timezone.now()
     page.save()
     storage = page.image.storage
     transaction.on_commit(lambda: [storage.delete(name) for name in to_delete])

@@ -20,11 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='page',
-            name='redacted_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='story withdrawn from the page at'),
-        ),
-        migrations.AddField(
-            model_name='page',
             name='withheld_pdf',
             field=models.FileField(blank=True, editable=False, upload_to=issues.models.page_file_upload_to, verbose_name='page PDF withheld after a withdrawal'),
         ),
