@@ -87,7 +87,7 @@ def test_the_page_pdf_is_withheld_and_the_page_says_a_story_was_withdrawn(client
     content = client.get(page.get_absolute_url()).content.decode()
     assert pdf_url not in content and ".pdf" not in content
     assert "本版有稿件已撤稿。" in content and "版面图上已将其遮盖。" in content
-    assert "本版 PDF 暂停提供，待更正版发布后恢复。" in content
+    assert "本版 PDF 暂停提供。" in content
     api = client.get(f"/api/v1/issues/{page.issue.date}/pages/1").json()
     assert api["pdf"] is None and api["image"].endswith(page.image.name)
 
