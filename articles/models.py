@@ -5,12 +5,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from newsroom.images.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
@@ -49,6 +51,15 @@ def tag_list_prefetch(to_article: str = "") -> models.Prefetch:
     takes no custom queryset here, so the tags come in its own order.)
     """
     return models.Prefetch(f"{to_article}tags", to_attr="tag_list")
+
+
+def published_tag_or_404(slug: str) -> Tag:
+    """The tag of this slug, if a published story carries it."""
+    # Only tags of published stories: a tag used only on drafts must be 404 like an unknown
+    # one, or a title naming it would confirm it (and its name) exists.
+    return get_object_or_404(
+        Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk")))), slug=slug
+    )
 
 
 class ArticleQuerySet(models.QuerySet):

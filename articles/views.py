@@ -5,16 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from articles.feeds import published_tag_or_404
 from articles.forms import SearchForm
-from articles.models import Article
+from articles.models import Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public
 from newsroom.structured_data import json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
-TAG_STORIES_PER_PAGE = 20
 # Counting every match of a very common word costs more than it tells: a page counts the matches
 # up to this many pages past itself ("more than 200 stories"), so page 1 is as quick for 督查 as
 # for a rare name, and "more results" still leads on as far as the reader goes.
@@ -123,7 +121,9 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .with_first_release()
         .only("pk", "kicker", "headline", "subheadline")
     )
-    page = Paginator(stories, TAG_STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    # A common tag runs on thousands of stories: count them as search counts its matches.
+    number = request.GET.get("page")
+    page = CappedPaginator(stories, RESULTS_PER_PAGE, limit=counted_limit(number, RESULTS_PER_PAGE)).get_page(number)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
 
 
