@@ -71,11 +71,11 @@ def _sent_back(articles) -> list[Article]:
 
 def _tonight(user: AbstractBaseUser) -> dict:
     """Tonight's issue (the next unreleased one by date), its problems; for the chief, sign-off and release."""
-    from issues.models import Issue
+    from issues.models import Issue, IssueQuerySet
     from issues.services import issue_problems
 
     now = timezone.now()
-    unreleased = Q(release_at__isnull=True) | Q(release_at__gt=now)
+    unreleased = IssueQuerySet.open_q() | Q(release_at__gt=now)
     issue = Issue.objects.filter(unreleased).order_by("date").first()
     context = {"desk_issue": issue}
     if issue is not None:
