@@ -26,7 +26,8 @@ MAX_PAGE_NUMBER = 10_000
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags, the pages it ran on and its neighbours in print."""
     article = get_object_or_404(
-        Article.objects.published().with_photos().with_tag_list().prefetch_related("corrections"), pk=pk
+        Article.objects.published().with_last_change().with_photos().with_tag_list().prefetch_related("corrections"),
+        pk=pk,
     )
     placements = list(
         Placement.objects.published()
@@ -39,7 +40,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     printed = min(placements, key=lambda placement: (placement.page.issue.date, placement.page.number))
     previous_story, next_story = _neighbours_in_print(article, printed.page.issue)
     photos = list(article.photos.all())
-    published_at = min(placement.page.issue.release_at for placement in placements)
+    published_at = article.released_at
     description = article.subheadline or excerpt(quick_text(article.body), (), width=120)
     return render(
         request,
@@ -63,7 +64,6 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
 
 
 def _news_article(request, article: Article, printed: Placement, photos, *, published_at, description: str) -> dict:
-    corrections = list(article.corrections.all())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -71,7 +71,7 @@ def _news_article(request, article: Article, printed: Placement, photos, *, publ
         "description": description,
         "datePublished": moment(published_at),
         # A story changes for readers only by a 更正 after its release.
-        "dateModified": moment(max([published_at, *(correction.corrected_at for correction in corrections)])),
+        "dateModified": moment(article.changed_at),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "inLanguage": "zh-CN",
         "publisher": {"@type": "Organization", "name": settings.NEWSROOM["PUBLISHER"]},
