@@ -2,13 +2,12 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from articles.models import Article, ArticleQuerySet
+from articles.models import Article, ArticleQuerySet, published_tag_or_404
 from articles.search import excerpt, quick_text
 
 FEED_LENGTH = 30
@@ -18,13 +17,6 @@ def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
     """Published stories newest first, each with the release time of the issue it first ran in."""
     # The newest stories come off the sort key's index; release times are looked up for those alone.
     return articles.published().newest_first().with_first_release().with_tag_list()[:FEED_LENGTH]
-
-
-def published_tag_or_404(slug: str) -> Tag:
-    """The tag of this slug, if a published story carries it."""
-    # Only tags of published stories: a tag used only on drafts must be 404 like an unknown
-    # one, or a title naming it would confirm it (and its name) exists.
-    return get_object_or_404(Tag.objects.filter(pk__in=Article.objects.published().values("tags")), slug=slug)
 
 
 class LatestStoriesFeed(Feed):

@@ -4,13 +4,16 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateTimeField, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from newsroom.images.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
@@ -49,6 +52,21 @@ def tag_list_prefetch(to_article: str = "") -> models.Prefetch:
     takes no custom queryset here, so the tags come in its own order.)
     """
     return models.Prefetch(f"{to_article}tags", to_attr="tag_list")
+
+
+def last_change(released, corrected):
+    """What readers last saw change: the release, or a later 更正. Not ``updated_at``, which any
+    save (a demo load, a migration, a desk edit before release) moves."""
+    return Greatest(released, Coalesce(corrected, released))
+
+
+def published_tag_or_404(slug: str) -> Tag:
+    """The tag of this slug, if a published story carries it."""
+    # Only tags of published stories: a tag used only on drafts must be 404 like an unknown
+    # one, or a title naming it would confirm it (and its name) exists.
+    return get_object_or_404(
+        Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk")))), slug=slug
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -93,6 +111,14 @@ class ArticleQuerySet(models.QuerySet):
             .values("page__issue__release_at")[:1]
         )
         return self.annotate(released_at=models.Subquery(first_release))
+
+    def with_last_change(self) -> "ArticleQuerySet":
+        """Annotate ``released_at`` and ``changed_at``: the first release, or a later 更正 of the story."""
+        latest_correction = models.Subquery(
+            Correction.objects.filter(article=OuterRef("pk")).order_by("-corrected_at").values("corrected_at")[:1],
+            output_field=DateTimeField(),
+        )
+        return self.with_first_release().annotate(changed_at=last_change("released_at", latest_correction))
 
     def with_tag_list(self) -> "ArticleQuerySet":
         """Prefetch tags by name into ``article.tag_list``, a plain list."""

@@ -5,16 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from articles.feeds import published_tag_or_404
 from articles.forms import SearchForm
-from articles.models import Article
+from articles.models import Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public
 from newsroom.structured_data import json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
-TAG_STORIES_PER_PAGE = 20
 # Counting every match of a very common word costs more than it tells: a page counts the matches
 # up to this many pages past itself ("more than 200 stories"), so page 1 is as quick for 督查 as
 # for a rare name, and "more results" still leads on as far as the reader goes.
@@ -28,7 +26,8 @@ MAX_PAGE_NUMBER = 10_000
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags, the pages it ran on and its neighbours in print."""
     article = get_object_or_404(
-        Article.objects.published().with_photos().with_tag_list().prefetch_related("corrections"), pk=pk
+        Article.objects.published().with_last_change().with_photos().with_tag_list().prefetch_related("corrections"),
+        pk=pk,
     )
     placements = list(
         Placement.objects.published()
@@ -41,7 +40,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     printed = min(placements, key=lambda placement: (placement.page.issue.date, placement.page.number))
     previous_story, next_story = _neighbours_in_print(article, printed.page.issue)
     photos = list(article.photos.all())
-    published_at = min(placement.page.issue.release_at for placement in placements)
+    published_at = article.released_at
     description = article.subheadline or excerpt(quick_text(article.body), (), width=120)
     return render(
         request,
@@ -65,7 +64,6 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
 
 
 def _news_article(request, article: Article, printed: Placement, photos, *, published_at, description: str) -> dict:
-    corrections = list(article.corrections.all())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -73,7 +71,7 @@ def _news_article(request, article: Article, printed: Placement, photos, *, publ
         "description": description,
         "datePublished": moment(published_at),
         # A story changes for readers only by a 更正 after its release.
-        "dateModified": moment(max([published_at, *(correction.corrected_at for correction in corrections)])),
+        "dateModified": moment(article.changed_at),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "inLanguage": "zh-CN",
         "publisher": {"@type": "Organization", "name": settings.NEWSROOM["PUBLISHER"]},
@@ -123,7 +121,9 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .with_first_release()
         .only("pk", "kicker", "headline", "subheadline")
     )
-    page = Paginator(stories, TAG_STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    # A common tag runs on thousands of stories: count them as search counts its matches.
+    number = request.GET.get("page")
+    page = CappedPaginator(stories, RESULTS_PER_PAGE, limit=counted_limit(number, RESULTS_PER_PAGE)).get_page(number)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
 
 

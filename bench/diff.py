@@ -6,21 +6,12 @@ from "ab"×700 to "abc"×700; these inputs (and repetitive ones sized just under
 limits, the worst it still compares) must each take under a second. Exits 1 if one does not.
 """
 
-import os
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench import setup_django
+
 LIMIT_SECONDS = 1.0
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
 
 
 def cases() -> dict[str, tuple[str, str]]:
@@ -44,7 +35,7 @@ def cases() -> dict[str, tuple[str, str]]:
 
 
 def main() -> None:
-    _setup_django()
+    setup_django()
     from articles.diff import diff_fields
 
     fields = {"headline": "headline", "body": "body"}

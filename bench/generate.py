@@ -17,7 +17,6 @@ search index is written with the rows, and cached pages are dropped at the end.
 import argparse
 import datetime
 import io
-import os
 import random
 import re
 import sys
@@ -25,7 +24,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench import BASE_DIR, setup_django
+
 DEMO_DIR = BASE_DIR / "issues" / "demo"
 
 PAGE_NAMES = ["要闻", "要闻", "综合新闻", "专题新闻", "社会", "经济", "文体", "副刊"]
@@ -45,14 +45,6 @@ TAGS = [
 ]
 PHOTO_COLOURS = [(180, 40, 40), (40, 120, 180), (60, 150, 60), (200, 160, 40), (120, 80, 160), (90, 90, 90)]
 PHOTO_SIZE = (160, 107)
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
 
 
 class TextPool:
@@ -430,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     low, _, high = args.stories.partition("-")
-    _setup_django()
+    setup_django()
     totals = generate(
         years=args.years, issues_per_year=args.issues_per_year, pages=args.pages,
         stories=(int(low), int(high or low)), end=args.end, seed=args.seed, progress=not args.no_progress,

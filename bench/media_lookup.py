@@ -12,24 +12,14 @@ Migrating afterwards renames those renditions as an upgrade would; no files are 
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench import setup_django
+
 BATCH = 2000
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
 
 
 def _random_renditions(source: str, folder: str, widths: list[int]) -> dict:
@@ -133,7 +123,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300, help="lookups per kind of file (default 300)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    _setup_django()
+    setup_django()
     if args.prepare:
         prepare()
     measure(sample(args.count, random.Random(args.seed)))

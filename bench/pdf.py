@@ -9,21 +9,11 @@ here waits on PDFium's lock. Exits 1 if a page is neither rendered within a seco
 time nor refused within its limit (plus a second for starting and stopping the worker).
 """
 
-import os
 import sys
 import threading
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
+from bench import setup_django
 
 
 def cases() -> dict[str, bytes]:
@@ -42,7 +32,7 @@ def cases() -> dict[str, bytes]:
 
 
 def main() -> None:
-    _setup_django()
+    setup_django()
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 

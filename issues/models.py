@@ -36,6 +36,19 @@ class IssueQuerySet(models.QuerySet):
         """Issues readers cannot see yet: open on the desk, or scheduled (the rule's other side)."""
         return self.exclude(self.released_q())
 
+    @staticmethod
+    def open_q(prefix: str = "") -> Q:
+        """Issues with no release time: the desk may change them."""
+        return Q(**{f"{prefix}release_at__isnull": True})
+
+    def open(self) -> "IssueQuerySet":
+        """Issues with no release time: the desk may change them."""
+        return self.filter(self.open_q())
+
+    def not_open(self) -> "IssueQuerySet":
+        """Issues released or scheduled: only a correction, a withdrawal or a call-back changes them."""
+        return self.exclude(self.open_q())
+
     def next_release_after(self, now) -> "datetime.datetime | None":
         """When the next scheduled issue goes out, if one is scheduled after ``now``."""
         return self.filter(release_at__gt=now).aggregate(next=models.Min("release_at"))["next"]

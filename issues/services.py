@@ -33,7 +33,7 @@ def _next_order(queryset) -> int:
 
 def issue_check_open(issue: Issue) -> None:
     """The guard every write asks first: refuse changes to an issue that is released or scheduled."""
-    if not Issue.objects.filter(pk=issue.pk, release_at__isnull=False).exists():
+    if not Issue.objects.not_open().filter(pk=issue.pk).exists():
         return
     if _is_released(issue):
         raise ValidationError(

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Transition
-from issues.models import Page
+from issues.models import IssueQuerySet, Page
 from issues.services import page_sign_off_clear
 
 
@@ -18,5 +18,5 @@ from issues.services import page_sign_off_clear
 def story_left_approval(sender, instance: Transition, created: bool, raw: bool = False, **kwargs) -> None:
     approved = Article.Status.APPROVED
     if created and not raw and instance.from_status == approved and instance.to_status != approved:
-        pages = Page.objects.filter(placements__article=instance.article_id, issue__release_at__isnull=True)
+        pages = Page.objects.filter(IssueQuerySet.open_q("issue__"), placements__article=instance.article_id)
         page_sign_off_clear(pages=list(pages))

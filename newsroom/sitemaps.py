@@ -5,12 +5,11 @@ import datetime
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import DateTimeField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from articles.models import Article, ArticleQuerySet, Correction, Photo, SearchDocument
+from articles.models import Article, ArticleQuerySet, Correction, Photo, SearchDocument, last_change
 from issues.models import Issue, IssueQuerySet, Page, PageQuerySet
 
 # Google News reads stories released in the last two days only.
@@ -32,16 +31,10 @@ def corrected_on(placed: str) -> Q:
     )
 
 
-def changed_at(released, corrected: Subquery) -> Greatest:
-    """What readers last saw change: the release, or a later 更正. Not ``updated_at``, which any
-    save (a demo load, a migration, a desk edit before release) moves."""
-    return Greatest(released, Coalesce(corrected, released))
-
-
 def latest_change() -> datetime.datetime | None:
     """The newest release or correction readers can see, for the sitemap index, in one query."""
     visible = Q(article__in=Article.objects.published()) | Q(article__isnull=True, photo__in=Photo.objects.published())
-    latest = Issue.objects.released().aggregate(latest=changed_at(Max("release_at"), latest_correction(visible)))
+    latest = Issue.objects.released().aggregate(latest=last_change(Max("release_at"), latest_correction(visible)))
     return latest["latest"]
 
 
@@ -67,7 +60,7 @@ class IssueSitemap(ArchiveSitemap):
             Issue.objects.released()
             .order_by("-date")
             .only("date")
-            .annotate(changed_at=changed_at("release_at", latest_correction(corrected_on("page__issue"))))
+            .annotate(changed_at=last_change("release_at", latest_correction(corrected_on("page__issue"))))
         )
 
 
@@ -81,7 +74,7 @@ class PageSitemap(ArchiveSitemap):
             .select_related("issue")
             .order_by("-issue__date", "number")
             .only("number", "issue__date")
-            .annotate(changed_at=changed_at("issue__release_at", latest_correction(corrected_on("page"))))
+            .annotate(changed_at=last_change("issue__release_at", latest_correction(corrected_on("page"))))
         )
 
 
@@ -92,10 +85,9 @@ class ArticleSitemap(ArchiveSitemap):
     def items(self) -> ArticleQuerySet:
         return (
             Article.objects.published()
-            .with_first_release()
+            .with_last_change()
             .order_by("-pk")
             .only("pk")
-            .annotate(changed_at=changed_at("released_at", latest_correction(Q(article=OuterRef("pk")))))
         )
 
 
@@ -108,7 +100,7 @@ class NewsSitemap(Sitemap):
         since = timezone.now() - NEWS_WINDOW
         return (
             Article.objects.published()
-            .with_first_release()
+            .with_last_change()
             # The indexed sort key (issue date first) narrows the archive before release times are compared.
             .filter(
                 search_document__sort_key__gte=SearchDocument.first_sort_key(
@@ -118,7 +110,6 @@ class NewsSitemap(Sitemap):
             .filter(released_at__gte=since)
             .order_by("-released_at", "-pk")
             .only("pk", "headline")
-            .annotate(changed_at=changed_at("released_at", latest_correction(Q(article=OuterRef("pk")))))
         )
 
     def lastmod(self, article: Article) -> datetime.datetime:

@@ -151,9 +151,10 @@ def world(db) -> World:
             world.secrets += [article.headline, article.kicker, article.subheadline, article.byline,
                               f"{token}正文", f"{token}标签"]
             world.hidden_urls.append(article.get_absolute_url())
-            # A tag used only on hidden stories: its feeds must not confirm it exists.
+            # A tag used only on hidden stories: its page and feeds must not confirm it exists.
             tag_slug = article.tags.get().slug
-            world.hidden_urls += [reverse("articles:tag-feed-rss", args=[tag_slug]),
+            world.hidden_urls += [reverse("articles:tag-detail", args=[tag_slug]),
+                                  reverse("articles:tag-feed-rss", args=[tag_slug]),
                                   reverse("articles:tag-feed-atom", args=[tag_slug])]
             hidden_articles.append(article)
 

@@ -63,7 +63,7 @@ STORIES = [
 
 def make_tonights_issue(*, users: dict[str, AbstractBaseUser]) -> Issue | None:
     """Make tonight's issue and its stories, unless an unreleased issue is already on the desk."""
-    if Issue.objects.filter(release_at__isnull=True).exists():
+    if Issue.objects.open().exists():
         return None
     issue = issue_create(date=proposed_issue_date())
     front = page_create(issue=issue, number=1, name="要闻", editor=users["editor"])

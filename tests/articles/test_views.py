@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from taggit.models import Tag
 
+from articles.models import Article
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PhotoFactory, PlacementFactory
+from tests.helpers import fill_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +184,15 @@ def test_a_tag_without_a_slug_shows_as_text_and_the_article_still_opens(client):
 
     assert response.status_code == 200
     assert '<span class="tag">!!!</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize("issues", [1, 20])
+def test_article_and_tag_pages_query_count_is_constant(client, django_assert_num_queries, public_cache_off, issues):
+    fill_archive(issues)
+    article = Article.objects.published().order_by("pk").first()
+    # The article: itself with its last change, photos, tags, corrections, its placements, its neighbours.
+    with django_assert_num_queries(6):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    # A tag: the tag, its stories counted a few pages ahead, the page of them.
+    with django_assert_num_queries(3):
+        assert client.get(reverse("articles:tag-detail", args=["要闻"])).status_code == 200
