@@ -64,7 +64,7 @@ def proofing_context(request: HttpRequest, article: Article) -> dict:
     A story last checked against older lists (a term added or changed since) is checked again first.
     """
     check = ArticleCheck.objects.filter(article=article).first()
-    if check is None or check.lists != repr(checker().signature)[:500]:
+    if check is None or check.lists != checker().key:
         proofing_check(article=article)
         check = ArticleCheck.objects.filter(article=article).first()
     hits = list(

@@ -61,6 +61,11 @@ class Checker:
     terms: list[TermInfo]
     signature: tuple
 
+    @property
+    def key(self) -> str:
+        """A short name for the lists' versions: what ArticleCheck.lists stores and compares."""
+        return _cache_key(self.signature)
+
 
 _lock = threading.Lock()
 _checker: Checker | None = None

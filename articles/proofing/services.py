@@ -363,7 +363,7 @@ def proofing_check(*, article: Article) -> list[Hit]:
         article=article,
         defaults={
             "characters": texts_characters(texts),
-            "lists": repr(using.signature)[:500],
+            "lists": using.key,
             "checked_at": timezone.now(),
         },
     )
@@ -475,7 +475,7 @@ def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProo
     teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
     articles = {p.article_id: p.article for p in placements if p.article_id}
     using = checker()
-    current = repr(using.signature)[:500]
+    current = using.key
     checks = {
         article_id: (characters, lists)
         for article_id, characters, lists in ArticleCheck.objects.filter(article__in=articles).values_list(

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article, Transition
 from articles.proofing.models import Hit
+from articles.proofing.services import proofing_check
 from issues.services import issue_problems, issue_release
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
 
@@ -140,3 +141,18 @@ def test_the_panel_checks_again_a_story_checked_against_older_lists(client, wait
     client.force_login(chief)
     page = client.get(reverse("admin:articles_article_change", args=[waiting_story.pk])).content.decode()
     assert "审判" in page and Hit.objects.filter(article=waiting_story, matched="审理").exists()
+
+
+def test_a_change_to_a_late_list_of_many_is_seen_as_out_of_date(client, waiting_story, chief, word_list):
+    from articles.proofing.models import ArticleCheck, Category, Term, TermList
+    from articles.proofing.services import term_list_save, term_save
+
+    lists = [term_list_save(term_list=TermList(name=f"词表{number}", order=number)) for number in range(1, 14)]
+    proofing_check(article=waiting_story)
+    stored = ArticleCheck.objects.get(article=waiting_story).lists
+    term_save(term=Term(term_list=lists[-1], text="审理", category=Category.CARE, replacement="审判"))
+    assert ArticleCheck.objects.get(article=waiting_story).lists == stored
+    client.force_login(chief)
+    page = client.get(reverse("admin:articles_article_change", args=[waiting_story.pk])).content.decode()
+    assert "审判" in page and Hit.objects.filter(article=waiting_story, matched="审理").exists()
+    assert ArticleCheck.objects.get(article=waiting_story).lists != stored
