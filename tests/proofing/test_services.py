@@ -186,3 +186,18 @@ def test_an_empty_list_checks_nothing_but_the_rules(db):
     assert build(()).automaton is None
     article = ArticleFactory(body="<p>他说,好</p>")
     assert hits_of(article) == [("body", ",", Category.PUNCTUATION)]
+
+
+def test_saves_that_change_no_text_do_not_check_the_story_again(word_list, monkeypatch):
+    article = ArticleFactory(body="<p>罪犯</p>")
+    photo = PhotoFactory(article=article, caption="村长")
+    checked = []
+    monkeypatch.setattr("articles.proofing.signals.proofing_check", lambda *, article: checked.append(article.pk))
+    article.save(update_fields=["status", "updated_at"])
+    article.save(update_fields=["version"])
+    photo.save(update_fields=["renditions"])
+    assert checked == []
+    article.save(update_fields=["headline"])
+    photo.save(update_fields=["caption"])
+    photo.save()
+    assert checked == [article.pk] * 3
