@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Transition
+from articles.services import article_log
+from articles.workflow import REVIEW_PERM
 from articles.proofing.engine import Found, checker, proofread
 from articles.proofing.models import LIST_CATEGORIES, ArticleCheck, Category, Hit, Term, TermList, Waiver
 from articles.proofing.text import FieldText, count_characters, html_text, plain_text
@@ -28,7 +30,6 @@ if TYPE_CHECKING:  # issues depends on articles, not the reverse: imported where
 
 # The national rule for newspapers (报纸期刊质量管理规定, 2020): at most 3 errors per 10,000 characters.
 ERROR_RATE_LIMIT = 3
-WAIVE_PERM = "articles.review_article"
 IMPORT_BATCH = 2000
 
 FIELD_LABELS = {
@@ -379,7 +380,7 @@ def _hit_label(hit: Hit | Found) -> str:
 def hit_waive(*, hit: Hit, user: AbstractBaseUser, reason: str) -> Waiver:
     """Let a hit stand as written, saying why; every occurrence of the same text by the same entry or rule
     in the story is waived, and the waiver is a step comment in the story's review log."""
-    if not user.has_perm(WAIVE_PERM):
+    if not user.has_perm(REVIEW_PERM):
         raise PermissionDenied(_("Only editors can waive a proofreading hit."))
     reason = (reason or "").strip()
     if not reason:
@@ -391,16 +392,13 @@ def hit_waive(*, hit: Hit, user: AbstractBaseUser, reason: str) -> Waiver:
     waiver.full_clean()
     waiver.save()
     Hit.objects.filter(article=article, term_id=hit.term_id, rule=hit.rule, matched=hit.matched).update(waiver=waiver)
-    step = Transition(
-        article=article,
+    article_log(
+        article,
+        user=user,
         action=Transition.Action.WAIVE,
         from_status=article.status,
-        to_status=article.status,
-        actor=user,
         comment=str(_("{hit} waived: {reason}").format(hit=_hit_label(hit), reason=reason)),
     )
-    step.full_clean()
-    step.save()
     return waiver
 
 
