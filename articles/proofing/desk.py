@@ -20,7 +20,7 @@ from articles.proofing.services import (
     texts_characters,
 )
 from articles.proofing.text import html_text, plain_text
-from articles.workflow import REVIEW_PERM
+from articles.workflow import waive_refusal
 
 # The panel lists this many hits; the rest are counted (a 100,000-character paste can have thousands).
 PANEL_LIMIT = 300
@@ -83,7 +83,7 @@ def proofing_context(request: HttpRequest, article: Article) -> dict:
             "rate": error_rate(len(open_hits), characters),
             "limit": ERROR_RATE_LIMIT,
             "over_limit": error_rate(len(open_hits), characters) > ERROR_RATE_LIMIT,
-            "may_waive": request.user.has_perm(REVIEW_PERM),
+            "may_waive": waive_refusal(request.user, article) is None,
             "waive_url": reverse("admin:articles_article_proofing_waive", args=[article.pk]),
             "check_url": reverse("admin:articles_article_proofing_check", args=[article.pk]),
             # For the editor's script: where each open hit is, to mark it in the text.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Transition
 from articles.services import article_log
-from articles.workflow import REVIEW_PERM
+from articles.workflow import waive_refusal
 from articles.proofing.engine import Found, checker, proofread
 from articles.proofing.models import LIST_CATEGORIES, ArticleCheck, Category, Hit, Term, TermList, Waiver
 from articles.proofing.text import FieldText, count_characters, html_text, plain_text
@@ -380,12 +380,16 @@ def _hit_label(hit: Hit | Found) -> str:
 def hit_waive(*, hit: Hit, user: AbstractBaseUser, reason: str) -> Waiver:
     """Let a hit stand as written, saying why; every occurrence of the same text by the same entry or rule
     in the story is waived, and the waiver is a step comment in the story's review log."""
-    if not user.has_perm(REVIEW_PERM):
-        raise PermissionDenied(_("Only editors can waive a proofreading hit."))
     reason = (reason or "").strip()
+    article = Article.objects.select_for_update().get(pk=hit.article_id)
+    refused = waive_refusal(user, article)
+    if refused is not None:
+        raise refused
     if not reason:
         raise ValidationError({"reason": _("Say why the text stands as written.")}, code="required")
-    article = Article.objects.select_for_update().get(pk=hit.article_id)
+    # Read again under the story's lock: two editors waiving the same hit make one waiver, not two.
+    if Waiver.objects.filter(article=article, term_id=hit.term_id, rule=hit.rule, matched=hit.matched).exists():
+        raise ValidationError(_("“{matched}” is already waived.").format(matched=hit.matched), code="waived")
     waiver = Waiver(
         article=article, term_id=hit.term_id, rule=hit.rule, matched=hit.matched, reason=reason, waived_by=user
     )

@@ -156,3 +156,13 @@ def test_a_change_to_a_late_list_of_many_is_seen_as_out_of_date(client, waiting_
     page = client.get(reverse("admin:articles_article_change", args=[waiting_story.pk])).content.decode()
     assert "审判" in page and Hit.objects.filter(article=waiting_story, matched="审理").exists()
     assert ArticleCheck.objects.get(article=waiting_story).lists != stored
+
+
+def test_the_panel_offers_no_waiver_to_the_story_s_own_reporter(client, word_list, editor, second_editor):
+    article = ArticleFactory(body="<p>罪犯</p>", reporter=editor)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "罪犯" in page and 'class="proofing__waive"' not in page
+    client.force_login(second_editor)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'class="proofing__waive"' in page

@@ -201,3 +201,20 @@ def test_saves_that_change_no_text_do_not_check_the_story_again(word_list, monke
     photo.save(update_fields=["caption"])
     photo.save()
     assert checked == [article.pk] * 3
+
+
+def test_an_editor_cannot_waive_a_hit_on_their_own_story(word_list, editor):
+    article = ArticleFactory(body="<p>罪犯</p>", reporter=editor)
+    with pytest.raises(PermissionDenied, match="自己"):
+        hit_waive(hit=Hit.objects.get(article=article), user=editor, reason="我觉得可以")
+    assert not Waiver.objects.exists()
+
+
+def test_a_hit_already_waived_is_not_waived_twice(word_list, editor, second_editor):
+    article = ArticleFactory(body="<p>罪犯</p>")
+    hit = Hit.objects.get(article=article)
+    hit_waive(hit=hit, user=editor, reason="已宣判")
+    with pytest.raises(ValidationError, match="已豁免"):
+        hit_waive(hit=hit, user=second_editor, reason="已宣判")
+    assert Waiver.objects.count() == 1
+    assert Transition.objects.filter(article=article, action=Transition.Action.WAIVE).count() == 1
