@@ -473,7 +473,12 @@ def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProo
     from issues.models import Placement, Teaser
 
     pages = list(issue.pages.order_by("number"))
-    placements = list(Placement.objects.filter(page__issue=issue).select_related("photo", "article"))
+    # By page number, not page id: a story on two pages is counted on the one it starts on.
+    placements = list(
+        Placement.objects.filter(page__issue=issue)
+        .select_related("photo", "article")
+        .order_by("page__number", "order", "pk")
+    )
     teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
     articles = {p.article_id: p.article for p in placements if p.article_id}
     using = checker()

@@ -166,3 +166,17 @@ def test_the_panel_offers_no_waiver_to_the_story_s_own_reporter(client, word_lis
     client.force_login(second_editor)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert 'class="proofing__waive"' in page
+
+
+def test_a_story_on_two_pages_counts_on_the_page_it_starts_on(waiting_story):
+    from articles.proofing.services import issue_proofing
+
+    issue = IssueFactory(released=False, release_at=None)
+    later = PageFactory(issue=issue, number=3, name="社会")  # made first: the lower id
+    first = PageFactory(issue=issue, number=1, name="要闻")
+    PlacementFactory(page=later, article=waiting_story)
+    PlacementFactory(page=first, article=waiting_story)
+    per_page, total, blocking = issue_proofing(issue=issue)
+    assert per_page[first.pk].open_hits == total.open_hits > 0
+    assert per_page[later.pk].open_hits == 0
+    assert {page_id for page_id, _where, _hit in blocking} == {first.pk}
