@@ -268,10 +268,11 @@ def terms_import(
     Term.objects.bulk_update(changed, ["category", "replacement", "note", "blocking"], batch_size=IMPORT_BATCH)
     report.added, report.updated = len(new), len(changed)
     _find_contained(term_list, report)
-    term_list_touch(term_list=term_list)
-    # Build the new automaton (and share it through the cache) now, so the import waits for it, not
-    # the next reporter's save: 100,000 terms take seconds.
-    transaction.on_commit(checker)
+    if new or changed:  # a file that changes nothing leaves every story's check current
+        term_list_touch(term_list=term_list)
+        # Build the new automaton (and share it through the cache) now, so the import waits for it,
+        # not the next reporter's save: 100,000 terms take seconds.
+        transaction.on_commit(checker)
     return report
 
 
@@ -463,12 +464,15 @@ def _loose_texts(placements, teasers) -> list[tuple[object, str, FieldText]]:
     return texts
 
 
-def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]:
+IssueProofing = tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]
+
+
+def issue_proofing(*, issue: "Issue") -> IssueProofing:
     """Per page and for the whole issue: characters, open hits and blocking hits, and the blocking ones
     as (page id, the story's headline or the field, hit).
 
-    Stories are read from their stored hits; one checked against older lists is checked again in
-    memory (nothing written), so the release never trusts a check the lists have moved past.
+    Stories are read from their stored hits; one checked against older lists is checked again and
+    saved first, so the release never trusts a check the lists have moved past.
     """
     from issues.models import Placement, Teaser
 
@@ -482,26 +486,25 @@ def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProo
     teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
     articles = {p.article_id: p.article for p in placements if p.article_id}
     using = checker()
-    current = using.key
-    checks = {
-        article_id: (characters, lists)
-        for article_id, characters, lists in ArticleCheck.objects.filter(article__in=articles).values_list(
-            "article_id", "characters", "lists"
-        )
-    }
-    stale = {article_id for article_id in articles if checks.get(article_id, (0, None))[1] != current}
-    hits_by_article: dict[int, list[Found | Hit]] = {}
-    characters: dict[int, int] = {article_id: checks[article_id][0] for article_id in articles if article_id not in stale}
-    for hit in Hit.objects.filter(article__in=set(articles) - stale, waiver__isnull=True):
-        hits_by_article.setdefault(hit.article_id, []).append(hit)
+
+    def stored_checks() -> dict[int, tuple[int, str]]:
+        return {
+            article_id: (characters, lists)
+            for article_id, characters, lists in ArticleCheck.objects.filter(article__in=articles).values_list(
+                "article_id", "characters", "lists"
+            )
+        }
+
+    checks = stored_checks()
+    stale = [article_id for article_id in articles if checks.get(article_id, (0, None))[1] != using.key]
     if stale:
-        waived = {(w.article_id, w.term_id, w.rule, w.matched) for w in Waiver.objects.filter(article__in=stale)}
         for article_id in stale:
-            texts = article_texts(articles[article_id])
-            characters[article_id] = texts_characters(texts)
-            hits_by_article[article_id] = [
-                item for item in proofread(texts, using=using) if (article_id, *item.key) not in waived
-            ]
+            proofing_check(article=articles[article_id])
+        checks = stored_checks()
+    characters = {article_id: checks.get(article_id, (0, ""))[0] for article_id in articles}
+    hits_by_article: dict[int, list[Found | Hit]] = {}
+    for hit in Hit.objects.filter(article__in=articles, waiver__isnull=True):
+        hits_by_article.setdefault(hit.article_id, []).append(hit)
     per_page = {page.pk: PageProofing() for page in pages}
     blocking: list[tuple[int, str, Found | Hit]] = []
     counted: set[int] = set()
@@ -532,12 +535,17 @@ def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProo
     return per_page, total, blocking
 
 
-def issue_proofing_problems(*, issue: "Issue", pages: "list[Page]") -> "list[Problem]":
-    """The release's problems from 校对: every blocking hit on the issue's pages neither fixed nor waived."""
+def issue_proofing_problems(
+    *, issue: "Issue", pages: "list[Page]", proofing: IssueProofing | None = None
+) -> "list[Problem]":
+    """The release's problems from 校对: every blocking hit on the issue's pages neither fixed nor waived.
+
+    ``proofing`` is ``issue_proofing(issue=issue)`` when the caller already has it.
+    """
     from issues.services import Problem
 
     by_id = {page.pk: page for page in pages}
-    _per_page, _total, blocking = issue_proofing(issue=issue)
+    _per_page, _total, blocking = proofing if proofing is not None else issue_proofing(issue=issue)
     problems = []
     for page_id, where, hit in blocking:
         page = by_id[page_id]

@@ -180,3 +180,39 @@ def test_a_story_on_two_pages_counts_on_the_page_it_starts_on(waiting_story):
     assert per_page[first.pk].open_hits == total.open_hits > 0
     assert per_page[later.pk].open_hits == 0
     assert {page_id for page_id, _where, _hit in blocking} == {first.pk}
+
+
+def test_the_assembly_screen_reads_the_issue_s_proofing_once(client, issue_with_waiting_story, chief, monkeypatch):
+    from articles.proofing import services
+
+    calls = []
+    real = services.issue_proofing
+    monkeypatch.setattr(services, "issue_proofing", lambda *, issue: calls.append(issue.pk) or real(issue=issue))
+    client.force_login(chief)
+    page = client.get(reverse("admin:issues_issue_assembly", args=[issue_with_waiting_story.pk])).content.decode()
+    assert 'id="proofing-issue"' in page and "罪犯" in page
+    assert calls == [issue_with_waiting_story.pk]
+
+
+def test_the_issue_saves_the_new_check_of_a_story_checked_against_older_lists(issue_with_waiting_story, waiting_story, word_list):
+    from articles.proofing.engine import checker
+    from articles.proofing.models import ArticleCheck, Category, Term
+    from articles.proofing.services import issue_proofing, term_save
+
+    term_save(term=Term(term_list=word_list, text="审理", category=Category.CARE))
+    assert ArticleCheck.objects.get(article=waiting_story).lists != checker().key
+    issue_proofing(issue=issue_with_waiting_story)
+    assert ArticleCheck.objects.get(article=waiting_story).lists == checker().key
+    assert Hit.objects.filter(article=waiting_story, matched="审理").exists()
+
+
+def test_an_import_that_changes_nothing_leaves_the_list_s_version_alone(word_list):
+    from articles.proofing.models import TermList
+    from articles.proofing.services import terms_import
+
+    version = TermList.objects.get(pk=word_list.pk).version
+    report = terms_import(term_list=word_list, data="罪犯,banned,犯罪嫌疑人,,1\n".encode())
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
+    assert TermList.objects.get(pk=word_list.pk).version == version
+    terms_import(term_list=word_list, data="新词\n".encode())
+    assert TermList.objects.get(pk=word_list.pk).version == version + 1
