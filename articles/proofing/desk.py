@@ -170,7 +170,7 @@ class ProofingFilter(admin.SimpleListFilter):
         return [("blocking", _("blocking hits open")), ("open", _("any hits open")), ("clean", _("no open hits"))]
 
     def queryset(self, request, queryset):
-        open_hits = Hit.objects.filter(article=OuterRef("pk"), waiver__isnull=True)
+        open_hits = Hit.objects.open().filter(article=OuterRef("pk"))
         if self.value() == "blocking":
             return queryset.filter(Exists(open_hits.filter(blocking=True)))
         if self.value() == "open":

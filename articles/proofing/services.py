@@ -407,11 +407,6 @@ def hit_waive(*, hit: Hit, user: AbstractBaseUser, reason: str) -> Waiver:
     return waiver
 
 
-def open_hits(article: Article):
-    """The story's stored hits that are not waived."""
-    return Hit.objects.filter(article=article, waiver__isnull=True)
-
-
 def approval_refusal(*, article: Article) -> ValidationError | None:
     """Why 终审 must wait: the story checked again now, and its blocking hits neither fixed nor waived."""
     hits = [hit for hit in proofing_check(article=article) if hit.blocking and hit.waiver_id is None]
@@ -503,7 +498,7 @@ def issue_proofing(*, issue: "Issue") -> IssueProofing:
         checks = stored_checks()
     characters = {article_id: checks.get(article_id, (0, ""))[0] for article_id in articles}
     hits_by_article: dict[int, list[Found | Hit]] = {}
-    for hit in Hit.objects.filter(article__in=articles, waiver__isnull=True):
+    for hit in Hit.objects.open().filter(article__in=articles):
         hits_by_article.setdefault(hit.article_id, []).append(hit)
     per_page = {page.pk: PageProofing() for page in pages}
     blocking: list[tuple[int, str, Found | Hit]] = []
