@@ -441,6 +441,13 @@ class PageProofing:
     def over_limit(self) -> bool:
         return self.rate > ERROR_RATE_LIMIT
 
+    @property
+    def limit(self) -> str:
+        """The line, as a numeral in the reader's language (三 / 3) for “over the line”."""
+        from issues.numerals import page_numeral
+
+        return page_numeral(ERROR_RATE_LIMIT)
+
     def add(self, other: "PageProofing") -> None:
         self.characters += other.characters
         self.open_hits += other.open_hits

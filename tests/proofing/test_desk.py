@@ -216,3 +216,10 @@ def test_an_import_that_changes_nothing_leaves_the_list_s_version_alone(word_lis
     assert TermList.objects.get(pk=word_list.pk).version == version
     terms_import(term_list=word_list, data="新词\n".encode())
     assert TermList.objects.get(pk=word_list.pk).version == version + 1
+
+
+def test_the_assembly_screen_names_the_error_rate_line_it_uses(client, issue_with_waiting_story, chief, monkeypatch):
+    monkeypatch.setattr("articles.proofing.services.ERROR_RATE_LIMIT", 5)
+    client.force_login(chief)
+    page = client.get(reverse("admin:issues_issue_assembly", args=[issue_with_waiting_story.pk])).content.decode()
+    assert "超过万分之五" in page and "超过万分之三" not in page
