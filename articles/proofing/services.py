@@ -86,11 +86,14 @@ def term_save(*, term: Term) -> Term:
 
 @transaction.atomic
 def term_delete(*, terms: list[Term]) -> None:
-    """Remove entries; the stories keep their stored hits until they are checked again."""
+    """Remove entries, and with them (Hit.term cascades) every story's stored hits of those entries.
+
+    A waiver of a deleted entry stays in the review log, its term emptied.
+    """
     lists = {term.term_list_id for term in terms}
     Term.objects.filter(pk__in=[term.pk for term in terms]).delete()
-    for term_list in TermList.objects.filter(pk__in=lists):
-        term_list_touch(term_list=term_list)
+    # One update for every list touched (term_list_touch's new version), not one per list.
+    TermList.objects.filter(pk__in=lists).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 CATEGORY_NAMES = {}

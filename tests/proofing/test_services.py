@@ -218,3 +218,15 @@ def test_a_hit_already_waived_is_not_waived_twice(word_list, editor, second_edit
         hit_waive(hit=hit, user=second_editor, reason="已宣判")
     assert Waiver.objects.count() == 1
     assert Transition.objects.filter(article=article, action=Transition.Action.WAIVE).count() == 1
+
+
+def test_deleting_terms_removes_their_hits_and_bumps_each_list_once(word_list):
+    from articles.proofing.services import term_delete
+
+    second = term_list_save(term_list=TermList(name="第二表", order=5))
+    term_save(term=Term(term_list=second, text="审理", category=Category.CARE))
+    article = ArticleFactory(body="<p>罪犯在审理中，村长到场。</p>")
+    versions = dict(TermList.objects.values_list("pk", "version"))
+    term_delete(terms=list(Term.objects.filter(text__in=["罪犯", "村长", "审理"])))
+    assert dict(TermList.objects.values_list("pk", "version")) == {pk: v + 1 for pk, v in versions.items()}
+    assert not Hit.objects.filter(article=article, matched__in=["罪犯", "村长", "审理"]).exists()
