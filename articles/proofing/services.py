@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Transition
-from articles.services import article_log
-from articles.workflow import waive_refusal
 from articles.proofing.engine import Found, checker, proofread
 from articles.proofing.models import LIST_CATEGORIES, ArticleCheck, Category, Hit, Term, TermList, Waiver
 from articles.proofing.text import FieldText, count_characters, html_text, plain_text
+from articles.services import article_log
+from articles.workflow import waive_refusal
 
 if TYPE_CHECKING:  # issues depends on articles, not the reverse: imported where used
     from issues.models import Issue, Page
