@@ -37,12 +37,14 @@ def _move(
     locked._change_reason = str(Action(action).label)
     locked._history_user = user
     locked.save(update_fields=["status", "updated_at"])
-    _log(locked, user=user, action=action, from_status=from_status, comment=comment)
+    article_log(locked, user=user, action=action, from_status=from_status, comment=comment)
     article.status, article.version, article.updated_at = locked.status, locked.version, locked.updated_at
     return article
 
 
-def _log(article: Article, *, user: AbstractBaseUser, action: str, from_status: str, comment: str = "") -> Transition:
+def article_log(
+    article: Article, *, user: AbstractBaseUser, action: str, from_status: str, comment: str = ""
+) -> Transition:
     """Record one step in the article's review log, ending in its current state."""
     step = Transition(
         article=article, action=action, from_status=from_status, to_status=article.status, actor=user, comment=comment
@@ -150,7 +152,7 @@ def article_correct(
     correction = Correction(article=locked, note=note, corrected_by=user)
     correction.full_clean()
     correction.save()
-    _log(locked, user=user, action=Action.CORRECT, from_status=locked.status, comment=note)
+    article_log(locked, user=user, action=Action.CORRECT, from_status=locked.status, comment=note)
     return correction
 
 
@@ -173,6 +175,6 @@ def article_restore(*, article: Article, user: AbstractBaseUser, revision_id: in
     if locked.status == Status.APPROVED:
         _move(locked, locked=locked, user=user, action=Action.RESTORE, to=Status.SECOND_PASSED, comment=reason)
     else:
-        _log(locked, user=user, action=Action.RESTORE, from_status=locked.status, comment=reason)
+        article_log(locked, user=user, action=Action.RESTORE, from_status=locked.status, comment=reason)
     article.refresh_from_db()
     return article

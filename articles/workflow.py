@@ -177,6 +177,18 @@ def refusal(step: Step, user: AbstractBaseUser, article: Article, done: list[tup
     return None
 
 
+def waive_refusal(user: AbstractBaseUser, article: Article) -> PermissionDenied | None:
+    """Why this user may not waive a proofreading hit on this story (an exception), or None.
+
+    A waiver lets text through 终审, so it is barred as a review is: editors only, never the reporter.
+    """
+    if not user.has_perm(REVIEW_PERM):
+        return PermissionDenied(_("Only editors can waive a proofreading hit."))
+    if article.reporter_id == user.pk and not user.is_superuser:
+        return PermissionDenied(_("You cannot waive proofreading hits on your own article."))
+    return None
+
+
 def available_steps(user: AbstractBaseUser, article: Article) -> list[Step]:
     """The steps this user may take on this story now: the buttons on its change page."""
     candidates = [step for step in STEPS if article.status in step.frm and user.has_perm(step.perm)]

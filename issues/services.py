@@ -9,6 +9,7 @@ The admin's screens, the importer and the print-PDF split all call these.
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy
 from articles.models import Article, ArticleQuerySet, Photo
 from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
 from issues.numerals import page_label
+
+if TYPE_CHECKING:  # articles.proofing reads this module's Problem: imported where used
+    from articles.proofing.services import IssueProofing
 
 
 # Papers go to readers early in the morning of their publication date.
@@ -309,8 +313,13 @@ class Problem:
     page: Page | None = None
 
 
-def issue_problems(issue: Issue, *, sign_off: bool = True) -> list[Problem]:
-    """Everything still wrong with the issue, page by page, in page order (a fixed few queries)."""
+def issue_problems(
+    issue: Issue, *, sign_off: bool = True, proofing: "IssueProofing | None" = None
+) -> list[Problem]:
+    """Everything still wrong with the issue, page by page, in page order (a fixed few queries).
+
+    ``proofing`` is ``articles.proofing.services.issue_proofing(issue=issue)`` when the caller has it.
+    """
     pages = list(issue.pages.order_by("number"))
     if not pages:
         return [Problem("no_pages", _("The issue has no pages yet."))]
@@ -380,7 +389,7 @@ def issue_problems(issue: Issue, *, sign_off: bool = True) -> list[Problem]:
     # 校对 (articles.proofing): blocking proofreading hits neither fixed nor waived hold the release.
     from articles.proofing.services import issue_proofing_problems
 
-    for problem in issue_proofing_problems(issue=issue, pages=pages):
+    for problem in issue_proofing_problems(issue=issue, pages=pages, proofing=proofing):
         problems[problem.page.pk].append(problem)
     counts = {page.pk: 0 for page in pages}
     for placement in placements:

@@ -4,13 +4,36 @@ import os
 import pytest
 from django.utils import timezone
 
+from articles.roles import CHIEF, EDITOR, REPORTER
 from tests.factories import (
     ArticleFactory,
     IssueFactory,
     PageFactory,
     PlacementFactory,
     UserFactory,
+    role_user,
 )
+
+
+# The newsroom's people, one per role (three distinct people for 三审).
+@pytest.fixture
+def reporter(db):
+    return role_user(REPORTER, username="zuoyan")
+
+
+@pytest.fixture
+def editor(db):
+    return role_user(EDITOR, username="maxiaoxuan")
+
+
+@pytest.fixture
+def second_editor(db):
+    return role_user(EDITOR, username="wangjing")
+
+
+@pytest.fixture
+def chief(db):
+    return role_user(CHIEF, username="zhiban")
 
 
 @pytest.fixture(autouse=True)

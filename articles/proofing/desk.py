@@ -13,7 +13,6 @@ from articles.proofing.engine import Found, checker, proofread
 from articles.proofing.models import ArticleCheck, Category, Hit
 from articles.proofing.services import (
     ERROR_RATE_LIMIT,
-    WAIVE_PERM,
     error_rate,
     field_label,
     hit_waive,
@@ -21,6 +20,7 @@ from articles.proofing.services import (
     texts_characters,
 )
 from articles.proofing.text import html_text, plain_text
+from articles.workflow import waive_refusal
 
 # The panel lists this many hits; the rest are counted (a 100,000-character paste can have thousands).
 PANEL_LIMIT = 300
@@ -64,7 +64,7 @@ def proofing_context(request: HttpRequest, article: Article) -> dict:
     A story last checked against older lists (a term added or changed since) is checked again first.
     """
     check = ArticleCheck.objects.filter(article=article).first()
-    if check is None or check.lists != repr(checker().signature)[:500]:
+    if check is None or check.lists != checker().key:
         proofing_check(article=article)
         check = ArticleCheck.objects.filter(article=article).first()
     hits = list(
@@ -83,7 +83,7 @@ def proofing_context(request: HttpRequest, article: Article) -> dict:
             "rate": error_rate(len(open_hits), characters),
             "limit": ERROR_RATE_LIMIT,
             "over_limit": error_rate(len(open_hits), characters) > ERROR_RATE_LIMIT,
-            "may_waive": request.user.has_perm(WAIVE_PERM),
+            "may_waive": waive_refusal(request.user, article) is None,
             "waive_url": reverse("admin:articles_article_proofing_waive", args=[article.pk]),
             "check_url": reverse("admin:articles_article_proofing_check", args=[article.pk]),
             # For the editor's script: where each open hit is, to mark it in the text.
@@ -170,7 +170,7 @@ class ProofingFilter(admin.SimpleListFilter):
         return [("blocking", _("blocking hits open")), ("open", _("any hits open")), ("clean", _("no open hits"))]
 
     def queryset(self, request, queryset):
-        open_hits = Hit.objects.filter(article=OuterRef("pk"), waiver__isnull=True)
+        open_hits = Hit.objects.open().filter(article=OuterRef("pk"))
         if self.value() == "blocking":
             return queryset.filter(Exists(open_hits.filter(blocking=True)))
         if self.value() == "open":

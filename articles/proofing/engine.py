@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles.proofing import rules
-from articles.proofing.models import Category, Term, TermList
+from articles.proofing.models import Term, TermList
 from articles.proofing.text import FieldText
 
 CONTEXT = 12  # characters of context kept on each side of a hit
@@ -60,6 +60,11 @@ class Checker:
     automaton: ahocorasick.Automaton | None
     terms: list[TermInfo]
     signature: tuple
+
+    @property
+    def key(self) -> str:
+        """A short name for the lists' versions: what ArticleCheck.lists stores and compares."""
+        return _cache_key(self.signature)
 
 
 _lock = threading.Lock()
@@ -178,5 +183,3 @@ def proofread(texts: dict[str, FieldText], *, using: Checker | None = None) -> l
     hits.sort(key=lambda hit: (order[hit.field], hit.start, hit.end))
     return hits
 
-
-__all__ = ["Category", "Found", "checker", "proofread"]

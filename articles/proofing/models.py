@@ -109,6 +109,12 @@ class Waiver(models.Model):
         return self.matched
 
 
+class HitQuerySet(models.QuerySet):
+    def open(self) -> "HitQuerySet":
+        """Hits neither fixed nor waived: what the error rate counts and, if blocking, what holds 终审."""
+        return self.filter(waiver__isnull=True)
+
+
 class Hit(models.Model):
     """One place in a story where a list entry or a rule matched, as computed by proofing_check."""
 
@@ -131,6 +137,8 @@ class Hit(models.Model):
     blocking = models.BooleanField(_("blocks approval"), default=False)
     waiver = models.ForeignKey(Waiver, verbose_name=_("waiver"), on_delete=models.SET_NULL, null=True, blank=True)
 
+    objects = HitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("proofreading hit")
         verbose_name_plural = _("proofreading hits")
@@ -139,10 +147,6 @@ class Hit(models.Model):
 
     def __str__(self) -> str:
         return self.matched
-
-    @property
-    def is_open(self) -> bool:
-        return self.waiver_id is None
 
 
 class ArticleCheck(models.Model):

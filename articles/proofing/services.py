@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +21,8 @@ from articles.models import Article, Transition
 from articles.proofing.engine import Found, checker, proofread
 from articles.proofing.models import LIST_CATEGORIES, ArticleCheck, Category, Hit, Term, TermList, Waiver
 from articles.proofing.text import FieldText, count_characters, html_text, plain_text
+from articles.services import article_log
+from articles.workflow import waive_refusal
 
 if TYPE_CHECKING:  # issues depends on articles, not the reverse: imported where used
     from issues.models import Issue, Page
@@ -28,7 +30,6 @@ if TYPE_CHECKING:  # issues depends on articles, not the reverse: imported where
 
 # The national rule for newspapers (报纸期刊质量管理规定, 2020): at most 3 errors per 10,000 characters.
 ERROR_RATE_LIMIT = 3
-WAIVE_PERM = "articles.review_article"
 IMPORT_BATCH = 2000
 
 FIELD_LABELS = {
@@ -85,11 +86,14 @@ def term_save(*, term: Term) -> Term:
 
 @transaction.atomic
 def term_delete(*, terms: list[Term]) -> None:
-    """Remove entries; the stories keep their stored hits until they are checked again."""
+    """Remove entries, and with them (Hit.term cascades) every story's stored hits of those entries.
+
+    A waiver of a deleted entry stays in the review log, its term emptied.
+    """
     lists = {term.term_list_id for term in terms}
     Term.objects.filter(pk__in=[term.pk for term in terms]).delete()
-    for term_list in TermList.objects.filter(pk__in=lists):
-        term_list_touch(term_list=term_list)
+    # One update for every list touched (term_list_touch's new version), not one per list.
+    TermList.objects.filter(pk__in=lists).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 CATEGORY_NAMES = {}
@@ -267,10 +271,11 @@ def terms_import(
     Term.objects.bulk_update(changed, ["category", "replacement", "note", "blocking"], batch_size=IMPORT_BATCH)
     report.added, report.updated = len(new), len(changed)
     _find_contained(term_list, report)
-    term_list_touch(term_list=term_list)
-    # Build the new automaton (and share it through the cache) now, so the import waits for it, not
-    # the next reporter's save: 100,000 terms take seconds.
-    transaction.on_commit(checker)
+    if new or changed:  # a file that changes nothing leaves every story's check current
+        term_list_touch(term_list=term_list)
+        # Build the new automaton (and share it through the cache) now, so the import waits for it,
+        # not the next reporter's save: 100,000 terms take seconds.
+        transaction.on_commit(checker)
     return report
 
 
@@ -363,7 +368,7 @@ def proofing_check(*, article: Article) -> list[Hit]:
         article=article,
         defaults={
             "characters": texts_characters(texts),
-            "lists": repr(using.signature)[:500],
+            "lists": using.key,
             "checked_at": timezone.now(),
         },
     )
@@ -379,34 +384,30 @@ def _hit_label(hit: Hit | Found) -> str:
 def hit_waive(*, hit: Hit, user: AbstractBaseUser, reason: str) -> Waiver:
     """Let a hit stand as written, saying why; every occurrence of the same text by the same entry or rule
     in the story is waived, and the waiver is a step comment in the story's review log."""
-    if not user.has_perm(WAIVE_PERM):
-        raise PermissionDenied(_("Only editors can waive a proofreading hit."))
     reason = (reason or "").strip()
+    article = Article.objects.select_for_update().get(pk=hit.article_id)
+    refused = waive_refusal(user, article)
+    if refused is not None:
+        raise refused
     if not reason:
         raise ValidationError({"reason": _("Say why the text stands as written.")}, code="required")
-    article = Article.objects.select_for_update().get(pk=hit.article_id)
+    # Read again under the story's lock: two editors waiving the same hit make one waiver, not two.
+    if Waiver.objects.filter(article=article, term_id=hit.term_id, rule=hit.rule, matched=hit.matched).exists():
+        raise ValidationError(_("“{matched}” is already waived.").format(matched=hit.matched), code="waived")
     waiver = Waiver(
         article=article, term_id=hit.term_id, rule=hit.rule, matched=hit.matched, reason=reason, waived_by=user
     )
     waiver.full_clean()
     waiver.save()
     Hit.objects.filter(article=article, term_id=hit.term_id, rule=hit.rule, matched=hit.matched).update(waiver=waiver)
-    step = Transition(
-        article=article,
+    article_log(
+        article,
+        user=user,
         action=Transition.Action.WAIVE,
         from_status=article.status,
-        to_status=article.status,
-        actor=user,
         comment=str(_("{hit} waived: {reason}").format(hit=_hit_label(hit), reason=reason)),
     )
-    step.full_clean()
-    step.save()
     return waiver
-
-
-def open_hits(article: Article):
-    """The story's stored hits that are not waived."""
-    return Hit.objects.filter(article=article, waiver__isnull=True)
 
 
 def approval_refusal(*, article: Article) -> ValidationError | None:
@@ -443,6 +444,13 @@ class PageProofing:
     def over_limit(self) -> bool:
         return self.rate > ERROR_RATE_LIMIT
 
+    @property
+    def limit(self) -> str:
+        """The line, as a numeral in the reader's language (三 / 3) for “over the line”."""
+        from issues.numerals import page_numeral
+
+        return page_numeral(ERROR_RATE_LIMIT)
+
     def add(self, other: "PageProofing") -> None:
         self.characters += other.characters
         self.open_hits += other.open_hits
@@ -461,40 +469,47 @@ def _loose_texts(placements, teasers) -> list[tuple[object, str, FieldText]]:
     return texts
 
 
-def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]:
+IssueProofing = tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]
+
+
+def issue_proofing(*, issue: "Issue") -> IssueProofing:
     """Per page and for the whole issue: characters, open hits and blocking hits, and the blocking ones
     as (page id, the story's headline or the field, hit).
 
-    Stories are read from their stored hits; one checked against older lists is checked again in
-    memory (nothing written), so the release never trusts a check the lists have moved past.
+    Stories are read from their stored hits; one checked against older lists is checked again and
+    saved first, so the release never trusts a check the lists have moved past.
     """
     from issues.models import Placement, Teaser
 
     pages = list(issue.pages.order_by("number"))
-    placements = list(Placement.objects.filter(page__issue=issue).select_related("photo", "article"))
+    # By page number, not page id: a story on two pages is counted on the one it starts on.
+    placements = list(
+        Placement.objects.filter(page__issue=issue)
+        .select_related("photo", "article")
+        .order_by("page__number", "order", "pk")
+    )
     teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
     articles = {p.article_id: p.article for p in placements if p.article_id}
     using = checker()
-    current = repr(using.signature)[:500]
-    checks = {
-        article_id: (characters, lists)
-        for article_id, characters, lists in ArticleCheck.objects.filter(article__in=articles).values_list(
-            "article_id", "characters", "lists"
-        )
-    }
-    stale = {article_id for article_id in articles if checks.get(article_id, (0, None))[1] != current}
-    hits_by_article: dict[int, list[Found | Hit]] = {}
-    characters: dict[int, int] = {article_id: checks[article_id][0] for article_id in articles if article_id not in stale}
-    for hit in Hit.objects.filter(article__in=set(articles) - stale, waiver__isnull=True):
-        hits_by_article.setdefault(hit.article_id, []).append(hit)
+
+    def stored_checks() -> dict[int, tuple[int, str]]:
+        return {
+            article_id: (characters, lists)
+            for article_id, characters, lists in ArticleCheck.objects.filter(article__in=articles).values_list(
+                "article_id", "characters", "lists"
+            )
+        }
+
+    checks = stored_checks()
+    stale = [article_id for article_id in articles if checks.get(article_id, (0, None))[1] != using.key]
     if stale:
-        waived = {(w.article_id, w.term_id, w.rule, w.matched) for w in Waiver.objects.filter(article__in=stale)}
         for article_id in stale:
-            texts = article_texts(articles[article_id])
-            characters[article_id] = texts_characters(texts)
-            hits_by_article[article_id] = [
-                item for item in proofread(texts, using=using) if (article_id, *item.key) not in waived
-            ]
+            proofing_check(article=articles[article_id])
+        checks = stored_checks()
+    characters = {article_id: checks.get(article_id, (0, ""))[0] for article_id in articles}
+    hits_by_article: dict[int, list[Found | Hit]] = {}
+    for hit in Hit.objects.open().filter(article__in=articles):
+        hits_by_article.setdefault(hit.article_id, []).append(hit)
     per_page = {page.pk: PageProofing() for page in pages}
     blocking: list[tuple[int, str, Found | Hit]] = []
     counted: set[int] = set()
@@ -525,12 +540,17 @@ def issue_proofing(*, issue: "Issue") -> tuple[dict[int, PageProofing], PageProo
     return per_page, total, blocking
 
 
-def issue_proofing_problems(*, issue: "Issue", pages: "list[Page]") -> "list[Problem]":
-    """The release's problems from 校对: every blocking hit on the issue's pages neither fixed nor waived."""
+def issue_proofing_problems(
+    *, issue: "Issue", pages: "list[Page]", proofing: IssueProofing | None = None
+) -> "list[Problem]":
+    """The release's problems from 校对: every blocking hit on the issue's pages neither fixed nor waived.
+
+    ``proofing`` is ``issue_proofing(issue=issue)`` when the caller already has it.
+    """
     from issues.services import Problem
 
     by_id = {page.pk: page for page in pages}
-    _per_page, _total, blocking = issue_proofing(issue=issue)
+    _per_page, _total, blocking = proofing if proofing is not None else issue_proofing(issue=issue)
     problems = []
     for page_id, where, hit in blocking:
         page = by_id[page_id]

@@ -6,22 +6,23 @@ from django.dispatch import receiver
 
 from articles.models import Article, Photo
 from articles.proofing.services import proofing_check
-
-# A save that only moves the story through review changes no text: nothing to check again.
-REVIEW_ONLY = {"status", "updated_at", "version"}
+from articles.services import TEXT_FIELDS
 
 
 @receiver(post_save, sender=Article, dispatch_uid="proofing_check_on_article_save")
 def proofing_check_on_article_save(sender, instance: Article, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw or (update_fields is not None and set(update_fields) <= REVIEW_ONLY):
+    # A save naming its fields and none of the text (a review step, a version bump) has nothing new to check.
+    if raw or (update_fields is not None and set(update_fields).isdisjoint(TEXT_FIELDS)):
         return
     proofing_check(article=instance)
 
 
 @receiver(post_save, sender=Photo, dispatch_uid="proofing_check_on_caption_save")
-def proofing_check_on_caption_save(sender, instance: Photo, raw: bool = False, **kwargs) -> None:
-    if not raw and instance.article_id:
-        proofing_check(article=instance.article)
+def proofing_check_on_caption_save(sender, instance: Photo, raw: bool = False, update_fields=None, **kwargs) -> None:
+    # Renditions and other saves that name their fields without the caption change no text.
+    if raw or not instance.article_id or (update_fields is not None and "caption" not in update_fields):
+        return
+    proofing_check(article=instance.article)
 
 
 @receiver(post_delete, sender=Photo, dispatch_uid="proofing_check_on_photo_delete")

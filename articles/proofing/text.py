@@ -26,10 +26,6 @@ class FieldText:
     def flat_offset(self, offset: int) -> int:
         return offset - bisect.bisect_left(self.breaks, offset)
 
-    @property
-    def flat(self) -> str:
-        return self.lined.replace("\n", "") if self.breaks else self.lined
-
 
 class _TextNodes(HTMLParser):
     def __init__(self) -> None:

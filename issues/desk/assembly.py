@@ -273,17 +273,19 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
     teasers: dict[int, list[Teaser]] = {page.pk: [] for page in pages}
     for teaser in Teaser.objects.filter(page__issue=issue).select_related("article"):
         teasers[teaser.page_id].append(teaser)
-    problems = issue_problems(issue)
+    # 校对 (articles.proofing): open hits and the error rate per page and for the issue, computed once
+    # for the table and for the problems (a story checked against older lists is checked again).
+    from articles.proofing.services import issue_proofing
+
+    proofing = issue_proofing(issue=issue)
+    problems = issue_problems(issue, proofing=proofing)
     placed_articles = {p.article_id: p.article for p in placements if p.article_id}
     pages_of_article: dict[int, set[int]] = {}
     for placement in placements:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
     released = Issue.objects.released().filter(pk=issue.pk).exists()
-    # 校对 (articles.proofing): open hits and the error rate per page and for the issue.
-    from articles.proofing.services import issue_proofing
-
-    proofing_pages, proofing_total, _blocking = issue_proofing(issue=issue)
+    proofing_pages, proofing_total, _blocking = proofing
     rows = []
     for page in pages:
         page_placements = by_page[page.pk]

@@ -1,11 +1,9 @@
-"""Word lists and people for the proofreading tests."""
+"""Word lists and a story waiting for 终审, for the proofreading tests."""
 
 import pytest
 
 from articles.proofing.models import Category, Term, TermList
 from articles.proofing.services import term_list_save, term_save
-from articles.roles import CHIEF, EDITOR, REPORTER
-from tests.factories import role_user
 
 
 @pytest.fixture
@@ -21,26 +19,6 @@ def word_list(db):
     ]:
         term_save(term=Term(term_list=term_list, text=text, category=category, replacement=replacement, blocking=blocking))
     return term_list
-
-
-@pytest.fixture
-def reporter(db):
-    return role_user(REPORTER, username="zuoyan")
-
-
-@pytest.fixture
-def editor(db):
-    return role_user(EDITOR, username="maxiaoxuan")
-
-
-@pytest.fixture
-def second_editor(db):
-    return role_user(EDITOR, username="wangjing")
-
-
-@pytest.fixture
-def chief(db):
-    return role_user(CHIEF, username="zhiban")
 
 
 @pytest.fixture

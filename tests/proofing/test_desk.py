@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article, Transition
 from articles.proofing.models import Hit
+from articles.proofing.services import proofing_check
 from issues.services import issue_problems, issue_release
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
 
@@ -140,3 +141,85 @@ def test_the_panel_checks_again_a_story_checked_against_older_lists(client, wait
     client.force_login(chief)
     page = client.get(reverse("admin:articles_article_change", args=[waiting_story.pk])).content.decode()
     assert "审判" in page and Hit.objects.filter(article=waiting_story, matched="审理").exists()
+
+
+def test_a_change_to_a_late_list_of_many_is_seen_as_out_of_date(client, waiting_story, chief, word_list):
+    from articles.proofing.models import ArticleCheck, Category, Term, TermList
+    from articles.proofing.services import term_list_save, term_save
+
+    lists = [term_list_save(term_list=TermList(name=f"词表{number}", order=number)) for number in range(1, 14)]
+    proofing_check(article=waiting_story)
+    stored = ArticleCheck.objects.get(article=waiting_story).lists
+    term_save(term=Term(term_list=lists[-1], text="审理", category=Category.CARE, replacement="审判"))
+    assert ArticleCheck.objects.get(article=waiting_story).lists == stored
+    client.force_login(chief)
+    page = client.get(reverse("admin:articles_article_change", args=[waiting_story.pk])).content.decode()
+    assert "审判" in page and Hit.objects.filter(article=waiting_story, matched="审理").exists()
+    assert ArticleCheck.objects.get(article=waiting_story).lists != stored
+
+
+def test_the_panel_offers_no_waiver_to_the_story_s_own_reporter(client, word_list, editor, second_editor):
+    article = ArticleFactory(body="<p>罪犯</p>", reporter=editor)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "罪犯" in page and 'class="proofing__waive"' not in page
+    client.force_login(second_editor)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'class="proofing__waive"' in page
+
+
+def test_a_story_on_two_pages_counts_on_the_page_it_starts_on(waiting_story):
+    from articles.proofing.services import issue_proofing
+
+    issue = IssueFactory(released=False, release_at=None)
+    later = PageFactory(issue=issue, number=3, name="社会")  # made first: the lower id
+    first = PageFactory(issue=issue, number=1, name="要闻")
+    PlacementFactory(page=later, article=waiting_story)
+    PlacementFactory(page=first, article=waiting_story)
+    per_page, total, blocking = issue_proofing(issue=issue)
+    assert per_page[first.pk].open_hits == total.open_hits > 0
+    assert per_page[later.pk].open_hits == 0
+    assert {page_id for page_id, _where, _hit in blocking} == {first.pk}
+
+
+def test_the_assembly_screen_reads_the_issue_s_proofing_once(client, issue_with_waiting_story, chief, monkeypatch):
+    from articles.proofing import services
+
+    calls = []
+    real = services.issue_proofing
+    monkeypatch.setattr(services, "issue_proofing", lambda *, issue: calls.append(issue.pk) or real(issue=issue))
+    client.force_login(chief)
+    page = client.get(reverse("admin:issues_issue_assembly", args=[issue_with_waiting_story.pk])).content.decode()
+    assert 'id="proofing-issue"' in page and "罪犯" in page
+    assert calls == [issue_with_waiting_story.pk]
+
+
+def test_the_issue_saves_the_new_check_of_a_story_checked_against_older_lists(issue_with_waiting_story, waiting_story, word_list):
+    from articles.proofing.engine import checker
+    from articles.proofing.models import ArticleCheck, Category, Term
+    from articles.proofing.services import issue_proofing, term_save
+
+    term_save(term=Term(term_list=word_list, text="审理", category=Category.CARE))
+    assert ArticleCheck.objects.get(article=waiting_story).lists != checker().key
+    issue_proofing(issue=issue_with_waiting_story)
+    assert ArticleCheck.objects.get(article=waiting_story).lists == checker().key
+    assert Hit.objects.filter(article=waiting_story, matched="审理").exists()
+
+
+def test_an_import_that_changes_nothing_leaves_the_list_s_version_alone(word_list):
+    from articles.proofing.models import TermList
+    from articles.proofing.services import terms_import
+
+    version = TermList.objects.get(pk=word_list.pk).version
+    report = terms_import(term_list=word_list, data="罪犯,banned,犯罪嫌疑人,,1\n".encode())
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
+    assert TermList.objects.get(pk=word_list.pk).version == version
+    terms_import(term_list=word_list, data="新词\n".encode())
+    assert TermList.objects.get(pk=word_list.pk).version == version + 1
+
+
+def test_the_assembly_screen_names_the_error_rate_line_it_uses(client, issue_with_waiting_story, chief, monkeypatch):
+    monkeypatch.setattr("articles.proofing.services.ERROR_RATE_LIMIT", 5)
+    client.force_login(chief)
+    page = client.get(reverse("admin:issues_issue_assembly", args=[issue_with_waiting_story.pk])).content.decode()
+    assert "超过万分之五" in page and "超过万分之三" not in page

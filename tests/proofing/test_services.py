@@ -186,3 +186,47 @@ def test_an_empty_list_checks_nothing_but_the_rules(db):
     assert build(()).automaton is None
     article = ArticleFactory(body="<p>他说,好</p>")
     assert hits_of(article) == [("body", ",", Category.PUNCTUATION)]
+
+
+def test_saves_that_change_no_text_do_not_check_the_story_again(word_list, monkeypatch):
+    article = ArticleFactory(body="<p>罪犯</p>")
+    photo = PhotoFactory(article=article, caption="村长")
+    checked = []
+    monkeypatch.setattr("articles.proofing.signals.proofing_check", lambda *, article: checked.append(article.pk))
+    article.save(update_fields=["status", "updated_at"])
+    article.save(update_fields=["version"])
+    photo.save(update_fields=["renditions"])
+    assert checked == []
+    article.save(update_fields=["headline"])
+    photo.save(update_fields=["caption"])
+    photo.save()
+    assert checked == [article.pk] * 3
+
+
+def test_an_editor_cannot_waive_a_hit_on_their_own_story(word_list, editor):
+    article = ArticleFactory(body="<p>罪犯</p>", reporter=editor)
+    with pytest.raises(PermissionDenied, match="自己"):
+        hit_waive(hit=Hit.objects.get(article=article), user=editor, reason="我觉得可以")
+    assert not Waiver.objects.exists()
+
+
+def test_a_hit_already_waived_is_not_waived_twice(word_list, editor, second_editor):
+    article = ArticleFactory(body="<p>罪犯</p>")
+    hit = Hit.objects.get(article=article)
+    hit_waive(hit=hit, user=editor, reason="已宣判")
+    with pytest.raises(ValidationError, match="已豁免"):
+        hit_waive(hit=hit, user=second_editor, reason="已宣判")
+    assert Waiver.objects.count() == 1
+    assert Transition.objects.filter(article=article, action=Transition.Action.WAIVE).count() == 1
+
+
+def test_deleting_terms_removes_their_hits_and_bumps_each_list_once(word_list):
+    from articles.proofing.services import term_delete
+
+    second = term_list_save(term_list=TermList(name="第二表", order=5))
+    term_save(term=Term(term_list=second, text="审理", category=Category.CARE))
+    article = ArticleFactory(body="<p>罪犯在审理中，村长到场。</p>")
+    versions = dict(TermList.objects.values_list("pk", "version"))
+    term_delete(terms=list(Term.objects.filter(text__in=["罪犯", "村长", "审理"])))
+    assert dict(TermList.objects.values_list("pk", "version")) == {pk: v + 1 for pk, v in versions.items()}
+    assert not Hit.objects.filter(article=article, matched__in=["罪犯", "村长", "审理"]).exists()
