@@ -471,12 +471,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Pass the next review step (初审 / 二审)"), permissions=["review"])
     def pass_review_selected(self, request, queryset):
-        # 初审 or 二审, whichever the story waits for; never 终审, which has its own action.
-        def step_for(article: Article) -> str:
-            second = workflow.STEP["second_review"]
-            return second.name if article.status in second.frm else "first_review"
-
-        self._run(request, queryset, step_for, _("{count} articles passed review."))
+        self._run(request, queryset, workflow.next_review_pass, _("{count} articles passed review."))
 
     @admin.action(description=_("Give final approval (终审)"), permissions=["approve"])
     def approve_selected(self, request, queryset):

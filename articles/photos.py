@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Correction, Photo, Transition
 from articles.rules import can_edit, is_published
-from articles.services import article_reopen
+from articles.services import article_log, article_reopen
 from newsroom.images.renditions import discard_written_files, rendition_files
 
 # What a photo's form may change; the image, its sizes and renditions follow the upload.
@@ -215,15 +215,6 @@ def photo_caption_correct(*, photo: Photo, user: AbstractBaseUser, caption: str,
     correction.full_clean()
     correction.save()
     if article is not None:
-        step = Transition(
-            article=article,
-            action=Transition.Action.CORRECT,
-            from_status=article.status,
-            to_status=article.status,
-            actor=user,
-            comment=note,
-        )
-        step.full_clean()
-        step.save()
+        article_log(article, user=user, action=Transition.Action.CORRECT, from_status=article.status, comment=note)
     photo.caption = caption
     return correction

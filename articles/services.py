@@ -88,8 +88,7 @@ def article_submit(*, article: Article, user: AbstractBaseUser) -> Article:
 @transaction.atomic
 def article_review_pass(*, article: Article, user: AbstractBaseUser, comment: str = "") -> Article:
     """An editor passes the next review step: 初审 (submitted) or 二审 (first review passed)."""
-    locked = _locked(article)
-    step = "second_review" if locked.status in workflow.STEP["second_review"].frm else "first_review"
+    step = workflow.next_review_pass(_locked(article))
     return article_step(article=article, user=user, step=step, comment=comment)
 
 

@@ -124,6 +124,15 @@ def next_review(article: Article) -> Step | None:
     return next((STEP[name] for name in FORWARD if article.status in STEP[name].frm), None)
 
 
+def next_review_pass(article: Article) -> str:
+    """初审 or 二审, whichever the story waits for ("pass the next review step"; never 终审).
+
+    A story in neither state gets first_review, which the table then refuses with the reason.
+    """
+    step = next_review(article)
+    return step.name if step is not None and step.name != "approve" else "first_review"
+
+
 def _this_round(transitions, article_ref):
     """The transitions logged since the story's last submission (all of them if it was never submitted)."""
     last_submission = (

@@ -87,8 +87,7 @@ def workflow_context(request: HttpRequest, article: Article) -> dict:
 def step_name(action: str, article: Article) -> str | None:
     """A step of the table by name; "review" (what scripts post) is the next 初审 or 二审."""
     if action == "review":
-        step = workflow.next_review(article)
-        return step.name if step and step.name != "approve" else "first_review"
+        return workflow.next_review_pass(article)
     return action if action in workflow.STEP else None
 
 
