@@ -58,3 +58,17 @@ def screenshot(browser, name: str, element=None) -> None:
     else:
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         element.screenshot(str(SCREENSHOTS / name))
+
+
+def act_when_ready(browser, action, timeout: int = TIMEOUT):
+    """Run ``action(browser)`` once the page lets it: a find-and-click on a page still settling
+    (Chromium's "node does not belong to the document") is tried again instead of failing."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def attempt(driver):
+        try:
+            return action(driver) or True
+        except (StaleElementReferenceException, WebDriverException):
+            return False
+
+    return WebDriverWait(browser, timeout).until(attempt)

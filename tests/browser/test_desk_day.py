@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select
 
 from articles.models import Article
 from issues.models import Page
-from tests.browser.steps import click_button, follow, log_in, screenshot
+from tests.browser.steps import act_when_ready, click_button, follow, log_in, screenshot
 from tests.factories import IssueFactory, PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,8 +64,9 @@ def bulk_action(browser, headline: str, action: str) -> str:
     """Tick one story in the article list, run a bulk action on it, and return the messages."""
     article = Article.objects.get(headline=headline)
     browser.get(browser.live_server_url + "/admin/articles/article/")
-    browser.find_element(By.CSS_SELECTOR, f"input[name='_selected_action'][value='{article.pk}']").click()
-    Select(browser.find_element(By.NAME, "action")).select_by_value(action)
+    box = f"input[name='_selected_action'][value='{article.pk}']"
+    act_when_ready(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, box).click())
+    act_when_ready(browser, lambda driver: Select(driver.find_element(By.NAME, "action")).select_by_value(action))
     follow(browser, browser.find_element(By.CSS_SELECTOR, "button[name='index']"))
     return browser.find_element(By.CLASS_NAME, "messagelist").text
 
