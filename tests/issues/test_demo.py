@@ -21,7 +21,7 @@ def test_demo_paper_has_photos_on_stories_and_photo_news_and_loads_twice_the_sam
     released = {"placements__page__issue__release_at__isnull": False}
     story_photos = Photo.objects.filter(**{f"article__{key}": value for key, value in released.items()}).distinct()
     news = Photo.objects.get(article__isnull=True)
-    assert story_photos.count() == 4
+    assert story_photos.count() == 7  # four in the 2020 archive, three in the latest paper
     assert all(photo.caption and photo.credit and photo.renditions["sizes"] for photo in Photo.objects.all())
     assert Placement.objects.filter(photo=news).count() == 1
     assert not Article.objects.filter(**released).exclude(status=Article.Status.APPROVED).exists()
@@ -69,3 +69,40 @@ def test_demo_puts_tonights_issue_on_the_desk_with_work_waiting_for_every_role(t
         home = client.get(reverse("admin:index")).content.decode()
         for text in texts:
             assert text in home, (username, text)
+
+
+def test_demo_has_a_paper_out_this_morning_so_the_news_sitemap_and_home_page_show_it(tmp_path, client):
+    from issues.demo.latest import STORIES, latest_paper_date
+    from issues.models import Issue
+
+    load_demo(tmp_path)
+    load_demo(tmp_path)
+
+    latest = Issue.objects.released().latest("date")
+    assert latest.date == latest_paper_date()
+    assert Article.objects.filter(headline=STORIES[0][1]).count() == 1  # loaded once
+    news = client.get(reverse("sitemaps:news")).content.decode()
+    for _page, headline, _paragraphs, _photo in STORIES:
+        assert f"<news:title>{headline}</news:title>" in news
+    home = client.get("/").content.decode()
+    assert STORIES[0][1] in home
+    # The front-page story continues inside, and the inside page says where it came from.
+    inside = client.get(latest.pages.get(number=2).get_absolute_url()).content.decode()
+    assert "上接第一版" in inside
+
+
+@pytest.mark.parametrize(
+    ("shanghai_time", "expected"),
+    [("2026-12-01 05:59", "2026-11-30"), ("2026-12-01 06:00", "2026-12-01"), ("2026-12-01 00:30", "2026-11-30")],
+)
+def test_the_latest_demo_paper_is_todays_only_once_it_is_out(settings, shanghai_time, expected):
+    import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from issues.demo.latest import latest_paper_date
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    moment = datetime.datetime.fromisoformat(shanghai_time).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        assert latest_paper_date().isoformat() == expected

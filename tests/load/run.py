@@ -363,7 +363,8 @@ def run(*, readers: int, seconds: float, saves: int, database_url: str | None = 
         try:
             env = site_env(url, work / "media", TIME_ZONE="Asia/Shanghai")
             _manage("migrate", "--no-input", env=env)
-            _manage("loaddemo", "--password-file", str(work / "pw"), env=env)
+            # The new issue (2020-12-30) must be the newest paper once released: no latest demo paper.
+            _manage("loaddemo", "--password-file", str(work / "pw"), "--without-latest-paper", env=env)
             ids = json.loads(_manage("shell", "--verbosity", "0", "-c", SETUP, env=env))
             result = _hammer(
                 env, ids, readers=readers, seconds=seconds, saves=saves, log=work / "server.log"

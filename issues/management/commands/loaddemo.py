@@ -16,6 +16,7 @@ from articles.proofing.demo import proofing_demo
 from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
 from articles.services import article_step
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
+from issues.demo.latest import make_latest_paper, release_latest_paper
 from issues.demo.photos import add_demo_photos
 from issues.demo.printing import Fonts, find_fonts, print_page
 from issues.demo.tonight import make_tonights_issue
@@ -53,9 +54,15 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / ".demo-admin-password"),
             help="Where the demo admin's password is kept between runs.",
         )
+        parser.add_argument(
+            "--without-latest-paper",
+            action="store_true",
+            help="Leave out this morning's paper, so the 2020 archive's last issue is the newest (for tests "
+            "that release an issue of their own after it).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password_file, **options):
+    def handle(self, *args, password_file, without_latest_paper=False, **options):
         admin, password = self._admin(Path(password_file))
         users = self._role_users(password)
         # The demo is laid out as the desk would, through the services, while its issues are open;
@@ -87,7 +94,10 @@ class Command(BaseCommand):
         for story in stories.exclude(status=Article.Status.APPROVED):
             for step, user in reviewers:
                 article_step(article=story, user=user, step=step)
-        self._print_pages(skip=loaded)
+        latest = None if without_latest_paper else make_latest_paper(users=users)
+        self._print_pages(skip=loaded, latest=latest)
+        if latest is not None:
+            release_latest_paper(issue=latest, chief=users["chief"])
         for date in fresh:
             issue = Issue.objects.get(date=date)
             for page in issue.pages.all():
@@ -126,16 +136,20 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
-    def _print_pages(self, skip: set) -> None:
+    def _print_pages(self, skip: set, latest: Issue | None) -> None:
         """Give each demo page a page image, a PDF and hot zones, once (a page with an image is left alone)."""
         fonts = find_fonts()
         if fonts is None:
             self.stdout.write("No Noto CJK font found (apt-get install fonts-noto-cjk): demo pages get no page images.")
             return
-        for date, number, _name, _filename in DEMO_PAGES:
-            if date in skip:
-                continue
-            page = Page.objects.select_related("issue").get(issue__date=date, number=number)
+        pages = [
+            Page.objects.select_related("issue").get(issue__date=date, number=number)
+            for date, number, _name, _filename in DEMO_PAGES
+            if date not in skip
+        ]
+        if latest is not None:
+            pages += list(latest.pages.select_related("issue"))
+        for page in pages:
             if not page.image:
                 self._print_page(page, fonts)
 
