@@ -1,6 +1,8 @@
 """Helpers the tests and the benchmarks share (fixtures live in conftest.py)."""
 
 import datetime
+import html
+import re
 import io
 import zlib
 from collections.abc import Iterator
@@ -167,3 +169,62 @@ def contrast_on_white(colour: str) -> float:
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05)
+
+
+# --- Nothing an imported page printed goes missing ------------------------------------------------
+
+_PAGE_LINK = re.compile(r"[(（]\s*[上下][转接]第?[一二三四五六七八九十]+版\s*[)）]")
+_TEASER_POINTER = re.compile(r"^[▶►▷→]?详见第?[一二三四五六七八九十、]+版$")
+
+
+def page_sentences(text: str) -> list[str]:
+    """The page text's sentences (cut at 。！？ and at line ends), whitespace and ** markers removed.
+
+    Jump lines and teaser pointers are links the import turns into jumps and teasers, not text.
+    """
+    sentences = []
+    for line in text.splitlines():
+        line = re.sub(r"\s|\*\*", "", _PAGE_LINK.sub("", line))
+        if line and not _TEASER_POINTER.match(line):
+            sentences += [s for s in re.split(r"(?<=[。！？!?])", line) if s]
+    return sentences
+
+
+def lost_sentences(text: str, found: list[str]) -> list[str]:
+    """Sentences of the page text in none of ``found`` (each a story's, caption's or item's text, in order)."""
+    haystack = re.sub(r"\s", "", "\n".join(found))
+    return [sentence for sentence in page_sentences(text) if sentence not in haystack]
+
+
+def parsed_texts(page) -> list[str]:
+    """Everything a parse read, story by story: what the preview shows and Save keeps."""
+    texts = ["".join(page.masthead), *page.slogans]
+    for story in page.stories:
+        parts = [story.kicker, story.headline, story.subheadline, story.dateline, *story.paragraphs]
+        parts += [story.byline, *(c.text + c.credit for c in story.captions)]
+        texts.append("".join(parts))
+    texts += [caption.text + caption.credit for caption in page.captions]
+    texts += [teaser.label + teaser.headline for teaser in page.teasers]
+    texts += [item.text for item in page.unplaced]
+    return texts
+
+
+def saved_texts(page, masthead: list[str] = ()) -> list[str]:
+    """Everything saved for a page: its stories (headlines, body, byline), their photos' captions,
+    photo news, slogans and teasers; the masthead, reported but never saved, passed in."""
+    from issues.models import Placement  # noqa: PLC0415
+
+    texts = ["".join(masthead), page.slogans]
+    for placement in Placement.objects.filter(page=page).select_related("article", "photo"):
+        if placement.photo is not None:
+            texts.append(placement.photo.caption + placement.photo.credit)
+            continue
+        article = placement.article
+        body = re.sub(r"<[^>]+>", "", article.body)
+        body = html.unescape(body)
+        texts.append(
+            article.kicker + article.headline + article.subheadline + article.dateline + body + article.byline
+        )
+        texts += [photo.caption + photo.credit for photo in article.photos.all()]
+    texts += [teaser.label + teaser.headline for teaser in page.teasers.all()]
+    return texts

@@ -218,7 +218,7 @@ def test_save_imports_the_page_and_opens_it_in_the_admin(editor_client):
     assert response.status_code == 302
     assert response.url == reverse("admin:issues_page_change", args=[page.pk])
     assert [str(message) for message in get_messages(response.wsgi_request)] == [
-        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，待核对 1 处。"
+        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，图片说明 0 条，待核对 1 处。"
     ]
     assert page.placements.count() == 5
     assert set(Article.objects.values_list("reporter__username", "status")) == {("bianji", "draft")}

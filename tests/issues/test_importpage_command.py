@@ -55,7 +55,7 @@ def test_importpage_imports_a_file_and_reports_each_story(tmp_path, editor):
     assert page.name == "要闻"
     assert page.placements.count() == 5
     assert (
-        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，待核对 1 处。" in out
+        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，图片说明 0 条，待核对 1 处。" in out
     )
     assert (
         "1. [新建] 区委常委会集体调研金科园、金城镇工作 / 争当转型升级先锋 打造新兴产业高地 建设北部产业新城 — 本报讯, 9 段"
