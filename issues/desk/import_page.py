@@ -1,5 +1,7 @@
 """The admin's "Import page text" page: upload or paste a page's text, preview what it holds, fix, save."""
 
+import hashlib
+import json
 from functools import partial
 
 from django import forms
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from issues.importer import PageImport, describe_import, page_import
 from issues.models import MAX_PAGES, Page
 from issues.pagetext import (
+    MARK_KINDS,
     MAX_PAGE_TEXT_BYTES,
     PageTextError,
     check_page_text,
@@ -28,6 +31,55 @@ from issues.pagetext import (
 IMPORT_PERMISSIONS = ("issues.add_placement", "articles.add_article")
 OPENING_WORDS = 30
 CONVERTED = _("The file was in GBK/GB18030; it was converted to UTF-8.")
+MARKS_CLEARED = _(
+    "The text changed after your corrections, so they were cleared: check the preview and correct it again."
+)
+PAGE_KINDS = {
+    "front": _("front page"),
+    "news": _("news page"),
+    "feature": _("feature page (专题)"),
+    "photo": _("photo page (图片新闻)"),
+    "briefs": _("briefs page (简讯)"),
+    "commentary": _("page with a commentary"),
+}
+
+
+def text_digest(text: str) -> str:
+    """Which text the editor's marks were made on: line numbers mean nothing in another text."""
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:16]
+
+
+def read_marks(value: str, text: str) -> tuple[dict[int, str], bool]:
+    """The marks carried in the form, and whether they were dropped because the text changed."""
+    try:
+        data = json.loads(value or "{}")
+        marks = {int(line): kind for line, kind in data.get("marks", {}).items() if kind in MARK_KINDS}
+    except (ValueError, TypeError, AttributeError):
+        return {}, False
+    if marks and data.get("digest") != text_digest(text):
+        return {}, True
+    return marks, False
+
+
+def write_marks(marks: dict[int, str], text: str) -> str:
+    return json.dumps({"digest": text_digest(text), "marks": {str(k): v for k, v in sorted(marks.items())}})
+
+
+def apply_mark(marks: dict[int, str], clicked: str) -> dict[int, str]:
+    """One button of the preview: "12:subhead" marks line 12, "12:auto" unmarks it, "clear" all."""
+    if clicked == "clear":
+        return {}
+    line, _sep, kind = clicked.partition(":")
+    try:
+        number = int(line)
+    except ValueError:
+        return marks
+    marks = dict(marks)
+    if kind in MARK_KINDS:
+        marks[number] = kind
+    else:
+        marks.pop(number, None)
+    return marks
 
 
 class PageTextForm(forms.Form):
@@ -47,6 +99,8 @@ class PageTextForm(forms.Form):
     )
     date = forms.DateField(label=_("publication date"), widget=AdminDateWidget)
     page = forms.IntegerField(label=_("page number"), min_value=1, max_value=MAX_PAGES)
+    # The editor's corrections of the reading (merge, split, mark a line), kept until Save.
+    marks = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(
         label=_("page name"),
         required=False,
@@ -85,13 +139,19 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
     if not request.user.has_perms(IMPORT_PERMISSIONS):
         raise PermissionDenied
     preview: PageImport | None = None
-    converted = False
+    converted = marks_cleared = False
+    marks: dict[int, str] = {}
     if request.method == "POST":
         form = PageTextForm(request.POST, request.FILES)
         if form.is_valid():
             converted = form.converted
             data = form.cleaned_data
-            saving = "_save" in request.POST
+            marks, marks_cleared = read_marks(data["marks"], data["text"])
+            clicked = request.POST.get("mark")
+            if clicked:
+                marks = apply_mark(marks, clicked)
+            # A correction, or corrections lost to a changed text, is shown again before saving.
+            saving = "_save" in request.POST and not clicked and not marks_cleared
             try:
                 result = page_import(
                     text=data["text"],
@@ -100,6 +160,7 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
                     page_name=data["name"],
                     user=request.user,
                     dry_run=not saving,
+                    marks=marks,
                 )
             except (PageTextError, ValidationError) as error:
                 form.add_error(None, getattr(error, "message", None) or " ".join(error.messages))
@@ -118,6 +179,7 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
                 # The textarea now holds the text, an uploaded file's too, for the editor to correct.
                 bound = request.POST.copy()
                 bound["text"] = data["text"]
+                bound["marks"] = write_marks(marks, data["text"])
                 form = PageTextForm(bound)
     else:
         form = PageTextForm(
@@ -134,6 +196,9 @@ def page_import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpRespo
         "preview": preview,
         "converted": converted,
         "opening_words": OPENING_WORDS,
+        "marks": marks,
+        "marks_cleared": MARKS_CLEARED if marks_cleared else "",
+        "page_kind": PAGE_KINDS.get(preview.kind, "") if preview else "",
     }
     return TemplateResponse(request, "admin/issues/page/import.html", context)
 

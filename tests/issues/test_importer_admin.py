@@ -1,5 +1,7 @@
 import datetime
+import html
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -332,3 +334,95 @@ def test_save_colliding_with_another_import_asks_to_try_again(editor_client, mon
 def test_issue_and_page_lists_offer_the_import(editor_client, changelist):
     content = editor_client.get(reverse(changelist)).content.decode()
     assert f'href="{IMPORT_URL}"' in content and "导入版面文字" in content
+
+
+# --- Corrections in the preview: merge, split, mark a line; nothing saved until Save --------------
+
+FEATURE = (Path(__file__).parent / "pages" / "feature.txt").read_text(encoding="utf-8")
+BRIEFS = (Path(__file__).parent / "pages" / "briefs.txt").read_text(encoding="utf-8")
+
+
+def line_of(text: str, start: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines()) if line.startswith(start))
+
+
+def marks_field(content: str) -> str:
+    match = re.search(r'<input type="hidden" name="marks" value="([^"]*)"', content)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def reading(content: str) -> list[str]:
+    """The story headings of the block-by-block reading, in order."""
+    return re.findall(r'<div class="story-reading" id="reading-\d+">\s*<h4>\d+\. ([^<\n]+)', content)
+
+
+def test_preview_of_a_feature_page_shows_one_story_its_subheads_and_captions(editor_client):
+    content = editor_client.post(IMPORT_URL, form(text=FEATURE, page="3", name="专题")).content.decode()
+    assert reading(content) == ["薛埠镇：一年奋斗路 茶乡再出发"]
+    assert content.count('<li class="block-subhead">') == 2
+    assert content.count('<li class="block-caption">') == 3
+    assert "识别为：专题版。" in content
+    assert "3 条图片说明将成为图片记录，图片待补。" in content
+    assert set(counts().values()) == {0}
+
+
+def test_split_at_a_subhead_then_merge_back_saves_nothing_until_save(editor_client):
+    split = f"{line_of(FEATURE, '明年打算')}:headline"
+    content = editor_client.post(IMPORT_URL, form(text=FEATURE, page="3", mark=split)).content.decode()
+    assert reading(content) == ["薛埠镇：一年奋斗路 茶乡再出发", "明年打算"]
+    assert "已更正识别结果 1 处，保存时生效。" in content
+    assert set(counts().values()) == {0}
+
+    merge = f"{line_of(FEATURE, '明年打算')}:subhead"
+    content = editor_client.post(
+        IMPORT_URL, form(text=FEATURE, page="3", marks=marks_field(content), mark=merge)
+    ).content.decode()
+    assert reading(content) == ["薛埠镇：一年奋斗路 茶乡再出发"]
+    assert set(counts().values()) == {0}
+
+
+def test_save_keeps_the_corrections_made_in_the_preview(editor_client):
+    merge = f"{line_of(BRIEFS, '儒林镇举办农民丰收节')}:subhead"
+    content = editor_client.post(IMPORT_URL, form(text=BRIEFS, page="6", mark=merge)).content.decode()
+    response = editor_client.post(
+        IMPORT_URL, form(text=BRIEFS, page="6", marks=marks_field(content), _save="1")
+    )
+    assert response.status_code == 302
+    page = Page.objects.get(number=6)
+    bodies = [p.article.body for p in page.placements.select_related("article").order_by("order")]
+    assert len(bodies) == 4 and "<h3>儒林镇举办农民丰收节</h3>" in bodies[0]
+
+
+def test_a_mark_button_previews_again_even_next_to_save(editor_client):
+    mark = f"{line_of(BRIEFS, '儒林镇举办农民丰收节')}:subhead"
+    response = editor_client.post(IMPORT_URL, form(text=BRIEFS, page="6", mark=mark, _save="1"))
+    assert response.status_code == 200 and set(counts().values()) == {0}
+
+
+def test_corrections_are_cleared_when_the_text_changed_and_nothing_is_saved(editor_client):
+    mark = f"{line_of(BRIEFS, '儒林镇举办农民丰收节')}:subhead"
+    content = editor_client.post(IMPORT_URL, form(text=BRIEFS, page="6", mark=mark)).content.decode()
+    changed = "简讯\n\n" + BRIEFS  # every line moved down: the marks would hit the wrong lines
+    response = editor_client.post(
+        IMPORT_URL, form(text=changed, page="6", marks=marks_field(content), _save="1")
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and set(counts().values()) == {0}
+    assert "您更正之后文字又改动了，更正已清除" in content
+    assert len(reading(content)) == 5
+
+
+def test_unplaced_text_is_listed_with_buttons_to_place_it(editor_client):
+    text = "会议召开\n\n本报讯 会议召开。 左燕\n\n金坛\n\n狠抓科技创新\n\n本报讯 会议要求加快发展。\n"
+    content = editor_client.post(IMPORT_URL, form(text=text, page="2")).content.decode()
+    assert '<ol class="reading" id="preview-unplaced">' in content
+    assert 'value="4:paragraph"' in content
+    content = editor_client.post(IMPORT_URL, form(text=text, page="2", mark="4:headline")).content.decode()
+    assert 'id="preview-unplaced"' not in content
+
+
+def test_saving_captions_needs_the_right_to_add_photos(editor_client):
+    response = editor_client.post(IMPORT_URL, form(text=FEATURE, page="3", _save="1"))
+    assert response.status_code == 200
+    assert "本版有图片说明，但您无权添加图片" in response.content.decode()
+    assert set(counts().values()) == {0}
