@@ -43,7 +43,8 @@ from PIL import Image
 
 from articles.models import Article, Photo
 from articles.photos import photo_create
-from issues.models import Issue, Jump, Page, Placement, Teaser
+from issues.epaper import page_attach_print
+from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
 from issues.numerals import page_label, pages_label
 from issues.pagetext import (
     PageTextError,
@@ -54,7 +55,17 @@ from issues.pagetext import (
     Subhead,
     parse_page_text,
 )
-from issues.services import issue_check_open, issue_create, page_sign_off_clear, placement_create
+from issues.pagepdf import Box, PdfLayout, read_page_layout
+from issues.pdf import open_pdf, render_page, validate_page_pdf
+from issues.services import (
+    hot_zone_delete,
+    hot_zone_save,
+    issue_check_open,
+    issue_create,
+    page_sign_off_clear,
+    page_update,
+    placement_create,
+)
 
 # Containment of one headline in another only counts from this length: "会议" is in many headlines.
 MIN_CONTAINED_HEADLINE = 4
@@ -204,7 +215,25 @@ def page_import_parsed(
     page_name: str = "",
     dry_run: bool = False,
 ) -> PageImport:
-    """Save a page as read (from its text or its PDF) into an open issue; dry_run rolls it all back."""
+    """Save a page as read into an open issue; dry_run does it all, then rolls it back."""
+    result = import_parsed_page(
+        parsed=parsed, date=date, page_number=page_number, user=user, page_name=page_name, dry_run=dry_run
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
+
+
+def import_parsed_page(
+    *,
+    parsed: ParsedPage,
+    date: datetime.date,
+    page_number: int,
+    user: AbstractBaseUser,
+    page_name: str = "",
+    dry_run: bool = False,
+) -> PageImport:
+    """The save path (inside the caller's transaction): the page's stories, photos, jumps and teasers."""
     if not parsed.stories and not parsed.teasers and not parsed.captions:
         raise PageTextError(
             "no_stories", _("No story was found in this text: is it a page's text?")
@@ -261,8 +290,6 @@ def page_import_parsed(
     touched.update(p.pk for p in result.pages_created)
     touched.update(t.teaser.page_id for t in result.teasers)
     page_sign_off_clear(pages=list(Page.objects.filter(pk__in=touched)))
-    if dry_run:
-        transaction.set_rollback(True)
     return result
 
 
@@ -704,3 +731,131 @@ def describe_import(result: PageImport) -> str:
         "teasers": len(result.teasers),
         "uncertain": result.uncertain_count,
     }
+
+
+# --- From the page PDF ----------------------------------------------------------------------------
+
+NO_TEXT_LAYER = _(
+    "This PDF has no text layer (its fonts were turned into outlines, or it is a scan), so its "
+    "text cannot be read: export the page's text, or the PDF with fonts kept. The page image was "
+    "still made from it."
+)
+# A picture this close (PDF points) above or below a story's block belongs to the story's zone.
+PICTURE_REACH = 24
+
+
+@dataclass
+class PdfPageImport:
+    """What importing a page PDF did: the text import (None when refused), zones, the page image."""
+
+    page: Page | None
+    layout: PdfLayout
+    result: PageImport | None = None
+    refused: str = ""
+    zones: list[HotZone] = field(default_factory=list)
+    image_attached: bool = False
+
+
+@transaction.atomic
+def page_import_pdf(
+    *,
+    pdf: bytes,
+    date: datetime.date,
+    page_number: int,
+    user: AbstractBaseUser,
+    page_name: str = "",
+    dry_run: bool = False,
+    marks: dict[int, str] | None = None,
+) -> PdfPageImport:
+    """Import a page from its PDF: the text layer's stories, the hot zones from their blocks, the image.
+
+    A PDF without a text layer is refused for text with the reason, and only gives the page its
+    image and PDF. With dry_run everything is rolled back and no file is written.
+    """
+    upload = ContentFile(pdf, name="page.pdf")
+    document = open_pdf(upload)
+    if len(document) != 1:
+        validate_page_pdf(upload)  # refuses with the message the page's PDF field gives
+    layout = read_page_layout(document)
+    if not layout.has_text:
+        issue, _created = _issue(date)
+        issue_check_open(issue)
+        page = None
+        if not dry_run:
+            page, _created = page_attach_print(
+                issue=issue, number=page_number, pdf=pdf, image=render_page(document, 0)
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+        return PdfPageImport(page=page, layout=layout, refused=str(NO_TEXT_LAYER), image_attached=page is not None)
+    result = import_parsed_page(
+        parsed=parse_page_text(layout.text, {**layout.marks, **(marks or {})}),
+        date=date,
+        page_number=page_number,
+        user=user,
+        page_name=page_name,
+        dry_run=dry_run,
+    )
+    outcome = PdfPageImport(page=result.page, layout=layout, result=result)
+    outcome.zones = _zones_from_blocks(result, layout)
+    if dry_run:
+        transaction.set_rollback(True)
+    else:
+        if not result.page.name:
+            # The print files need a named page; an inside page the import made has no name yet.
+            page_update(page=result.page, name=gettext("New page"))
+        page_attach_print(
+            issue=result.page.issue, number=result.page.number, pdf=pdf, image=render_page(document, 0)
+        )
+        outcome.image_attached = True
+    return outcome
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _zones_from_blocks(result: PageImport, layout: PdfLayout) -> list[HotZone]:
+    """One hot zone per story (and per photo news), around the blocks its text came from."""
+    owners: list[tuple[Placement, str, list[str]]] = []
+    for imported in result.stories:
+        if imported.unplaced:
+            continue
+        story = imported.parsed
+        parts = [story.kicker, story.headline, story.subheadline, story.dateline, *story.paragraphs, story.byline]
+        parts += [caption.text + caption.credit for caption in story.captions]
+        owners.append((imported.placement, _squeeze("".join(parts)), []))
+    for placement, caption in zip(result.photo_news, result.parsed.captions):
+        owners.append((placement, _squeeze(caption.text + caption.credit), []))
+    boxes: dict[int, list[Box]] = {index: [] for index in range(len(owners))}
+    text_blocks = [block for block in layout.blocks if not block.image]
+    for block in text_blocks:
+        text = _squeeze(block.text)
+        for index, (_placement, owned, _) in enumerate(owners):
+            if text and text in owned:
+                boxes[index].append(block.box)
+                break
+    for picture in (block for block in layout.blocks if block.image):
+        for index, found in boxes.items():
+            if any(_touches(picture.box, box) for box in found):
+                found.append(picture.box)
+                break
+    zones = []
+    for index, (placement, _owned, _) in enumerate(owners):
+        if not boxes[index]:
+            continue
+        union = boxes[index][0]
+        for box in boxes[index][1:]:
+            union = union.union(box)
+        for old in placement.hot_zones.all():
+            hot_zone_delete(zone=old)
+        x, y, width, height = layout.fraction(union)
+        zones.append(hot_zone_save(zone=HotZone(placement=placement, x=x, y=y, width=width, height=height)))
+    return zones
+
+
+def _touches(picture: Box, box: Box) -> bool:
+    """A picture right above or below a block, sharing its column."""
+    overlap = min(picture.right, box.right) - max(picture.left, box.left)
+    gap = min(abs(picture.bottom - box.top), abs(box.bottom - picture.top))
+    return overlap > 0 and gap < PICTURE_REACH

@@ -94,8 +94,9 @@ NOTE_BEFORE_FIRST_STORY = _("Stands before the first story and is no headline.")
 NOTE_FITS_NO_STORY = _("Neither a headline nor part of the story around it.")
 NOTE_NOT_READ = _("The reading rules did not place this text; it is kept here.")
 
-# What an editor may mark a line as in the preview.
-MARK_KINDS = ("headline", "subhead", "caption", "paragraph", "story")
+# What an editor may mark a line as in the preview; "body" (body text, joined across column
+# breaks as usual) is what a PDF's font size says of a line.
+MARK_KINDS = ("headline", "subhead", "caption", "paragraph", "story", "body")
 SUBHEAD_MAX_LENGTH = 20
 CAPTION_MAX_LENGTH = 80
 
@@ -581,6 +582,8 @@ class _PageParser:
             self._caption(line, guessed=False)
         elif mark == "story":
             self._start(line=line.number)
+            self._body(text, line=line.number)
+        elif mark == "body":
             self._body(text, line=line.number)
         else:
             self._body(text, line=line.number, keep=True)
