@@ -426,3 +426,58 @@ def test_saving_captions_needs_the_right_to_add_photos(editor_client):
     assert response.status_code == 200
     assert "本版有图片说明，但您无权添加图片" in response.content.decode()
     assert set(counts().values()) == {0}
+
+
+# --- A page PDF in the desk -------------------------------------------------------------------
+
+
+def pdf_upload(data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("p3.pdf", data, content_type="application/pdf")
+
+
+def test_a_page_pdf_previews_its_stories_and_saves_them_with_zones_and_image(editor_client):
+    from tests.helpers import page_pdf
+    from tests.issues.test_pagepdf import BRIEF
+
+    second = {"headline": "儒林镇举办农民丰收节", "paragraphs": ["本报讯 儒林镇昨天举办农民丰收节，展示本地特色农产品200余种。"]}
+    data, _boxes = page_pdf([BRIEF, second], columns=3)
+    content = editor_client.post(IMPORT_URL, form(text="", page="3", file=pdf_upload(data))).content.decode()
+    assert "来自 PDF：按文字块画出 2 个热区，并生成版面图。" in content
+    assert reading(content) == ["我区开展冬季消防检查", "儒林镇举办农民丰收节"]
+    assert set(counts().values()) == {0}
+
+    response = editor_client.post(
+        IMPORT_URL,
+        form(text=textarea(html.unescape(content)), page="3", marks=marks_field(content),
+             pdf=re.search(r'name="pdf" value="([^"]*)"', content).group(1), _save="1"),
+    )
+    assert response.status_code == 302
+    page = Page.objects.get(number=3)
+    assert page.image and page.pdf
+    assert page.placements.filter(hot_zones__isnull=False).distinct().count() == 2
+
+
+def test_a_page_pdf_without_text_is_refused_with_the_reason(editor_client):
+    from tests.helpers import line_art_pdf
+
+    content = editor_client.post(
+        IMPORT_URL, form(text="", page="3", file=pdf_upload(line_art_pdf(operators=2000)))
+    ).content.decode()
+    assert "这个 PDF 没有文字层" in content and set(counts().values()) == {0}
+
+
+def test_a_page_pdf_whose_text_was_edited_imports_as_text_and_says_so(editor_client):
+    from tests.helpers import page_pdf
+    from tests.issues.test_pagepdf import BRIEF
+
+    data, _boxes = page_pdf([BRIEF], columns=2)
+    content = editor_client.post(IMPORT_URL, form(text="", page="3", file=pdf_upload(data))).content.decode()
+    edited = textarea(html.unescape(content)).replace("冬季消防检查", "冬季消防安全检查")
+    response = editor_client.post(
+        IMPORT_URL,
+        form(text=edited, page="3", pdf=re.search(r'name="pdf" value="([^"]*)"', content).group(1), _save="1"),
+        follow=True,
+    )
+    assert "因此按文本导入" in response.content.decode()
+    page = Page.objects.get(number=3)
+    assert not page.image and page.placements.count() == 1
