@@ -245,7 +245,7 @@ class ParsedPage:
         """front, feature, photo, briefs, commentary or news: what kind of page this reads as."""
         if self.labelled:
             return self.labelled
-        if any(_MASTHEAD.search(line) and "主办" in line for line in self.masthead):
+        if any("主办" in line for line in self.masthead):  # the publisher line heads a front page
             return "front"
         if not self.stories and self.captions:
             return "photo"
