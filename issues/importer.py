@@ -16,24 +16,56 @@ sign-off. Issues and placements are made through the services; jumps and teasers
 here, inside the same guarded transaction, because a jump may point at a part whose text has not
 been imported yet (a placeholder the services' checks would refuse). A new issue it makes has no
 release time, and new stories are drafts until reviewed.
+
+Inside pages add three things. A subhead stays in its story, as an ``<h3>`` between its
+paragraphs (kept as ``{"subhead": text}`` in ``imported_paragraphs``). A photo caption becomes a
+photo record of its story (photo news of the page when it belongs to no story), its caption
+filled and a grey stand-in image waiting for the real one; a dry run (the preview) makes no
+files. Lines the parser could place in no story are saved together as one flagged draft on the
+page ("unplaced text"), so nothing the page printed is lost; re-importing finds all three again
+(photos by caption, the unplaced draft by its headline) instead of adding them twice.
 """
 
 import datetime
+import html
+import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
-from articles.text import paragraphs_to_html
-from issues.models import Issue, Jump, Page, Placement, Teaser
+from PIL import Image
+
+from articles.models import Article, Photo
+from articles.photos import photo_create
+from issues.epaper import page_attach_print
+from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
 from issues.numerals import page_label, pages_label
-from issues.pagetext import PageTextError, ParsedPage, ParsedStory, ParsedTeaser, parse_page_text
-from issues.services import issue_check_open, issue_create, page_sign_off_clear, placement_create
+from issues.pagetext import (
+    PageTextError,
+    ParsedCaption,
+    ParsedPage,
+    ParsedStory,
+    ParsedTeaser,
+    Subhead,
+    parse_page_text,
+)
+from issues.pagepdf import Box, PdfLayout, read_page_layout
+from issues.pdf import open_pdf, render_page, validate_page_pdf
+from issues.services import (
+    hot_zone_delete,
+    hot_zone_save,
+    issue_check_open,
+    issue_create,
+    page_sign_off_clear,
+    page_update,
+    placement_create,
+)
 
 # Containment of one headline in another only counts from this length: "会议" is in many headlines.
 MIN_CONTAINED_HEADLINE = 4
@@ -41,6 +73,11 @@ MIN_CONTAINED_HEADLINE = 4
 OPENING_LENGTH = 30
 
 NO_HEADLINE = _("(no headline)")
+UNPLACED_HEADLINE = _("Unplaced text from the page import (to check)")
+NOTE_UNPLACED = _("Lines that fit no story; move them into a story or delete this draft.")
+# The stand-in image of a photo whose caption was imported: 4:3, light grey.
+PENDING_IMAGE_SIZE = (800, 600)
+PENDING_IMAGE_COLOUR = (221, 221, 221)
 NOTE_BACKWARD_JUMP = _(
     "The jump line points at %(page)s, which is not a later page; no jump was made."
 )
@@ -83,7 +120,13 @@ class ImportedStory:
     @property
     def uncertain(self) -> list[str]:
         """What the parser and the importer were unsure of, for the editor to check."""
-        return [str(note) for note in self.parsed.uncertain] + [str(note) for note in self.notes]
+        captions = [note for caption in self.parsed.captions for note in caption.uncertain]
+        notes = [*self.parsed.uncertain, *captions, *self.notes]
+        return [str(note) for note in notes]
+
+    @property
+    def unplaced(self) -> bool:
+        return self.parsed.kind == "unplaced"
 
 
 @dataclass
@@ -120,10 +163,23 @@ class PageImport:
     pages_created: list[Page] = field(default_factory=list)
     # Stories an earlier import of this page placed here that the text no longer has.
     removed: list[Placement] = field(default_factory=list)
+    # Photo records made for captions (none in a dry run), and photo news placed on the page.
+    photos: list[Photo] = field(default_factory=list)
+    photo_news: list[Placement] = field(default_factory=list)
 
     @property
     def uncertain_count(self) -> int:
-        return sum(len(story.uncertain) for story in self.stories)
+        page_captions = sum(len(caption.uncertain) for caption in self.parsed.captions)
+        return sum(len(story.uncertain) for story in self.stories) + page_captions
+
+    @property
+    def caption_count(self) -> int:
+        """Captions read on the page: each a photo record (of a story, or photo news)."""
+        return len(self.parsed.captions) + sum(len(s.captions) for s in self.parsed.stories)
+
+    @property
+    def kind(self) -> str:
+        return self.parsed.kind
 
 
 @transaction.atomic
@@ -135,10 +191,50 @@ def page_import(
     user: AbstractBaseUser,
     page_name: str = "",
     dry_run: bool = False,
+    marks: dict[int, str] | None = None,
 ) -> PageImport:
-    """Import one page's text; with dry_run, do everything and then roll it back."""
-    parsed = parse_page_text(text)
-    if not parsed.stories and not parsed.teasers:
+    """Import one page's text (read with the editor's marks); with dry_run, do everything and then roll it back."""
+    parsed = parse_page_text(text, marks)
+    return page_import_parsed(
+        parsed=parsed,
+        date=date,
+        page_number=page_number,
+        user=user,
+        page_name=page_name,
+        dry_run=dry_run,
+    )
+
+
+@transaction.atomic
+def page_import_parsed(
+    *,
+    parsed: ParsedPage,
+    date: datetime.date,
+    page_number: int,
+    user: AbstractBaseUser,
+    page_name: str = "",
+    dry_run: bool = False,
+) -> PageImport:
+    """Save a page as read into an open issue; dry_run does it all, then rolls it back."""
+    result = import_parsed_page(
+        parsed=parsed, date=date, page_number=page_number, user=user, page_name=page_name, dry_run=dry_run
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
+
+
+def import_parsed_page(
+    *,
+    parsed: ParsedPage,
+    date: datetime.date,
+    page_number: int,
+    user: AbstractBaseUser,
+    page_name: str = "",
+    dry_run: bool = False,
+) -> PageImport:
+    """The save path (inside the caller's transaction): the page's stories, photos, jumps and teasers."""
+    if not parsed.stories and not parsed.teasers and not parsed.captions:
         raise PageTextError(
             "no_stories", _("No story was found in this text: is it a page's text?")
         )
@@ -162,7 +258,10 @@ def page_import(
         ).select_related("article")
     )
     taken: set[int] = set()
-    for order, story in enumerate(parsed.stories, start=1):
+    stories = list(parsed.stories)
+    if parsed.unplaced:
+        stories.append(_unplaced_story(parsed))
+    for order, story in enumerate(stories, start=1):
         imported = _import_story(
             story, order=order, page=page, user=user, taken=taken, result=result
         )
@@ -175,8 +274,9 @@ def page_import(
             result.removed.append(placement)
             _rebuild_body(placement.article, issue)
     # Placements the text does not carry (placeholders, stories placed by hand) follow the text's.
+    _import_photo_news(parsed.captions, page=page, user=user, taken=taken, result=result)
     others = page.placements.exclude(pk__in=taken).order_by("order", "pk")
-    for order, placement in enumerate(others, start=len(parsed.stories) + 1):
+    for order, placement in enumerate(others, start=len(taken) + 1):
         if placement.order != order:
             placement.order = order
             placement.save(update_fields=["order"])
@@ -190,8 +290,6 @@ def page_import(
     touched.update(p.pk for p in result.pages_created)
     touched.update(t.teaser.page_id for t in result.teasers)
     page_sign_off_clear(pages=list(Page.objects.filter(pk__in=touched)))
-    if dry_run:
-        transaction.set_rollback(True)
     return result
 
 
@@ -246,9 +344,12 @@ def _import_story(
             NOTE_WAITING_FOR_FIRST_PART % {"page": page_label(story.continued_from)}
         )
     placement.order = order
-    placement.imported_paragraphs = story.paragraphs
+    placement.imported_paragraphs = [
+        {"subhead": str(p)} if isinstance(p, Subhead) else p for p in story.paragraphs
+    ]
     placement.save(update_fields=["order", "imported_paragraphs"])
     _fill_article(placement.article, story)
+    _import_captions(placement.article, story.captions, user=user, result=result)
 
     continues_later = story.continued_to is not None and story.continued_to > page.number
     if story.continued_to is not None and not continues_later:
@@ -325,7 +426,7 @@ def _same_opening(placements: list[Placement], story: ParsedStory) -> Placement 
     opening = story.paragraphs[0][:OPENING_LENGTH]
     for placement in placements:
         earlier = placement.imported_paragraphs
-        if earlier and earlier[0][:OPENING_LENGTH] == opening:
+        if earlier and str(earlier[0])[:OPENING_LENGTH] == opening:
             return placement
     return None
 
@@ -518,16 +619,110 @@ def _rebuild_body(article: Article, issue: Issue) -> None:
         if jump is not None and jump.after_paragraph != max(len(paragraphs), 1):
             jump.after_paragraph = max(len(paragraphs), 1)
             jump.save(update_fields=["after_paragraph"])
-    article.body = paragraphs_to_html(paragraphs)
+    article.body = blocks_to_html(paragraphs)
     _save_article(article)
+
+
+def blocks_to_html(blocks: list) -> str:
+    """Imported paragraphs as body HTML: text as <p>, {"subhead": text} as <h3>."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, dict):
+            parts.append(f"<h3>{html.escape(block.get('subhead', ''))}</h3>")
+        elif block.strip():
+            parts.append(f"<p>{html.escape(block)}</p>")
+    return "".join(parts)
+
+
+def _unplaced_story(parsed: ParsedPage) -> ParsedStory:
+    """The lines that fit no story, as one flagged draft, so they are saved and found again."""
+    story = ParsedStory(
+        headline=gettext(UNPLACED_HEADLINE),
+        paragraphs=[item.text for item in parsed.unplaced],
+        paragraph_lines=[item.line for item in parsed.unplaced],
+        kind="unplaced",
+    )
+    story.uncertain = [NOTE_UNPLACED, *(item.reason for item in parsed.unplaced)]
+    return story
+
+
+def _pending_image() -> ContentFile:
+    """A grey stand-in for a photo whose caption came with the page but whose image has not."""
+    buffer = io.BytesIO()
+    Image.new("RGB", PENDING_IMAGE_SIZE, PENDING_IMAGE_COLOUR).save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name="imported-caption.png")
+
+
+def _photo_for(caption: ParsedCaption, *, article: Article | None, user: AbstractBaseUser, order: int, dry_run: bool) -> Photo | None:
+    """Make the photo record for a caption through the photo service; none in a dry run (no files)."""
+    if dry_run:
+        return None
+    try:
+        return photo_create(
+            user=user,
+            article=article,
+            image=_pending_image(),
+            caption=caption.text,
+            credit=caption.credit[:100],
+            order=order,
+        )
+    except PermissionDenied as error:
+        # Refused as a whole: a caption is never silently left out.
+        raise ValidationError(
+            _("The page has photo captions, but you cannot add photos: %(reason)s")
+            % {"reason": error}
+        ) from error
+
+
+def _import_captions(
+    article: Article, captions: list[ParsedCaption], *, user: AbstractBaseUser, result: PageImport
+) -> None:
+    """A photo record per caption of the story, found again by its caption on re-import."""
+    existing = {photo.caption: photo for photo in article.photos.all()}
+    for order, caption in enumerate(captions, start=1):
+        photo = existing.get(caption.text)
+        if photo is not None:
+            if photo.order != order:
+                photo.order = order
+                photo.save(update_fields=["order"])
+            continue
+        photo = _photo_for(caption, article=article, user=user, order=order, dry_run=result.dry_run)
+        if photo is not None:
+            result.photos.append(photo)
+
+
+def _import_photo_news(
+    captions: list[ParsedCaption],
+    *,
+    page: Page,
+    user: AbstractBaseUser,
+    taken: set[int],
+    result: PageImport,
+) -> None:
+    """Captions of no story are photo news: a photo placed on the page, found again by caption."""
+    on_page = {
+        placement.photo.caption: placement
+        for placement in page.placements.filter(photo__isnull=False).select_related("photo")
+    }
+    for order, caption in enumerate(captions, start=1):
+        placement = on_page.get(caption.text)
+        if placement is None:
+            photo = _photo_for(caption, article=None, user=user, order=order, dry_run=result.dry_run)
+            if photo is None:
+                continue
+            result.photos.append(photo)
+            placement = placement_create(page=page, photo=photo)
+        taken.add(placement.pk)
+        result.photo_news.append(placement)
 
 
 def describe_import(result: PageImport) -> str:
     """One line for a message: what the import made of the page."""
     return gettext(
         "%(page)s of %(date)s: new %(created)s, updated %(updated)s, jumps %(jumps)s, "
-        "teasers %(teasers)s, to check %(uncertain)s."
+        "teasers %(teasers)s, captions %(captions)s, to check %(uncertain)s."
     ) % {
+        "captions": result.caption_count,
         "page": f"{result.page.label} {result.page.name}".strip(),
         "date": result.page.issue.date.isoformat(),
         "created": len(result.created),
@@ -536,3 +731,131 @@ def describe_import(result: PageImport) -> str:
         "teasers": len(result.teasers),
         "uncertain": result.uncertain_count,
     }
+
+
+# --- From the page PDF ----------------------------------------------------------------------------
+
+NO_TEXT_LAYER = _(
+    "This PDF has no text layer (its fonts were turned into outlines, or it is a scan), so its "
+    "text cannot be read: export the page's text, or the PDF with fonts kept. The page image was "
+    "still made from it."
+)
+# A picture this close (PDF points) above or below a story's block belongs to the story's zone.
+PICTURE_REACH = 24
+
+
+@dataclass
+class PdfPageImport:
+    """What importing a page PDF did: the text import (None when refused), zones, the page image."""
+
+    page: Page | None
+    layout: PdfLayout
+    result: PageImport | None = None
+    refused: str = ""
+    zones: list[HotZone] = field(default_factory=list)
+    image_attached: bool = False
+
+
+@transaction.atomic
+def page_import_pdf(
+    *,
+    pdf: bytes,
+    date: datetime.date,
+    page_number: int,
+    user: AbstractBaseUser,
+    page_name: str = "",
+    dry_run: bool = False,
+    marks: dict[int, str] | None = None,
+) -> PdfPageImport:
+    """Import a page from its PDF: the text layer's stories, the hot zones from their blocks, the image.
+
+    A PDF without a text layer is refused for text with the reason, and only gives the page its
+    image and PDF. With dry_run everything is rolled back and no file is written.
+    """
+    upload = ContentFile(pdf, name="page.pdf")
+    document = open_pdf(upload)
+    if len(document) != 1:
+        validate_page_pdf(upload)  # refuses with the message the page's PDF field gives
+    layout = read_page_layout(document)
+    if not layout.has_text:
+        issue, _created = _issue(date)
+        issue_check_open(issue)
+        page = None
+        if not dry_run:
+            page, _created = page_attach_print(
+                issue=issue, number=page_number, pdf=pdf, image=render_page(document, 0)
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+        return PdfPageImport(page=page, layout=layout, refused=str(NO_TEXT_LAYER), image_attached=page is not None)
+    result = import_parsed_page(
+        parsed=parse_page_text(layout.text, {**layout.marks, **(marks or {})}),
+        date=date,
+        page_number=page_number,
+        user=user,
+        page_name=page_name,
+        dry_run=dry_run,
+    )
+    outcome = PdfPageImport(page=result.page, layout=layout, result=result)
+    outcome.zones = _zones_from_blocks(result, layout)
+    if dry_run:
+        transaction.set_rollback(True)
+    else:
+        if not result.page.name:
+            # The print files need a named page; an inside page the import made has no name yet.
+            page_update(page=result.page, name=gettext("New page"))
+        page_attach_print(
+            issue=result.page.issue, number=result.page.number, pdf=pdf, image=render_page(document, 0)
+        )
+        outcome.image_attached = True
+    return outcome
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _zones_from_blocks(result: PageImport, layout: PdfLayout) -> list[HotZone]:
+    """One hot zone per story (and per photo news), around the blocks its text came from."""
+    owners: list[tuple[Placement, str, list[str]]] = []
+    for imported in result.stories:
+        if imported.unplaced:
+            continue
+        story = imported.parsed
+        parts = [story.kicker, story.headline, story.subheadline, story.dateline, *story.paragraphs, story.byline]
+        parts += [caption.text + caption.credit for caption in story.captions]
+        owners.append((imported.placement, _squeeze("".join(parts)), []))
+    for placement, caption in zip(result.photo_news, result.parsed.captions):
+        owners.append((placement, _squeeze(caption.text + caption.credit), []))
+    boxes: dict[int, list[Box]] = {index: [] for index in range(len(owners))}
+    text_blocks = [block for block in layout.blocks if not block.image]
+    for block in text_blocks:
+        text = _squeeze(block.text)
+        for index, (_placement, owned, _) in enumerate(owners):
+            if text and text in owned:
+                boxes[index].append(block.box)
+                break
+    for picture in (block for block in layout.blocks if block.image):
+        for index, found in boxes.items():
+            if any(_touches(picture.box, box) for box in found):
+                found.append(picture.box)
+                break
+    zones = []
+    for index, (placement, _owned, _) in enumerate(owners):
+        if not boxes[index]:
+            continue
+        union = boxes[index][0]
+        for box in boxes[index][1:]:
+            union = union.union(box)
+        for old in placement.hot_zones.all():
+            hot_zone_delete(zone=old)
+        x, y, width, height = layout.fraction(union)
+        zones.append(hot_zone_save(zone=HotZone(placement=placement, x=x, y=y, width=width, height=height)))
+    return zones
+
+
+def _touches(picture: Box, box: Box) -> bool:
+    """A picture right above or below a block, sharing its column."""
+    overlap = min(picture.right, box.right) - max(picture.left, box.left)
+    gap = min(abs(picture.bottom - box.top), abs(box.bottom - picture.top))
+    return overlap > 0 and gap < PICTURE_REACH

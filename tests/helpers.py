@@ -1,6 +1,8 @@
 """Helpers the tests and the benchmarks share (fixtures live in conftest.py)."""
 
 import datetime
+import html
+import re
 import io
 import zlib
 from collections.abc import Iterator
@@ -167,3 +169,140 @@ def contrast_on_white(colour: str) -> float:
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05)
+
+
+# --- Nothing an imported page printed goes missing ------------------------------------------------
+
+_PAGE_LINK = re.compile(r"[(（]\s*[上下][转接]第?[一二三四五六七八九十]+版\s*[)）]")
+_TEASER_POINTER = re.compile(r"^[▶►▷→]?详见第?[一二三四五六七八九十、]+版$")
+
+
+def page_sentences(text: str) -> list[str]:
+    """The page text's sentences (cut at 。！？ and at line ends), whitespace and ** markers removed.
+
+    Jump lines and teaser pointers are links the import turns into jumps and teasers, not text.
+    """
+    sentences = []
+    for line in text.splitlines():
+        line = re.sub(r"\s|\*\*", "", _PAGE_LINK.sub("", line))
+        if line and not _TEASER_POINTER.match(line):
+            sentences += [s for s in re.split(r"(?<=[。！？!?])", line) if s]
+    return sentences
+
+
+def lost_sentences(text: str, found: list[str]) -> list[str]:
+    """Sentences of the page text in none of ``found`` (each a story's, caption's or item's text, in order)."""
+    haystack = re.sub(r"\s", "", "\n".join(found))
+    return [sentence for sentence in page_sentences(text) if sentence not in haystack]
+
+
+def parsed_texts(page) -> list[str]:
+    """Everything a parse read, story by story: what the preview shows and Save keeps."""
+    texts = ["".join(page.masthead), *page.slogans]
+    for story in page.stories:
+        parts = [story.kicker, story.headline, story.subheadline, story.dateline, *story.paragraphs]
+        parts += [story.byline, *(c.text + c.credit for c in story.captions)]
+        texts.append("".join(parts))
+    texts += [caption.text + caption.credit for caption in page.captions]
+    texts += [teaser.label + teaser.headline for teaser in page.teasers]
+    texts += [item.text for item in page.unplaced]
+    return texts
+
+
+def saved_texts(page, masthead: list[str] = ()) -> list[str]:
+    """Everything saved for a page: its stories (headlines, body, byline), their photos' captions,
+    photo news, slogans and teasers; the masthead, reported but never saved, passed in."""
+    from issues.models import Placement  # noqa: PLC0415
+
+    texts = ["".join(masthead), page.slogans]
+    for placement in Placement.objects.filter(page=page).select_related("article", "photo"):
+        if placement.photo is not None:
+            texts.append(placement.photo.caption + placement.photo.credit)
+            continue
+        article = placement.article
+        body = re.sub(r"<[^>]+>", "", article.body)
+        body = html.unescape(body)
+        texts.append(
+            article.kicker + article.headline + article.subheadline + article.dateline + body + article.byline
+        )
+        texts += [photo.caption + photo.credit for photo in article.photos.all()]
+    texts += [teaser.label + teaser.headline for teaser in page.teasers.all()]
+    return texts
+
+
+# --- Page PDFs as a layout system exports them ----------------------------------------------------
+
+PDF_FONT = "STSong-Light"  # reportlab's CID font: no font file needed, and PDFium reads its text
+HEADLINE_SIZE, SUBHEAD_SIZE, BODY_SIZE, CAPTION_SIZE, LEADING = 26, 12, 10, 8, 14
+
+
+def page_pdf(
+    stories: list[dict], *, columns: int, vertical_headline: bool = False, size: tuple[int, int] = (842, 1191)
+) -> tuple[bytes, list[tuple[float, float, float, float]]]:
+    """A one-page PDF with a text layer: each story (headline, paragraphs, subheads, a photo with
+    its caption) set in ``columns`` columns, one story under the other; and each story's drawn box
+    as page fractions (x, y from the top left, width, height), the zone the import should draw.
+
+    A story is {"headline": str, "paragraphs": [str, ...], "subheads": {index: str}, "caption": str}.
+    """
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415
+    from reportlab.pdfgen import canvas  # noqa: PLC0415
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    width, height = size
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=size)
+    top, boxes = height - 40, []
+    for story in stories:
+        drawn: list[tuple[float, float, float, float]] = []  # left, bottom, right, top
+
+        def text(x, y, string, font_size):
+            pdf.setFont(PDF_FONT, font_size)
+            pdf.drawString(x, y, string)
+            right = x + pdfmetrics.stringWidth(string, PDF_FONT, font_size)
+            drawn.append((x, y - 0.12 * font_size, right, y + 0.88 * font_size))
+
+        left, right = 40, width - 40
+        if vertical_headline:
+            for index, char in enumerate(story["headline"]):
+                text(right - HEADLINE_SIZE, top - HEADLINE_SIZE * (index + 1) * 1.05, char, HEADLINE_SIZE)
+            right -= HEADLINE_SIZE + 20
+            body_top = top - BODY_SIZE
+        else:
+            text(left, top - HEADLINE_SIZE, story["headline"], HEADLINE_SIZE)
+            body_top = top - HEADLINE_SIZE - 24
+        gutter = 12
+        column_width = (right - left - gutter * (columns - 1)) / columns
+        per_line = max(int(column_width // BODY_SIZE) - 1, 4)
+        lines: list[tuple[str, int, int]] = []  # text, indent, font size
+        for index, paragraph in enumerate(story["paragraphs"]):
+            if index in story.get("subheads", {}):
+                lines.append((story["subheads"][index], 0, SUBHEAD_SIZE))
+            first, rest = paragraph[: per_line - 2], paragraph[per_line - 2 :]
+            lines.append((first, 2, BODY_SIZE))
+            lines += [(rest[i : i + per_line], 0, BODY_SIZE) for i in range(0, len(rest), per_line)]
+        per_column = -(-len(lines) // columns)
+        for column in range(columns):
+            x, y = left + column * (column_width + gutter), body_top
+            if column == 0 and story.get("caption"):
+                pdf.setFillGray(0.8)
+                pdf.rect(x, y - 90, column_width, 90, stroke=0, fill=1)
+                pdf.setFillGray(0)
+                drawn.append((x, y - 90, x + column_width, y))
+                y -= 90 + 12
+                caption, wide = story["caption"], int(column_width // CAPTION_SIZE) - 1
+                for start in range(0, len(caption), wide):
+                    text(x, y, caption[start : start + wide], CAPTION_SIZE)
+                    y -= CAPTION_SIZE + 2
+                y -= LEADING + 4
+            for string, indent, font_size in lines[column * per_column : (column + 1) * per_column]:
+                text(x + indent * BODY_SIZE, y, string, font_size)
+                y -= LEADING + (6 if font_size != BODY_SIZE else 0)
+        box = (min(d[0] for d in drawn), min(d[1] for d in drawn), max(d[2] for d in drawn), max(d[3] for d in drawn))
+        boxes.append((box[0] / width, (height - box[3]) / height, (box[2] - box[0]) / width, (box[3] - box[1]) / height))
+        top = box[1] - 40
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue(), boxes

@@ -1,5 +1,7 @@
 import datetime
+import html
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -218,7 +220,7 @@ def test_save_imports_the_page_and_opens_it_in_the_admin(editor_client):
     assert response.status_code == 302
     assert response.url == reverse("admin:issues_page_change", args=[page.pk])
     assert [str(message) for message in get_messages(response.wsgi_request)] == [
-        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，待核对 1 处。"
+        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，图片说明 0 条，待核对 1 处。"
     ]
     assert page.placements.count() == 5
     assert set(Article.objects.values_list("reporter__username", "status")) == {("bianji", "draft")}
@@ -332,3 +334,150 @@ def test_save_colliding_with_another_import_asks_to_try_again(editor_client, mon
 def test_issue_and_page_lists_offer_the_import(editor_client, changelist):
     content = editor_client.get(reverse(changelist)).content.decode()
     assert f'href="{IMPORT_URL}"' in content and "导入版面文字" in content
+
+
+# --- Corrections in the preview: merge, split, mark a line; nothing saved until Save --------------
+
+FEATURE = (Path(__file__).parent / "pages" / "feature.txt").read_text(encoding="utf-8")
+BRIEFS = (Path(__file__).parent / "pages" / "briefs.txt").read_text(encoding="utf-8")
+
+
+def line_of(text: str, start: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines()) if line.startswith(start))
+
+
+def marks_field(content: str) -> str:
+    match = re.search(r'<input type="hidden" name="marks" value="([^"]*)"', content)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def reading(content: str) -> list[str]:
+    """The story headings of the block-by-block reading, in order."""
+    return re.findall(r'<div class="story-reading" id="reading-\d+">\s*<h4>\d+\. ([^<\n]+)', content)
+
+
+def test_preview_of_a_feature_page_shows_one_story_its_subheads_and_captions(editor_client):
+    content = editor_client.post(IMPORT_URL, form(text=FEATURE, page="3", name="专题")).content.decode()
+    assert reading(content) == ["薛埠镇：一年奋斗路 茶乡再出发"]
+    assert content.count('<li class="block-subhead">') == 2
+    assert content.count('<li class="block-caption">') == 3
+    assert "识别为：专题版。" in content
+    assert "3 条图片说明将成为图片记录，图片待补。" in content
+    assert set(counts().values()) == {0}
+
+
+def test_split_at_a_subhead_then_merge_back_saves_nothing_until_save(editor_client):
+    split = f"{line_of(FEATURE, '明年打算')}:headline"
+    content = editor_client.post(IMPORT_URL, form(text=FEATURE, page="3", mark=split)).content.decode()
+    assert reading(content) == ["薛埠镇：一年奋斗路 茶乡再出发", "明年打算"]
+    assert "已更正识别结果 1 处，保存时生效。" in content
+    assert set(counts().values()) == {0}
+
+    merge = f"{line_of(FEATURE, '明年打算')}:subhead"
+    content = editor_client.post(
+        IMPORT_URL, form(text=FEATURE, page="3", marks=marks_field(content), mark=merge)
+    ).content.decode()
+    assert reading(content) == ["薛埠镇：一年奋斗路 茶乡再出发"]
+    assert set(counts().values()) == {0}
+
+
+def test_save_keeps_the_corrections_made_in_the_preview(editor_client):
+    merge = f"{line_of(BRIEFS, '儒林镇举办农民丰收节')}:subhead"
+    content = editor_client.post(IMPORT_URL, form(text=BRIEFS, page="6", mark=merge)).content.decode()
+    response = editor_client.post(
+        IMPORT_URL, form(text=BRIEFS, page="6", marks=marks_field(content), _save="1")
+    )
+    assert response.status_code == 302
+    page = Page.objects.get(number=6)
+    bodies = [p.article.body for p in page.placements.select_related("article").order_by("order")]
+    assert len(bodies) == 4 and "<h3>儒林镇举办农民丰收节</h3>" in bodies[0]
+
+
+def test_a_mark_button_previews_again_even_next_to_save(editor_client):
+    mark = f"{line_of(BRIEFS, '儒林镇举办农民丰收节')}:subhead"
+    response = editor_client.post(IMPORT_URL, form(text=BRIEFS, page="6", mark=mark, _save="1"))
+    assert response.status_code == 200 and set(counts().values()) == {0}
+
+
+def test_corrections_are_cleared_when_the_text_changed_and_nothing_is_saved(editor_client):
+    mark = f"{line_of(BRIEFS, '儒林镇举办农民丰收节')}:subhead"
+    content = editor_client.post(IMPORT_URL, form(text=BRIEFS, page="6", mark=mark)).content.decode()
+    changed = "简讯\n\n" + BRIEFS  # every line moved down: the marks would hit the wrong lines
+    response = editor_client.post(
+        IMPORT_URL, form(text=changed, page="6", marks=marks_field(content), _save="1")
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and set(counts().values()) == {0}
+    assert "您更正之后文字又改动了，更正已清除" in content
+    assert len(reading(content)) == 5
+
+
+def test_unplaced_text_is_listed_with_buttons_to_place_it(editor_client):
+    text = "会议召开\n\n本报讯 会议召开。 左燕\n\n金坛\n\n狠抓科技创新\n\n本报讯 会议要求加快发展。\n"
+    content = editor_client.post(IMPORT_URL, form(text=text, page="2")).content.decode()
+    assert '<ol class="reading" id="preview-unplaced">' in content
+    assert 'value="4:paragraph"' in content
+    content = editor_client.post(IMPORT_URL, form(text=text, page="2", mark="4:headline")).content.decode()
+    assert 'id="preview-unplaced"' not in content
+
+
+def test_saving_captions_needs_the_right_to_add_photos(editor_client):
+    response = editor_client.post(IMPORT_URL, form(text=FEATURE, page="3", _save="1"))
+    assert response.status_code == 200
+    assert "本版有图片说明，但您无权添加图片" in response.content.decode()
+    assert set(counts().values()) == {0}
+
+
+# --- A page PDF in the desk -------------------------------------------------------------------
+
+
+def pdf_upload(data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("p3.pdf", data, content_type="application/pdf")
+
+
+def test_a_page_pdf_previews_its_stories_and_saves_them_with_zones_and_image(editor_client):
+    from tests.helpers import page_pdf
+    from tests.issues.test_pagepdf import BRIEF
+
+    second = {"headline": "儒林镇举办农民丰收节", "paragraphs": ["本报讯 儒林镇昨天举办农民丰收节，展示本地特色农产品200余种。"]}
+    data, _boxes = page_pdf([BRIEF, second], columns=3)
+    content = editor_client.post(IMPORT_URL, form(text="", page="3", file=pdf_upload(data))).content.decode()
+    assert "来自 PDF：按文字块画出 2 个热区，并生成版面图。" in content
+    assert reading(content) == ["我区开展冬季消防检查", "儒林镇举办农民丰收节"]
+    assert set(counts().values()) == {0}
+
+    response = editor_client.post(
+        IMPORT_URL,
+        form(text=textarea(html.unescape(content)), page="3", marks=marks_field(content),
+             pdf=re.search(r'name="pdf" value="([^"]*)"', content).group(1), _save="1"),
+    )
+    assert response.status_code == 302
+    page = Page.objects.get(number=3)
+    assert page.image and page.pdf
+    assert page.placements.filter(hot_zones__isnull=False).distinct().count() == 2
+
+
+def test_a_page_pdf_without_text_is_refused_with_the_reason(editor_client):
+    from tests.helpers import line_art_pdf
+
+    content = editor_client.post(
+        IMPORT_URL, form(text="", page="3", file=pdf_upload(line_art_pdf(operators=2000)))
+    ).content.decode()
+    assert "这个 PDF 没有文字层" in content and set(counts().values()) == {0}
+
+
+def test_a_page_pdf_whose_text_was_edited_imports_as_text_and_says_so(editor_client):
+    from tests.helpers import page_pdf
+    from tests.issues.test_pagepdf import BRIEF
+
+    data, _boxes = page_pdf([BRIEF], columns=2)
+    content = editor_client.post(IMPORT_URL, form(text="", page="3", file=pdf_upload(data))).content.decode()
+    edited = textarea(html.unescape(content)).replace("冬季消防检查", "冬季消防安全检查")
+    response = editor_client.post(
+        IMPORT_URL,
+        form(text=edited, page="3", pdf=re.search(r'name="pdf" value="([^"]*)"', content).group(1), _save="1"),
+        follow=True,
+    )
+    assert "因此按文本导入" in response.content.decode()
+    page = Page.objects.get(number=3)
+    assert not page.image and page.placements.count() == 1

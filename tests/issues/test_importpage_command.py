@@ -1,6 +1,7 @@
 import datetime
 import io
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -55,7 +56,7 @@ def test_importpage_imports_a_file_and_reports_each_story(tmp_path, editor):
     assert page.name == "要闻"
     assert page.placements.count() == 5
     assert (
-        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，待核对 1 处。" in out
+        "2020-12-03 第一版 要闻：新建 8 篇，更新 0 篇，转版 2 处，导读 3 条，图片说明 0 条，待核对 1 处。" in out
     )
     assert (
         "1. [新建] 区委常委会集体调研金科园、金城镇工作 / 争当转型升级先锋 打造新兴产业高地 建设北部产业新城 — 本报讯, 9 段"
@@ -259,3 +260,38 @@ def test_importpage_refuses_date_and_page_for_a_folder(demo_folder, editor):
 def test_page_file_reads_date_page_and_name_from_a_file_name(tmp_path, name, found):
     result = page_file(tmp_path / name)
     assert (result and (result.date, result.page, result.name)) == found
+
+
+# --- Page PDFs and inside pages ---------------------------------------------------------------
+
+
+def test_importpage_imports_a_page_pdf_with_its_zones(tmp_path, chief):
+    from tests.helpers import page_pdf
+    from tests.issues.test_pagepdf import BRIEF, FEATURE
+
+    data, _boxes = page_pdf([FEATURE, BRIEF], columns=4)
+    path = tmp_path / "2020-12-03-p3-专题.pdf"
+    path.write_bytes(data)
+    out, _err = run(path, user=chief.username)
+    assert "已按 PDF 的文字块画出 2 个热区。" in out
+    assert "图片说明：茶农在方麓茶场采摘秋茶（已建图片记录，请在后台补图）" in out
+    page = Page.objects.get(issue__date=DEC_3, number=3)
+    assert page.name == "专题" and page.image and page.placements.count() == 2
+
+
+def test_importpage_reports_a_pdf_without_text_and_still_gives_its_image(tmp_path, chief):
+    from tests.helpers import line_art_pdf
+
+    path = tmp_path / "2020-12-03-p2.pdf"
+    path.write_bytes(line_art_pdf(operators=2000))
+    out, _err = run(path, user=chief.username)
+    assert "这个 PDF 没有文字层" in out
+    assert Page.objects.get(number=2).image
+
+
+def test_importpage_dry_run_of_captions_writes_no_photo_file(tmp_path, chief, media_root):
+    path = tmp_path / "2020-12-03-p5.txt"
+    path.write_text((Path(__file__).parent / "pages" / "photo.txt").read_text(encoding="utf-8"))
+    out, _err = run(path, user=chief.username, dry_run=True)
+    assert "图片新闻：儒林镇农民在大棚里采摘草莓，冬季草莓陆续上市（请在后台补图）" in out
+    assert not Page.objects.exists() and not any(media_root.rglob("*.png"))

@@ -1,4 +1,4 @@
-"""Import page text exported by the layout system: one file, or a folder of them."""
+"""Import pages exported by the layout system, as text or as page PDFs: one file, or a folder of them."""
 
 import datetime
 import re
@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from issues.importer import PageImport, describe_import, page_import
+from issues.importer import PageImport, describe_import, import_parsed_page, page_import_pdf
 from issues.models import MAX_PAGES
 from issues.numerals import page_label, pages_label
-from issues.pagetext import PageTextError, read_page_bytes
+from issues.pagetext import PageTextError, parse_page_text, read_page_bytes
 
-# 2020-12-03-p1.txt, or 2020-12-03-p2-综合新闻.txt to name the page too.
+# 2020-12-03-p1.txt, or 2020-12-03-p2-综合新闻.txt to name the page too; .pdf for a page PDF.
 PAGE_FILE_NAME = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})-p(?P<page>\d{1,2})(?:-(?P<name>[^.]+))?\.txt$", re.I
+    r"^(?P<date>\d{4}-\d{2}-\d{2})-p(?P<page>\d{1,2})(?:-(?P<name>[^.]+))?\.(?:txt|pdf)$", re.I
 )
 OPENING_WORDS = 24
 
@@ -60,7 +60,8 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Import a page's exported text as draft stories, with jumps and teasers. PATH is one file "
+        "Import a page's exported text (or its PDF, with hot zones) as draft stories, with jumps "
+        "and teasers. PATH is one file "
         "(--date and --page, unless its name is like 2020-12-03-p1.txt) or a folder of files named "
         "YYYY-MM-DD-pN.txt or YYYY-MM-DD-pN-NAME.txt. Importing a page again updates it."
     )
@@ -188,19 +189,48 @@ class Command(BaseCommand):
         return failures
 
     def _import(self, found: PageFile, *, owner, dry_run: bool) -> list[str]:
+        if found.path.suffix.lower() == ".pdf":
+            return self._import_pdf(found, owner=owner, dry_run=dry_run)
         decoded = read_page_bytes(found.path.read_bytes())
-        result = page_import(
-            text=decoded.text,
-            date=found.date,
-            page_number=found.page,
-            page_name=found.name,
-            user=owner,
-        )
-        result.dry_run = dry_run
+        # Inside the run's transaction (a dry run rolls the whole run back), a page imports whole.
+        with transaction.atomic():
+            result = import_parsed_page(
+                parsed=parse_page_text(decoded.text),
+                date=found.date,
+                page_number=found.page,
+                page_name=found.name,
+                user=owner,
+                dry_run=dry_run,
+            )
         lines = [self.style.SUCCESS(f"{found.path.name}: {describe_import(result)}")]
         if decoded.converted:
             lines.append("  " + _("The file was in GBK/GB18030; it was converted to UTF-8."))
         return lines + report_lines(result)
+
+
+    def _import_pdf(self, found: PageFile, *, owner, dry_run: bool) -> list[str]:
+        outcome = page_import_pdf(
+            pdf=found.path.read_bytes(),
+            date=found.date,
+            page_number=found.page,
+            page_name=found.name,
+            user=owner,
+            dry_run=dry_run,
+        )
+        if outcome.result is None:
+            lines = [self.style.WARNING(f"{found.path.name}: {outcome.refused}")]
+            return lines
+        lines = [self.style.SUCCESS(f"{found.path.name}: {describe_import(outcome.result)}")]
+        lines.append(
+            "  "
+            + ngettext(
+                "%(count)s hot zone drawn from the PDF's text blocks.",
+                "%(count)s hot zones drawn from the PDF's text blocks.",
+                len(outcome.zones),
+            )
+            % {"count": len(outcome.zones)}
+        )
+        return lines + report_lines(outcome.result)
 
 
 def _reason(error: Exception) -> str:
@@ -263,6 +293,12 @@ def report_lines(result: PageImport) -> list[str]:
                 )
                 % {"count": parsed.photo_slots}
             )
+        for caption in parsed.captions:
+            lines.append(
+                "       "
+                + _("Photo caption: %(caption)s (a photo record; add its image in the admin)")
+                % {"caption": caption.text}
+            )
         for note in story.uncertain:
             lines.append("       ? " + note)
     for imported in result.teasers:
@@ -275,6 +311,13 @@ def report_lines(result: PageImport) -> list[str]:
         if imported.placeholder:
             line += " " + _("(story not imported yet: an empty draft stands there)")
         lines.append("  " + " ".join(line.split()))
+    for caption in result.parsed.captions:
+        lines.append(
+            "  "
+            + _("Photo news: %(caption)s (add its image in the admin)") % {"caption": caption.text}
+        )
+    for item in result.parsed.unplaced:
+        lines.append("  ? " + _("Unplaced: %(text)s (%(reason)s)") % {"text": item.text, "reason": item.reason})
     for slogan in result.parsed.slogans:
         lines.append("  " + _("Banner slogan: %(slogan)s") % {"slogan": slogan.replace("\n", " ")})
     if result.parsed.masthead:
