@@ -88,3 +88,28 @@ class TagAtomFeed(TagFeed):
 
     feed_type = Atom1Feed
     subtitle = TagFeed.description
+
+
+class NewsFeed(LatestStoriesFeed):
+    """滚动新闻: the stories in the order they went public, online (网络首发) or in print (RSS 2.0)."""
+
+    def title(self) -> str:
+        return _("{paper}: news as it breaks").format(paper=settings.NEWSROOM["PAPER_NAME"])
+
+    def link(self) -> str:
+        return reverse("articles:news")
+
+    def description(self) -> str:
+        return _("The stories of {paper} in the order they went public, online or in print.").format(
+            paper=settings.NEWSROOM["PAPER_NAME"]
+        )
+
+    def items(self) -> ArticleQuerySet:
+        return Article.objects.published().as_they_went_public().with_tag_list()[:FEED_LENGTH]
+
+
+class NewsAtomFeed(NewsFeed):
+    """滚动新闻 (Atom 1.0)."""
+
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description

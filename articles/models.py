@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import DateTimeField, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -75,14 +75,27 @@ class ArticleQuerySet(models.QuerySet):
         """The editorial half of the publication rule: the story has passed review."""
         return Q(**{f"{prefix}status": Article.Status.APPROVED})
 
+    @staticmethod
+    def online_q(prefix: str = "") -> Q:
+        """The web-first half of the publication rule: released online (网络首发), its time passed."""
+        return Q(**{f"{prefix}online_at__lte": timezone.now()})
+
     def published(self) -> "ArticleQuerySet":
-        """Articles readers may see: approved, and placed in a released issue."""
+        """Articles readers may see: approved, and placed in a released issue or released online."""
         from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
         return self.filter(
             self.approved_q(),
-            Exists(Placement.objects.released().filter(article=OuterRef("pk"))),
+            Exists(Placement.objects.released().filter(article=OuterRef("pk"))) | self.online_q(),
         )
+
+    def waiting_online(self) -> "ArticleQuerySet":
+        """Approved stories with an embargo still ahead (定时发布): the rule's clock will release them."""
+        return self.filter(self.approved_q(), online_at__gt=timezone.now())
+
+    def next_online_after(self, now) -> "datetime.datetime | None":
+        """When the next embargoed story goes online, if one is due after ``now`` (for the page cache)."""
+        return self.filter(self.approved_q(), online_at__gt=now).aggregate(next=models.Min("online_at"))["next"]
 
     def with_photos(self) -> "ArticleQuerySet":
         """Prefetch photos in their printed order."""
@@ -101,7 +114,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(search_document__sort_key__gt=0).order_by("-search_document__sort_key")
 
     def with_first_release(self) -> "ArticleQuerySet":
-        """Annotate ``released_at``: the release time of the first released issue the story ran in."""
+        """Annotate when the story first reached readers: ``released_at``, the earlier of
+        ``online_released_at`` (网络首发, its time passed) and ``printed_at`` (the release of the first
+        released issue it ran in)."""
         from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
         first_release = (
@@ -110,7 +125,18 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("page__issue__release_at")
             .values("page__issue__release_at")[:1]
         )
-        return self.annotate(released_at=models.Subquery(first_release))
+        return self.annotate(
+            printed_at=models.Subquery(first_release, output_field=DateTimeField()),
+            online_released_at=models.Case(models.When(self.online_q(), then="online_at"), output_field=DateTimeField()),
+            # Each side Coalesced into the other: LEAST with a NULL is NULL on SQLite.
+            released_at=Least(
+                Coalesce("online_released_at", "printed_at"), Coalesce("printed_at", "online_released_at")
+            ),
+        )
+
+    def as_they_went_public(self) -> "ArticleQuerySet":
+        """The latest to reach readers first (滚动新闻): by ``released_at``, online or in print."""
+        return self.with_first_release().order_by("-released_at", "-pk")
 
     def with_last_change(self) -> "ArticleQuerySet":
         """Annotate ``released_at`` and ``changed_at``: the first release, or a later 更正 of the story."""
@@ -171,6 +197,25 @@ class Article(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # 网络首发: the story goes online at this time, before or without print; set only by
+    # articles.services.article_release_online after 终审. A time ahead is an embargo.
+    online_at = models.DateTimeField(
+        _("online release time"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Readers see the story online from this moment on, whether or not an issue has printed it."),
+    )
+    online_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released online by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="online_releases",
+    )
     # Optimistic locking: a save based on an older version is refused, never merged silently.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -195,6 +240,7 @@ class Article(models.Model):
             ("approve_article", _("Can give articles final approval")),
             ("withdraw_article", _("Can withdraw released articles")),
             ("correct_article", _("Can correct released articles")),
+            ("release_article_online", _("Can release approved articles online (网络首发)")),
         ]
 
     def __str__(self) -> str:
@@ -243,6 +289,9 @@ class Transition(models.Model):
         RESTORE = "restore", _("revision restored")
         # 校对 (articles.proofing): a proofreading hit let stand, with the reason, in the review log.
         WAIVE = "proofing_waive", _("proofreading hit waived")
+        # 网络首发: released online now or at a set time (the comment says when), or the embargo called back.
+        RELEASE_ONLINE = "release_online", _("released online")
+        CALL_BACK_ONLINE = "online_call_back", _("online release called back")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
