@@ -120,24 +120,20 @@ def _first_day(issue_date: datetime.date | None, online_at: datetime.datetime | 
 
 def search_document_update_issue_dates(*, article_ids: list[int]) -> None:
     """Set the first day (issue or online release) of these articles' search documents."""
-    from issues.models import Placement
-
-    # Three queries for any number of articles: a changed issue date moves all of its stories.
-    firsts = dict(
-        Placement.objects.filter(article__in=article_ids)
-        .values("article")
-        .annotate(first=Min("page__issue__date"))
-        .values_list("article", "first")
+    # Two queries for any number of articles: a changed issue date moves all of its stories.
+    firsts = (
+        Article.objects.filter(pk__in=article_ids)
+        .annotate(first=Min("placements__page__issue__date"))
+        .values_list("pk", "first", "online_at")
     )
-    online = dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "online_at"))
-    days = {article_id: _first_day(firsts.get(article_id), online.get(article_id)) for article_id in article_ids}
+    days = {article_id: _first_day(first, online_at) for article_id, first, online_at in firsts}
     documents = [
         SearchDocument(
             article_id=article_id,
-            issue_date=days[article_id],
-            sort_key=SearchDocument.make_sort_key(days[article_id], article_id),
+            issue_date=day,
+            sort_key=SearchDocument.make_sort_key(day, article_id),
         )
-        for article_id in article_ids
+        for article_id, day in days.items()
     ]
     SearchDocument.objects.bulk_update(documents, ["issue_date", "sort_key"])
 
