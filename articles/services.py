@@ -155,6 +155,7 @@ def article_release_online(
     article_log(locked, user=user, action=Action.RELEASE_ONLINE, from_status=locked.status, comment=str(comment))
     article.online_at, article.online_by = locked.online_at, locked.online_by
     article.updated_at = locked.updated_at
+    article.__dict__.pop("_published_for_status", None)  # articles.rules.is_published keys it on status alone
     return article
 
 
@@ -175,6 +176,7 @@ def article_call_back_online(*, article: Article, user: AbstractBaseUser, reason
     _clear_embargo(locked, user=user, comment=(reason or "").strip())
     article.online_at, article.online_by = None, None
     article.updated_at = locked.updated_at
+    article.__dict__.pop("_published_for_status", None)
     return article
 
 
