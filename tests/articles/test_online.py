@@ -339,3 +339,13 @@ def test_the_chiefs_home_lists_stories_waiting_to_go_online_and_embargoed_ones(c
     embargo_list = content[content.index("desk__online-embargoed"):].split("</ul>")[0]
     assert "明早定时发布的通告" in embargo_list
     assert "已经上网的快讯" not in content
+
+
+def test_an_embargo_that_lifts_after_the_issue_printed_it_is_not_called_first_online(client, breaking, chief):
+    with time_machine.travel(aware(2020, 12, 3, 17), tick=False):
+        article_release_online(article=breaking, user=chief, at=aware(2020, 12, 4, 8))
+        issue = IssueFactory(date=datetime.date(2020, 12, 4), release_at=aware(2020, 12, 3, 22))
+        PlacementFactory(page=PageFactory(issue=issue, number=1, name="要闻"), article=breaking)
+    with time_machine.travel(aware(2020, 12, 4, 9), tick=False):
+        content = story_page(client, breaking).content.decode()
+    assert "第一版" in content and "网络首发于" not in content
