@@ -204,7 +204,6 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        db_index=True,
         help_text=_("Readers see the story online from this moment on, whether or not an issue has printed it."),
     )
     online_by = models.ForeignKey(
@@ -215,6 +214,8 @@ class Article(models.Model):
         blank=True,
         editable=False,
         related_name="online_releases",
+        # No index: building one locks the big article table, and only a user's deletion looks here.
+        db_index=False,
     )
     # Optimistic locking: a save based on an older version is refused, never merged silently.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -226,6 +227,8 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["created_at"],
         history_change_reason_field=models.TextField(null=True),
+        # Nothing looks revisions up by these; an index would be built under lock on a big table.
+        no_db_index=["online_at", "online_by"],
     )
 
     class Meta:
@@ -234,7 +237,11 @@ class Article(models.Model):
         ordering = ["-created_at", "-pk"]
         # Matches the ordering with its tie-breaker, so the newest page of a long list is read
         # from the index instead of sorting every article.
-        indexes = [models.Index(fields=["-created_at", "-id"], name="article_created_id_idx")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="article_created_id_idx"),
+            # The page cache asks for the next embargo after every write (next_online_after).
+            models.Index(fields=["online_at"], name="article_online_at_idx"),
+        ]
         permissions = [
             ("review_article", _("Can pass first and second review and send articles back")),
             ("approve_article", _("Can give articles final approval")),
