@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from articles.models import Article, ArticleQuerySet, published_tag_or_404
+from articles.models import NEWS_WINDOW, Article, ArticleQuerySet, published_tag_or_404
 from articles.search import excerpt, quick_text
 
 FEED_LENGTH = 30
@@ -105,7 +106,8 @@ class NewsFeed(LatestStoriesFeed):
         )
 
     def items(self) -> ArticleQuerySet:
-        return Article.objects.published().as_they_went_public().with_tag_list()[:FEED_LENGTH]
+        since = timezone.now() - NEWS_WINDOW
+        return Article.objects.published().as_they_went_public(since=since).with_tag_list()[:FEED_LENGTH]
 
 
 class NewsAtomFeed(NewsFeed):

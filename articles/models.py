@@ -44,6 +44,10 @@ BODY_EDITOR_CONFIG = {
 }
 
 
+# 滚动新闻 (the news front and its feeds) is the latest news: older stories are in the archive and search.
+NEWS_WINDOW = datetime.timedelta(days=60)
+
+
 def tag_list_prefetch(to_article: str = "") -> models.Prefetch:
     """Tags into ``article.tag_list``, a plain list; ``to_article`` is the lookup path ("article__").
 
@@ -134,9 +138,20 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
-    def as_they_went_public(self) -> "ArticleQuerySet":
-        """The latest to reach readers first (滚动新闻): by ``released_at``, online or in print."""
-        return self.with_first_release().order_by("-released_at", "-pk")
+    def as_they_went_public(self, *, since: datetime.datetime) -> "ArticleQuerySet":
+        """Stories that reached readers since ``since``, the latest first (滚动新闻): by ``released_at``.
+
+        The sort key's index (the story's first day, online or in print) narrows the archive
+        before release times are computed and compared, as the news sitemap does: ordering the
+        whole archive by a computed time costs 0.3 s a year of archive on SQLite.
+        """
+        first_day = timezone.localdate(since) - datetime.timedelta(days=1)
+        return (
+            self.filter(search_document__sort_key__gte=SearchDocument.first_sort_key(first_day))
+            .with_first_release()
+            .filter(released_at__gte=since)
+            .order_by("-released_at", "-pk")
+        )
 
     def with_last_change(self) -> "ArticleQuerySet":
         """Annotate ``released_at`` and ``changed_at``: the first release, or a later 更正 of the story."""

@@ -3,10 +3,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.forms import SearchForm
-from articles.models import Article, published_tag_or_404
+from articles.models import NEWS_WINDOW, Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public
@@ -168,11 +169,13 @@ NEWS_PER_PAGE = 20
 def news_front(request: HttpRequest) -> HttpResponse:
     """滚动新闻: the latest stories as they went public (网络首发 or the issue's release), paginated."""
     stories = (
-        Article.objects.published().as_they_went_public().only("pk", "kicker", "headline", "subheadline", "online_at")
+        Article.objects.published()
+        .as_they_went_public(since=timezone.now() - NEWS_WINDOW)
+        .only("pk", "kicker", "headline", "subheadline", "online_at")
     )
     number = request.GET.get("page")
     page = CappedPaginator(stories, NEWS_PER_PAGE, limit=counted_limit(number, NEWS_PER_PAGE)).get_page(number)
-    return render(request, "articles/news_front.html", {"page_obj": page})
+    return render(request, "articles/news_front.html", {"page_obj": page, "days": NEWS_WINDOW.days})
 
 
 @cache_public

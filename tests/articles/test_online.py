@@ -209,11 +209,12 @@ def test_news_front_pages_and_its_feed_follows_the_same_order(client, chief):
     for n, story in enumerate(stories):
         with time_machine.travel(aware(2020, 12, 3, 8) + datetime.timedelta(minutes=n), tick=False):
             article_release_online(article=story, user=chief)
-    first = client.get(reverse("articles:news")).content.decode()
-    second = client.get(reverse("articles:news"), {"page": 2}).content.decode()
+    with time_machine.travel(aware(2020, 12, 3, 10), tick=False):
+        first = client.get(reverse("articles:news")).content.decode()
+        second = client.get(reverse("articles:news"), {"page": 2}).content.decode()
+        feed = client.get(reverse("articles:news-feed-rss")).content.decode()
     assert "快讯第24条" in first and "快讯第5条" in first and "快讯第4条" not in first
     assert "快讯第4条" in second and "快讯第0条" in second
-    feed = client.get(reverse("articles:news-feed-rss")).content.decode()
     assert feed.index("快讯第24条") < feed.index("快讯第23条") < feed.index("快讯第0条")
 
 
@@ -349,3 +350,15 @@ def test_an_embargo_that_lifts_after_the_issue_printed_it_is_not_called_first_on
     with time_machine.travel(aware(2020, 12, 4, 9), tick=False):
         content = story_page(client, breaking).content.decode()
     assert "第一版" in content and "网络首发于" not in content
+
+
+def test_news_front_is_the_latest_sixty_days_and_older_stories_stay_in_the_archive(client, chief):
+    old = ArticleFactory(approved=True, headline="两个月前的快讯")
+    with time_machine.travel(aware(2020, 10, 1, 9), tick=False):
+        article_release_online(article=old, user=chief)
+    with time_machine.travel(aware(2020, 11, 29, 9), tick=False):
+        assert "两个月前的快讯" in client.get(reverse("articles:news")).content.decode()
+    with time_machine.travel(aware(2020, 12, 3, 9), tick=False):
+        content = client.get(reverse("articles:news")).content.decode()
+        assert "两个月前的快讯" not in content and "最近 60 天没有新发布的稿件" in content
+        assert story_page(client, old).status_code == 200
