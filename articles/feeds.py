@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from articles.models import Article, ArticleQuerySet, published_tag_or_404
+from articles.models import NEWS_WINDOW, Article, ArticleQuerySet, published_tag_or_404
 from articles.search import excerpt, quick_text
 
 FEED_LENGTH = 30
@@ -88,3 +89,29 @@ class TagAtomFeed(TagFeed):
 
     feed_type = Atom1Feed
     subtitle = TagFeed.description
+
+
+class NewsFeed(LatestStoriesFeed):
+    """滚动新闻: the stories in the order they went public, online (网络首发) or in print (RSS 2.0)."""
+
+    def title(self) -> str:
+        return _("{paper}: news as it breaks").format(paper=settings.NEWSROOM["PAPER_NAME"])
+
+    def link(self) -> str:
+        return reverse("articles:news")
+
+    def description(self) -> str:
+        return _("The stories of {paper} in the order they went public, online or in print.").format(
+            paper=settings.NEWSROOM["PAPER_NAME"]
+        )
+
+    def items(self) -> ArticleQuerySet:
+        since = timezone.now() - NEWS_WINDOW
+        return Article.objects.published().as_they_went_public(since=since).with_tag_list()[:FEED_LENGTH]
+
+
+class NewsAtomFeed(NewsFeed):
+    """滚动新闻 (Atom 1.0)."""
+
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description

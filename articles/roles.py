@@ -43,6 +43,8 @@ _ASSEMBLY = [
 ]
 _DUTY = [
     "articles.approve_article",
+    # 网络首发: a paper may grant it to another role (an online desk) here and in a migration.
+    "articles.release_article_online",
     "articles.withdraw_article",
     "issues.sign_off_page",
     "issues.release_issue",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Min
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -96,7 +97,9 @@ def search_document_update(*, article: Article) -> SearchDocument:
     from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
     tags = sorted(tag.name for tag in article.tags.all())
-    issue_date = Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))["first"]
+    issue_date = _first_day(
+        Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))["first"], article.online_at
+    )
     document, _created = SearchDocument.objects.update_or_create(
         article=article,
         defaults={
@@ -109,24 +112,28 @@ def search_document_update(*, article: Article) -> SearchDocument:
     return document
 
 
-def search_document_update_issue_dates(*, article_ids: list[int]) -> None:
-    """Set the first issue date of these articles' search documents from their placements."""
-    from issues.models import Placement
+def _first_day(issue_date: datetime.date | None, online_at: datetime.datetime | None) -> datetime.date | None:
+    """The story's day for ordering and the date filter: its first issue, or its online release (网络首发) if earlier."""
+    online_date = timezone.localdate(online_at) if online_at is not None else None
+    return min((day for day in (issue_date, online_date) if day is not None), default=None)
 
+
+def search_document_update_issue_dates(*, article_ids: list[int]) -> None:
+    """Set the first day (issue or online release) of these articles' search documents."""
     # Two queries for any number of articles: a changed issue date moves all of its stories.
-    firsts = dict(
-        Placement.objects.filter(article__in=article_ids)
-        .values("article")
-        .annotate(first=Min("page__issue__date"))
-        .values_list("article", "first")
+    firsts = (
+        Article.objects.filter(pk__in=article_ids)
+        .annotate(first=Min("placements__page__issue__date"))
+        .values_list("pk", "first", "online_at")
     )
+    days = {article_id: _first_day(first, online_at) for article_id, first, online_at in firsts}
     documents = [
         SearchDocument(
             article_id=article_id,
-            issue_date=firsts.get(article_id),
-            sort_key=SearchDocument.make_sort_key(firsts.get(article_id), article_id),
+            issue_date=day,
+            sort_key=SearchDocument.make_sort_key(day, article_id),
         )
-        for article_id in article_ids
+        for article_id, day in days.items()
     ]
     SearchDocument.objects.bulk_update(documents, ["issue_date", "sort_key"])
 

@@ -1,10 +1,13 @@
-"""An article's way through review (三审), withdrawal (撤稿), corrections (更正) and restored revisions.
+"""An article's way through review (三审), online release (网络首发), withdrawal (撤稿), corrections
+(更正) and restored revisions.
 
 The review steps are one table (articles.workflow); ``article_step`` takes any of them. Every
 service checks the user's permission and the article's state on a locked row, records a
 ``Transition`` (who, when, from, to, comment) and raises ``PermissionDenied`` or
 ``ValidationError`` with a message the admin shows as it is.
 """
+
+import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,12 +110,102 @@ def article_withdraw(*, article: Article, user: AbstractBaseUser, reason: str) -
     return article_step(article=article, user=user, step="withdraw", comment=reason)
 
 
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@transaction.atomic
+def article_release_online(
+    *, article: Article, user: AbstractBaseUser, at: datetime.datetime | None = None
+) -> Article:
+    """网络首发: an approved story goes online now, or at ``at`` (an embargo), whatever issue prints it.
+
+    Readers see it from that moment on (the publication rule's ``online_q``); the page cache
+    knows the time and switches to the second (``Article.objects.next_online_after``).
+    """
+    locked = _locked(article)
+    _refuse_unless(
+        user.has_perm("articles.release_article_online"), _("Only the chief editor can release stories online.")
+    )
+    if locked.status != Status.APPROVED:
+        raise ValidationError(
+            _("“{headline}” is {status}: only a story approved in 终审 goes online.").format(
+                headline=locked.headline, status=locked.get_status_display()
+            ),
+            code="not_approved",
+        )
+    now = timezone.now()
+    if locked.online_at is not None and locked.online_at <= now:
+        raise ValidationError(
+            _("“{headline}” has been online since {when}.").format(headline=locked.headline, when=_when(locked.online_at)),
+            code="already_online",
+        )
+    if is_published(locked):
+        raise ValidationError(
+            _("“{headline}” is already public: a released issue printed it.").format(headline=locked.headline),
+            code="already_public",
+        )
+    # A time already past means now: the online release time is when readers could first see it.
+    at = now if at is None or at < now else at
+    locked.online_at, locked.online_by = at, user
+    locked._change_reason = str(Action.RELEASE_ONLINE.label)
+    locked._history_user = user
+    locked.save(update_fields=["online_at", "online_by", "updated_at"])
+    comment = _("Online from {when}").format(when=_when(at)) if at > now else _("Online now")
+    article_log(locked, user=user, action=Action.RELEASE_ONLINE, from_status=locked.status, comment=str(comment))
+    article.online_at, article.online_by = locked.online_at, locked.online_by
+    article.updated_at = locked.updated_at
+    article.__dict__.pop("_published_for_status", None)  # articles.rules.is_published keys it on status alone
+    return article
+
+
+@transaction.atomic
+def article_call_back_online(*, article: Article, user: AbstractBaseUser, reason: str = "") -> Article:
+    """Call back an embargoed online release before its time; once online, only 撤稿 takes it down."""
+    locked = _locked(article)
+    _refuse_unless(
+        user.has_perm("articles.release_article_online"), _("Only the chief editor can call back an online release.")
+    )
+    if locked.online_at is None:
+        raise ValidationError(_("“{headline}” is not set to go online.").format(headline=locked.headline), code="not_set")
+    if locked.online_at <= timezone.now():
+        raise ValidationError(
+            _("“{headline}” is already online: withdraw it (撤稿) to take it down.").format(headline=locked.headline),
+            code="already_online",
+        )
+    _clear_embargo(locked, user=user, comment=(reason or "").strip())
+    article.online_at, article.online_by = None, None
+    article.updated_at = locked.updated_at
+    article.__dict__.pop("_published_for_status", None)
+    return article
+
+
+def _clear_embargo(locked: Article, *, user: AbstractBaseUser, comment: str) -> None:
+    was = _when(locked.online_at)
+    locked.online_at, locked.online_by = None, None
+    locked._change_reason = str(Action.CALL_BACK_ONLINE.label)
+    locked._history_user = user
+    locked.save(update_fields=["online_at", "online_by", "updated_at"])
+    note = str(_("The release set for {when} is called back.").format(when=was))
+    article_log(
+        locked, user=user, action=Action.CALL_BACK_ONLINE, from_status=locked.status,
+        comment=f"{note} {comment}".strip(),
+    )
+
+
+def _drop_pending_embargo(locked: Article, *, user: AbstractBaseUser) -> None:
+    """A story leaving 'approved' before its embargo loses it: the release was signed for the old text."""
+    if locked.online_at is not None and locked.online_at > timezone.now():
+        _clear_embargo(locked, user=user, comment="")
+
+
 @transaction.atomic
 def article_reopen(*, article: Article, user: AbstractBaseUser, action: str = Action.EDIT) -> Article:
     """An approved article whose text changed goes back to the chief editor, hidden until approved again."""
     locked = _locked(article)
     if locked.status != Status.APPROVED:
         return article
+    _drop_pending_embargo(locked, user=user)
     return _move(article, locked=locked, user=user, action=action, to=Status.SECOND_PASSED)
 
 
@@ -172,6 +265,7 @@ def article_restore(*, article: Article, user: AbstractBaseUser, revision_id: in
     locked._history_user = user
     locked.save()
     if locked.status == Status.APPROVED:
+        _drop_pending_embargo(locked, user=user)
         _move(locked, locked=locked, user=user, action=Action.RESTORE, to=Status.SECOND_PASSED, comment=reason)
     else:
         article_log(locked, user=user, action=Action.RESTORE, from_status=locked.status, comment=reason)

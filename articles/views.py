@@ -3,10 +3,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.forms import SearchForm
-from articles.models import Article, published_tag_or_404
+from articles.models import NEWS_WINDOW, Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public
@@ -24,7 +25,11 @@ MAX_PAGE_NUMBER = 10_000
 
 @cache_public
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    """The whole story, with its photos, tags, the pages it ran on and its neighbours in print."""
+    """The whole story, with its photos, tags, the pages it ran on and its neighbours in print.
+
+    A story released online (网络首发) before any issue printed it has no page yet: it shows when
+    it went online, and the page it ran on joins once that issue is released, at the same URL.
+    """
     article = get_object_or_404(
         Article.objects.published().with_last_change().with_photos().with_tag_list().prefetch_related("corrections"),
         pk=pk,
@@ -37,8 +42,11 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     )
     # Where the story first ran (a reprint in a later issue does not move it): the line under the
     # headline, the masthead's issue, and the issue whose reading order 上一篇/下一篇 follow.
-    printed = min(placements, key=lambda placement: (placement.page.issue.date, placement.page.number))
-    previous_story, next_story = _neighbours_in_print(article, printed.page.issue)
+    printed = min(
+        placements, key=lambda placement: (placement.page.issue.date, placement.page.number), default=None
+    )
+    issue = printed.page.issue if printed else None
+    previous_story, next_story = _neighbours_in_print(article, issue) if issue else (None, None)
     photos = list(article.photos.all())
     published_at = article.released_at
     description = article.subheadline or excerpt(quick_text(article.body), (), width=120)
@@ -49,7 +57,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
             "article": article,
             "placements": placements,
             "printed": printed,
-            "issue": printed.page.issue,
+            "issue": issue,
             "previous_story": previous_story,
             "next_story": next_story,
             # For sharing: the first photo, and when the story first reached readers.
@@ -63,7 +71,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     )
 
 
-def _news_article(request, article: Article, printed: Placement, photos, *, published_at, description: str) -> dict:
+def _news_article(request, article: Article, printed: Placement | None, photos, *, published_at, description: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -75,10 +83,11 @@ def _news_article(request, article: Article, printed: Placement, photos, *, publ
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "inLanguage": "zh-CN",
         "publisher": {"@type": "Organization", "name": settings.NEWSROOM["PUBLISHER"]},
-        "isPartOf": publication_issue(request, printed.page.issue),
-        "printPage": str(printed.page.number),
-        "printSection": printed.page.name,
     }
+    if printed is not None:
+        data["isPartOf"] = publication_issue(request, printed.page.issue)
+        data["printPage"] = str(printed.page.number)
+        data["printSection"] = printed.page.name
     if article.byline:
         data["author"] = [{"@type": "Person", "name": article.byline}]
     if photos:
@@ -151,6 +160,22 @@ class CappedPaginator(Paginator):
     @property
     def more_than_counted(self) -> bool:
         return self.count > self.limit
+
+
+NEWS_PER_PAGE = 20
+
+
+@cache_public
+def news_front(request: HttpRequest) -> HttpResponse:
+    """滚动新闻: the latest stories as they went public (网络首发 or the issue's release), paginated."""
+    stories = (
+        Article.objects.published()
+        .as_they_went_public(since=timezone.now() - NEWS_WINDOW)
+        .only("pk", "kicker", "headline", "subheadline", "online_at")
+    )
+    number = request.GET.get("page")
+    page = CappedPaginator(stories, NEWS_PER_PAGE, limit=counted_limit(number, NEWS_PER_PAGE)).get_page(number)
+    return render(request, "articles/news_front.html", {"page_obj": page, "days": NEWS_WINDOW.days})
 
 
 @cache_public

@@ -109,7 +109,9 @@ class ArticleOut(Schema):
     headline: str
     subheadline: str
     byline: str
-    issue_date: datetime.date | None = Field(description="The date of the first issue the story ran in.")
+    issue_date: datetime.date | None = Field(
+        description="The story's first day: the first issue it ran in, or its online release (网络首发) if earlier."
+    )
     url: str
     tags: list[TagOut]
 

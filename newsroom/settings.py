@@ -162,6 +162,9 @@ NEWSROOM = {
     "IMAGE_MASTER_LONG_SIDE": env.int("NEWSROOM_IMAGE_MASTER_LONG_SIDE", default=6000),
     # Most new photos one save of an article form may carry.
     "MAX_PHOTOS_PER_SAVE": env.int("NEWSROOM_MAX_PHOTOS_PER_SAVE", default=20),
+    # The home page: the e-paper's front page (the default), or the news front (滚动新闻, articles:news),
+    # which then moves the e-paper front to /today/.
+    "NEWS_FRONT_HOME": env.bool("NEWSROOM_NEWS_FRONT_HOME", default=False),
     # Whether reporters see each other's drafts (and sent-back articles) in the admin.
     "REPORTERS_SEE_ALL_DRAFTS": env.bool("NEWSROOM_REPORTERS_SEE_ALL_DRAFTS", default=False),
     # 三审 is three different people; a small desk may let one editor take 初审 and 二审 (articles/workflow.py).

@@ -425,3 +425,33 @@ def test_a_withdrawn_story_disappears_from_every_worker_at_once(site):
     else:
         assert stale == []
         assert {status for path, status, _ in answers if path == paths[1]} == {404}
+
+
+EMBARGO = (
+    "import datetime\n"
+    "from django.contrib.auth import get_user_model\n"
+    "from articles.models import Article\n"
+    "from articles.services import article_release_online\n"
+    "users = get_user_model().objects\n"
+    "story = Article.objects.create(headline='定时发布的封路通告', reporter=users.get(username='reporter'), status='approved')\n"
+    "at = datetime.datetime.fromtimestamp({at}, tz=datetime.timezone.utc)\n"
+    "article_release_online(article=story, user=users.get(username='chief'), at=at)\n"
+    "print(story.pk)\n"
+)
+
+
+@pytest.mark.parametrize("site", ["file"], indirect=True)
+def test_an_embargoed_story_goes_online_on_every_worker_at_its_time(site):
+    """网络首发 at a set time: no worker process, no save at that moment; the cache knows the time."""
+    _kind, served = site
+    at = int(time.time()) + 12
+    pk = int(served.manage("shell", "-c", EMBARGO.format(at=at)).strip().splitlines()[-1])
+    paths = ["/news/", "/feeds/news/rss/", f"/articles/{pk}/"]
+
+    before = served.from_every_worker(paths)
+    assert time.time() < at, "the workers answered too slowly to test the moment before the embargo"
+    assert [(path, status) for path, status, content in before if "定时发布的封路通告" in content or status == 200 and path == paths[2]] == []
+
+    time.sleep(max(0.0, at - time.time()))
+    after = served.from_every_worker(paths)
+    assert {(path, status) for path, status, content in after if "定时发布的封路通告" not in content} == set()

@@ -31,6 +31,16 @@ def vnu(in_ci):
     return VNU_JAR
 
 
+def _online_story() -> Article:
+    """A story released online (网络首发) and in no issue: its page has no page line."""
+    from articles.roles import CHIEF
+    from articles.services import article_release_online
+    from tests.factories import ArticleFactory, role_user
+
+    story = ArticleFactory(approved=True, headline="网络首发的快讯")
+    return article_release_online(article=story, user=role_user(CHIEF, username="html-chief"))
+
+
 def test_reader_pages_have_no_html_errors(client, vnu, tmp_path):
     call_command("loaddemo", password_file=str(tmp_path / "password"), stdout=open(tmp_path / "out", "w"))
     story = Article.objects.published().order_by("pk").first()
@@ -43,6 +53,8 @@ def test_reader_pages_have_no_html_errors(client, vnu, tmp_path):
         "search": reverse("articles:search") + "?q=金坛",
         "tag": reverse("articles:tag-detail", args=[story.tags.get().slug]),
         "no issue that day": "/2020-12-04/",
+        "news front": reverse("articles:news"),
+        "story online first": _online_story().get_absolute_url(),
     }
     files = []
     for name, url in pages.items():

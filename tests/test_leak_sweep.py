@@ -120,12 +120,14 @@ def world(db) -> World:
     PlacementFactory(page=inside, article=visible)
     world.visible_text.append(visible.headline)
     withdrawn_page, printed_urls = withdrawn_page_files(world, released)
+    online_story = released_online(world)
     # Every file written from here on belongs to something hidden: uploads, and whatever
     # renditions or derived files saving them makes. All of them must be 404.
     visible_files = files_on_disk()
     world.visible_urls += [
         visible.get_absolute_url(), front.get_absolute_url(), released.get_absolute_url(),
         visible_photo.image.url, front.image.url, front.pdf.url,
+        online_story.get_absolute_url(), online_story.photos.get().image.url,
     ]
 
     # A story in every hidden state, placed on the released front page with a teaser to it,
@@ -188,6 +190,7 @@ def world(db) -> World:
 
     world.hidden_urls += printed_urls
     world.visible_urls.append(withdrawn_page.get_absolute_url())
+    hidden_online_states(world, unreleased_page=hidden_front)
 
     hidden_files = sorted(files_on_disk() - visible_files)
     world.hidden_urls += [default_storage.url(name) for name in hidden_files]
@@ -239,6 +242,58 @@ def withdrawn_page_files(world: World, issue: Issue) -> tuple[Page, list[str]]:
     world.secrets += ["密件撤稿标题", page.printed_image.name.rsplit("/", 1)[-1], page.withheld_pdf.name.rsplit("/", 1)[-1]]
     world.secret_bytes += [b"withdrawn-page-as-printed", b"withdrawn-page-pdf"]
     return page, printed
+
+
+def _story(world: World, token: str) -> Article:
+    """An approved story whose every word and photo carries ``token``."""
+    article = ArticleFactory(
+        headline=f"{token}标题", subheadline=f"{token}副题", byline=f"{token}记者",
+        body=f"<p>{token}正文。</p>", approved=True,
+    )
+    article.tags.add(f"{token}标签")
+    return article
+
+
+def released_online(world: World) -> Article:
+    """网络首发: an approved story released online and in no issue, with a photo: readers see it."""
+    from articles.roles import CHIEF
+    from articles.services import article_release_online
+    from tests.factories import role_user
+
+    story = _story(world, "网络首发公开")
+    PhotoFactory(article=story, image=SimpleUploadedFile("o.png", png("visible-online-photo", "green")))
+    article_release_online(article=story, user=role_user(CHIEF, username="sweep-online-chief"))
+    world.visible_text.append(story.headline)
+    return story
+
+
+def hidden_online_states(world: World, *, unreleased_page: Page) -> None:
+    """The web-first states readers must not see: approved and not released online (placed in an
+    unreleased issue or nowhere), embargoed (alone, and in an unreleased issue), released online
+    and then withdrawn (撤稿)."""
+    from articles.roles import CHIEF
+    from articles.services import article_release_online, article_withdraw
+    from tests.factories import role_user
+
+    chief = role_user(CHIEF, username="sweep-embargo-chief")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    for token, placed, embargo, withdrawn in (
+        ("密件终审未首发", False, False, False),
+        ("密件定时首发", False, True, False),
+        ("密件定时首发已排版", True, True, False),
+        ("密件首发后撤稿", False, False, True),
+    ):
+        story = _story(world, token)
+        hidden_photo(world, f"{token}照片", article=story)
+        if placed:
+            PlacementFactory(page=unreleased_page, article=story)
+        if embargo or withdrawn:
+            article_release_online(article=story, user=chief, at=tomorrow if embargo else None)
+        if withdrawn:
+            article_withdraw(article=story, user=chief, reason="撤稿")
+        tag_slug = story.tags.get().slug
+        world.secrets += [f"{token}标题", f"{token}副题", f"{token}记者", f"{token}正文", f"{token}标签"]
+        world.hidden_urls += [story.get_absolute_url(), reverse("articles:tag-detail", args=[tag_slug])]
 
 
 def files_on_disk() -> set[str]:

@@ -16,7 +16,14 @@ from articles import workflow
 from articles.diff import diff_fields
 from articles.models import Article
 from articles.rules import can_edit, is_published
-from articles.services import TEXT_FIELDS, article_correct, article_restore, article_step
+from articles.services import (
+    TEXT_FIELDS,
+    article_call_back_online,
+    article_correct,
+    article_release_online,
+    article_restore,
+    article_step,
+)
 
 Status = Article.Status
 
@@ -32,6 +39,7 @@ def article_admin_urls(model_admin) -> list:
         path("<path:object_id>/workflow/", wrap(workflow_view), name="articles_article_workflow"),
         path("<path:object_id>/revisions/", wrap(revisions_view), name="articles_article_revisions"),
         path("<path:object_id>/correct/", wrap(correct_view), name="articles_article_correct"),
+        path("<path:object_id>/online/", wrap(online_view), name="articles_article_online"),
     ]
 
 
@@ -81,7 +89,88 @@ def workflow_context(request: HttpRequest, article: Article) -> dict:
         "workflow_url": reverse("admin:articles_article_workflow", args=[article.pk]),
         "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
         "correct_url": reverse("admin:articles_article_correct", args=[article.pk]),
+        **online_context(user, article, published=published),
     }
+
+
+def online_context(user, article: Article, *, published: bool) -> dict:
+    """网络首发 on the change page: when the story goes (or went) online, and the chief's buttons."""
+    now = timezone.now()
+    embargoed = article.online_at is not None and article.online_at > now and article.status == Status.APPROVED
+    may_release = user.has_perm("articles.release_article_online") and article.status == Status.APPROVED
+    return {
+        "online_at": article.online_at if article.status == Status.APPROVED or published else None,
+        "online_embargoed": embargoed,
+        "online_live": published and article.online_at is not None and article.online_at <= now,
+        # Only what the service would allow: a story not yet public, or one waiting for its embargo.
+        "online_may_release": may_release and not published,
+        "online_form": OnlineReleaseForm(),
+        "online_url": reverse("admin:articles_article_online", args=[article.pk]),
+    }
+
+
+class OnlineReleaseForm(forms.Form):
+    """When to release a story online: a local date and time (the browser's datetime-local field)."""
+
+    # The field shares its form with "Release online now", which needs no time.
+    use_required_attribute = False
+
+    at = forms.DateTimeField(
+        label=_("Release online at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("Give the date and time the story goes online."),
+            "invalid": _("Give the date and time the story goes online, for example 2026-12-01 08:00."),
+        },
+    )
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at <= timezone.now():
+            raise ValidationError(_("That time has passed: release the story now, or choose a later time."))
+        return at
+
+
+def online_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """网络首发: release now, at a time (an embargo), or call an embargo back; then back to the story."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = _article(model_admin, request, object_id)
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    action = request.POST.get("action", "")
+    try:
+        if action == "now":
+            article_release_online(article=article, user=request.user)
+            messages.success(request, _("“{headline}” is online now.").format(headline=article.headline))
+        elif action == "at":
+            form = OnlineReleaseForm(request.POST)
+            if not form.is_valid():
+                for message in form.errors["at"]:
+                    messages.error(request, message)
+                return HttpResponseRedirect(change_url)
+            article_release_online(article=article, user=request.user, at=form.cleaned_data["at"])
+            messages.success(
+                request,
+                _("“{headline}” goes online at {when}.").format(
+                    headline=article.headline, when=date_format(timezone.localtime(article.online_at), "Y-m-d H:i")
+                ),
+            )
+        elif action == "call_back":
+            article_call_back_online(article=article, user=request.user, reason=request.POST.get("reason", ""))
+            messages.success(
+                request, _("The online release of “{headline}” is called back.").format(headline=article.headline)
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except PermissionDenied as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return _refused(request, change_url)
+    except ValidationError as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+    return HttpResponseRedirect(change_url)
 
 
 def step_name(action: str, article: Article) -> str | None:

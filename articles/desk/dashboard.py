@@ -2,7 +2,8 @@
 
 Reporters: their drafts and the stories sent back to them, with the editor's comment. Editors:
 what waits for their 初审 and 二审, and tonight's issue (the next unreleased one) with its
-problems. The chief editor: what waits for 终审, pages waiting for sign-off and the next release.
+problems. The chief editor: what waits for 终审, pages waiting for sign-off and the next release,
+and 网络首发: approved stories readers cannot see yet, and the embargoed ones with their times.
 A fixed few queries whatever the number of stories.
 """
 
@@ -52,7 +53,28 @@ def desk_dashboard(user: AbstractBaseUser) -> dict:
         )
     if user.has_perm("issues.view_issue"):
         context.update(_tonight(user))
+    if user.has_perm("articles.release_article_online"):
+        context.update(_online(articles))
     return context
+
+
+def _online(articles) -> dict:
+    """网络首发: approved stories not yet public and not embargoed, and the embargoed ones, soonest first."""
+    waiting = (
+        articles.filter(Article.objects.approved_q(), online_at__isnull=True)
+        .exclude(pk__in=Article.objects.published().values("pk"))
+        .only("pk", "headline")
+        .order_by("-updated_at")
+    )
+    return {
+        "desk_online": True,
+        "desk_online_waiting": list(waiting[:LISTED]),
+        "desk_online_embargoed": list(
+            articles.filter(pk__in=Article.objects.waiting_online().values("pk"))
+            .only("pk", "headline", "online_at")
+            .order_by("online_at")[:LISTED]
+        ),
+    }
 
 
 def _sent_back(articles) -> list[Article]:
