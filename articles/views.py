@@ -26,7 +26,8 @@ MAX_PAGE_NUMBER = 10_000
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags, the pages it ran on and its neighbours in print."""
     article = get_object_or_404(
-        Article.objects.published().with_last_change().with_photos().with_tag_list().prefetch_related("corrections"),
+        Article.objects.published().with_last_change().with_photos().with_tag_list().with_credits()
+        .prefetch_related("corrections"),
         pk=pk,
     )
     placements = list(

@@ -28,6 +28,7 @@ from django.db.models import Max
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.contributors.services import credits_from_byline
 from articles.models import Article
 from articles.text import paragraphs_to_html
 from issues.models import Issue, Jump, Page, Placement, Teaser
@@ -368,6 +369,7 @@ def _save_article(article: Article) -> None:
             % {"headline": article.headline[:40], "errors": " ".join(error.messages)}
         ) from error
     article.save()
+    credits_from_byline(article=article)  # bylines as data (articles.contributors): a story with credits keeps them
 
 
 def _jump(placement: Placement, *, to_number: int, result: PageImport) -> Placement:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "newsroom",  # backup and restore (newsroom/backup.py)
     "articles",
     "articles.proofing",  # 校对 (issue #15): word lists, hits, waivers, the gate before 终审
+    "articles.contributors",  # issue #19: contributors, credits (bylines as data), 稿费 and the monthly statement
     "issues",
 ]
 
