@@ -52,7 +52,7 @@ class Part:
 
 
 def _kind(credit: Credit) -> str:
-    return credit.contributor.kind if credit.contributor_id else Contributor.Kind.OUTSIDE
+    return credit.contributor.kind if credit.contributor is not None else Contributor.Kind.OUTSIDE
 
 
 def byline_parts(credits: list[Credit]) -> list[Part]:

@@ -108,7 +108,7 @@ class Credit(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.contributor.name if self.contributor_id else self.name
+        return self.contributor.name if self.contributor is not None else self.name
 
 
 class RateTable(models.Model):

@@ -327,7 +327,7 @@ HEADER = [
 
 
 def _row(line: Line) -> list:
-    return [line.name, line.unit, line.role_label, line.issue_date, line.title, line.chars or None,
+    return [line.name, line.unit, str(line.role_label), line.issue_date, line.title, line.chars or None,
             line.photos or None, line.band, line.note, line.amount]
 
 
