@@ -61,6 +61,7 @@ class ContributorAdmin(admin.ModelAdmin):
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(str(Credit._meta.verbose_name))  # credits become one-off names, not deleted
         paid = [c for c in objs if StatementLine.objects.filter(contributor=c).exists()]
         # Credits are not lost with the person: contributor_delete keeps them as one-off names.
         protected = [
@@ -263,8 +264,10 @@ class RateTableAdmin(admin.ModelAdmin):
         self._table = obj  # saved with its bands in save_related, in one service call
 
     def save_related(self, request, form, formsets, change):
-        bands = next(f for f in formsets if f.model is RateBand).bands
-        rate_table_save(table=form.instance, bands=bands)
+        formset = next(f for f in formsets if f.model is RateBand)
+        rate_table_save(table=form.instance, bands=formset.bands)
+        # The change message reads what the formset saved: rate_table_save replaced the bands.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = list(form.instance.bands.all()), [], []
 
     def save_formset(self, request, form, formset, change):
         pass  # the bands were saved by rate_table_save

@@ -87,8 +87,8 @@ class Credit(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("credit")
-        verbose_name_plural = _("credits")
+        verbose_name = _("byline credit")
+        verbose_name_plural = _("byline credits")
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -140,3 +140,31 @@ def test_the_byline_command_reports_the_names_it_could_not_match(capsys):
     out = capsys.readouterr().out
 
     assert "张三 (1)" in out and "本报评论员" in out and "1 stories have no byline" in out
+
+
+def test_the_desk_cannot_delete_a_paid_contributor_and_is_told_to_deactivate(client, rates):
+    from articles.contributors.statements import statement_mark_paid
+
+    zuo = person("左燕")
+    printed_story(day=D3, chars=100, credits=[(zuo, Credit.Role.TEXT)])
+    statement_mark_paid(month=datetime.date(2020, 12, 1), user=role_user("财务 Finance"))
+    client.force_login(role_user("值班总编 Chief editor"))
+    url = reverse("admin:contributors_contributor_delete", args=[zuo.pk])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert "取消勾选" in page and "无权删除" not in page
+    assert Contributor.objects.filter(pk=zuo.pk).exists()
+
+
+def test_the_desk_deletes_an_unpaid_contributor_and_the_stories_keep_the_name(client):
+    zuo = person("左燕")
+    article = ArticleFactory(byline="左燕")
+    credits_from_byline(article=article)
+    client.force_login(role_user("值班总编 Chief editor"))
+
+    client.post(reverse("admin:contributors_contributor_delete", args=[zuo.pk]), {"post": "yes"})
+
+    assert not Contributor.objects.exists()
+    assert [(c.contributor, c.name) for c in article.credits.all()] == [(None, "左燕")]

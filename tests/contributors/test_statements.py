@@ -178,3 +178,26 @@ def test_finance_marks_a_month_paid_and_it_says_so(client, december):
     response = client.post(reverse("admin:contributors_statement_pay", args=["2020-12"]), follow=True)
     assert Statement.objects.get().total == Decimal("330")
     assert "冻结" in response.content.decode()
+
+
+def rate_form(starts_on: str, bands) -> dict:
+    data = {"starts_on": starts_on, "note": "", "photo_amount": "30", "front_page_extra": "0",
+            "commentary_extra": "0", "bands-TOTAL_FORMS": str(len(bands)), "bands-INITIAL_FORMS": "0",
+            "bands-MIN_NUM_FORMS": "0", "bands-MAX_NUM_FORMS": "1000"}
+    for n, (low, high, amount) in enumerate(bands):
+        data.update({f"bands-{n}-min_chars": low, f"bands-{n}-max_chars": high, f"bands-{n}-amount": amount})
+    return data
+
+
+def test_finance_adds_a_rate_table_and_a_gap_is_refused_keeping_what_was_typed(client):
+    client.force_login(role_user("财务 Finance"))
+    url = reverse("admin:contributors_ratetable_add")
+
+    refused = client.post(url, rate_form("2021-01-01", [("0", "499", "40"), ("600", "", "60")]))
+    saved = client.post(url, rate_form("2021-01-01", [("0", "499", "40"), ("500", "", "60")]))
+
+    assert "空缺" in refused.content.decode() and 'value="600"' in refused.content.decode()
+    assert saved.status_code == 302
+    table = RateTable.objects.get()
+    assert [(b.min_chars, b.max_chars, b.amount) for b in table.bands.all()] == [
+        (0, 499, Decimal("40")), (500, None, Decimal("60"))]

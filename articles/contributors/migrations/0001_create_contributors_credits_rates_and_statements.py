@@ -121,8 +121,8 @@ class Migration(migrations.Migration):
                 ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='articles.photo', verbose_name='photo news')),
             ],
             options={
-                'verbose_name': 'credit',
-                'verbose_name_plural': 'credits',
+                'verbose_name': 'byline credit',
+                'verbose_name_plural': 'byline credits',
                 'ordering': ['order', 'pk'],
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('article__isnull', False), ('photo__isnull', True)), models.Q(('article__isnull', True), ('photo__isnull', False)), _connector='OR'), name='credit_article_xor_photo', violation_error_message='A credit is on a story or on photo news, not both.'), models.CheckConstraint(condition=models.Q(models.Q(('contributor__isnull', False), ('name', '')), models.Q(('contributor__isnull', True), models.Q(('name', ''), _negated=True)), _connector='OR'), name='credit_contributor_xor_name', violation_error_message='Choose a contributor or type a one-off name (not both).')],
             },
