@@ -25,6 +25,8 @@ from articles.contributors.services import (
 )
 from articles.contributors.statements import (
     month_statement,
+    review_csv,
+    review_tallies,
     statement_csv,
     statement_mark_paid,
     statement_months,
@@ -73,9 +75,43 @@ class ContributorAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         contributor_delete(contributor=obj)
 
+    def get_urls(self):
+        return [
+            path("review/", self.admin_site.admin_view(self.review_view), name="contributors_contributor_review"),
+        ] + super().get_urls()
+
+    def review_view(self, request):
+        """考核: stories, characters, front-page stories and photos per contributor for a period."""
+        if not (request.user.has_perm("contributors.view_statement") or request.user.has_perm("articles.approve_article")):
+            raise PermissionDenied
+        form = ReviewForm(request.GET or None)
+        tallies = None
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            tallies = review_tallies(start, end)
+            if request.GET.get("format") == "csv":
+                response = HttpResponse(review_csv(tallies), content_type="text/csv; charset=utf-8")
+                response["Content-Disposition"] = f'attachment; filename="review-{start}-{end}.csv"'
+                return response
+        return TemplateResponse(request, "admin/contributors/review.html", {
+            **self.admin_site.each_context(request), "title": _("Counts per contributor (考核)"), "form": form,
+            "tallies": tallies, "opts": self.model._meta,
+        })
+
     def delete_queryset(self, request, queryset):
         for contributor in queryset:
             contributor_delete(contributor=contributor)
+
+
+class ReviewForm(forms.Form):
+    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError(_("The period ends before it starts."))
+        return data
 
 
 class CreditInline(admin.TabularInline):

@@ -380,3 +380,50 @@ def statement_csv(month_statement: MonthStatement) -> bytes:
         writer.writerow([_g("Subtotal: {name}").format(name=person.name), "", "", "", "", "", "", "", "", person.total])
     writer.writerow([_g("Total"), "", "", "", "", "", "", "", "", month_statement.total])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@dataclass
+class Tally:
+    """考核: what one contributor published in a period."""
+
+    name: str
+    kind: str
+    unit: str
+    stories: int = 0
+    characters: int = 0
+    front_page: int = 0
+    photos: int = 0
+
+
+def review_tallies(start: datetime.date, end: datetime.date) -> list[Tally]:
+    """考核 counts per contributor for stories first printed from ``start`` to ``end`` (inclusive), 3 queries."""
+    tallies: dict = {}
+    articles = credited_articles(Article.objects.published()).filter(
+        first_issue_date__gte=start, first_issue_date__lte=end
+    )
+    for article in articles:
+        chars = printed_characters(article.body)
+        for credit in article.credits.all():
+            key = (credit.contributor_id, credit.display_name)
+            kind = credit.contributor.get_kind_display() if credit.contributor else _g("one-off")
+            tally = tallies.setdefault(key, Tally(name=credit.display_name, kind=str(kind),
+                                                  unit=credit.contributor.unit if credit.contributor else ""))
+            if credit.role == Credit.Role.TEXT:
+                tally.stories += 1
+                tally.characters += chars
+                tally.front_page += article.on_front_page
+            elif credit.role == Credit.Role.PHOTO:
+                tally.photos += article.photo_count
+    return sorted(tallies.values(), key=lambda t: (-t.stories, -t.characters, t.name))
+
+
+REVIEW_HEADER = [_("name"), _("kind"), _("unit"), _("stories"), _("characters"), _("front-page stories"), _("photos")]
+
+
+def review_csv(tallies: list[Tally]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in REVIEW_HEADER])
+    for t in tallies:
+        writer.writerow([t.name, t.kind, t.unit, t.stories, t.characters, t.front_page, t.photos])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

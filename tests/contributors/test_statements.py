@@ -201,3 +201,23 @@ def test_finance_adds_a_rate_table_and_a_gap_is_refused_keeping_what_was_typed(c
     table = RateTable.objects.get()
     assert [(b.min_chars, b.max_chars, b.amount) for b in table.bands.all()] == [
         (0, 499, Decimal("40")), (500, None, Decimal("60"))]
+
+
+def test_the_review_page_counts_each_reporters_stories_characters_front_pages_and_photos(client, december):
+    client.force_login(role_user("值班总编 Chief editor"))
+    url = reverse("admin:contributors_contributor_review")
+
+    page = client.get(url, {"start": "2020-12-01", "end": "2020-12-31"}).content.decode()
+    exported = client.get(url, {"start": "2020-12-01", "end": "2020-12-31", "format": "csv"})
+    backwards = client.get(url, {"start": "2020-12-31", "end": "2020-12-01"}).content.decode()
+
+    rows = {row[0]: row[3:] for row in csv.reader(exported.content.decode("utf-8-sig").splitlines()[1:])}
+    # 左燕: 600 + 300 characters, one on the front page; 王伟: 300, and two photos.
+    assert rows["左燕"] == ["2", "900", "1", "0"] and rows["王伟"] == ["1", "300", "0", "2"]
+    assert rows["马晓璇"] == ["1", "1200", "0", "0"]
+    assert "左燕" in page and "结束日期早于开始日期" in backwards
+
+
+def test_reporters_cannot_open_the_review_page(client):
+    client.force_login(role_user("记者 Reporter"))
+    assert client.get(reverse("admin:contributors_contributor_review")).status_code == 403
