@@ -93,7 +93,7 @@ def test_a_story_credited_to_nobody_is_flagged_on_its_page_at_the_desk(client):
     article = ArticleFactory(byline="", status=Article.Status.SECOND_PASSED)
     client.force_login(chief)
     content = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-    assert "此稿没有署名" in content
+    assert "此稿没有署名" in content and "uncredited-warning" in content
 
 
 def test_payee_details_are_the_finance_roles_alone(client):
