@@ -336,6 +336,7 @@ class StatementAdmin(admin.ModelAdmin):
             path("<str:month>/xlsx/", wrap(self.xlsx_view), name="contributors_statement_xlsx"),
             path("<str:month>/csv/", wrap(self.csv_view), name="contributors_statement_csv"),
             path("<str:month>/pay/", wrap(self.pay_view), name="contributors_statement_pay"),
+            path("<str:month>/print/", wrap(self.print_view), name="contributors_statement_print"),
         ] + super().get_urls()
 
     def _statement(self, request, month: str):
@@ -360,6 +361,13 @@ class StatementAdmin(admin.ModelAdmin):
             "title": _("稿费 statement for {month}").format(month=statement.month.strftime("%Y-%m")),
             "statement": statement, "month": statement.month.strftime("%Y-%m"), "opts": self.model._meta,
             "can_pay": request.user.has_perm("contributors.pay_statement") and not statement.paid,
+        })
+
+    def print_view(self, request, month: str):
+        """One sheet a person, with a line to sign for the money: for the finance office's printer."""
+        statement = self._statement(request, month)
+        return TemplateResponse(request, "admin/contributors/statement_print.html", {
+            "statement": statement, "month": statement.month.strftime("%Y-%m"),
         })
 
     def xlsx_view(self, request, month: str):

@@ -221,3 +221,10 @@ def test_the_review_page_counts_each_reporters_stories_characters_front_pages_an
 def test_reporters_cannot_open_the_review_page(client):
     client.force_login(role_user("记者 Reporter"))
     assert client.get(reverse("admin:contributors_contributor_review")).status_code == 403
+
+
+def test_finance_prints_a_sheet_a_person_with_a_line_to_sign(client, december):
+    client.force_login(role_user("财务 Finance"))
+    page = client.get(reverse("admin:contributors_statement_print", args=["2020-12"])).content.decode()
+    assert page.count('class="payslip"') == 3 and page.count("领款人（签名）") == 3
+    assert "150.00" in page
