@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.contributors.bylines import parse_byline
 from articles.contributors.models import Contributor, Credit, RateBand, RateTable, StatementLine
 from articles.models import Article, Photo
+from newsroom.cache import invalidate_on_commit
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def contributor_delete(*, contributor: Contributor) -> None:
         )
     Credit.objects.filter(contributor=contributor).update(contributor=None, name=contributor.name)
     contributor.delete()
+    invalidate_on_commit()  # the update() above sends no signal: bylines on the public pages changed
 
 
 def credit_check_open(*, article: Article | None) -> None:
@@ -78,6 +80,7 @@ def credit_confirm(
             _("The credit says {name}, not {other}.").format(name=credit.name, other=contributor.name)
         )
     Credit.objects.filter(contributor__isnull=True, name=credit.name).update(contributor=contributor, name="")
+    invalidate_on_commit()  # update() sends no signal: the name now links to a contributor page
     return contributor
 
 

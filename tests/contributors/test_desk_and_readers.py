@@ -168,3 +168,17 @@ def test_the_desk_deletes_an_unpaid_contributor_and_the_stories_keep_the_name(cl
 
     assert not Contributor.objects.exists()
     assert [(c.contributor, c.name) for c in article.credits.all()] == [(None, "左燕")]
+
+
+def test_confirming_a_name_reaches_a_cached_story_page(client):
+    from articles.contributors.services import credit_confirm
+
+    story = printed_story(day=D3, chars=100)
+    Credit.objects.create(article=story, name="李明")
+    before = client.get(story.get_absolute_url()).content.decode()
+
+    contributor = credit_confirm(credit=story.credits.get())
+    after = client.get(story.get_absolute_url()).content.decode()
+
+    assert "李明" in before and contributor.get_absolute_url() not in before
+    assert f'<a href="{contributor.get_absolute_url()}">李明</a>' in after
