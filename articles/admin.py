@@ -18,6 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.diff import diff_fields
+from articles.contributors.admin import CreditInline, save_credit_formset, uncredited_warning
 from articles.desk.article_views import article_admin_urls, step_name, workflow_context
 from articles.desk.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
 from articles.desk.photo_views import photo_admin_urls
@@ -231,7 +232,7 @@ class ArticleChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [PhotoInline]
+    inlines = [PhotoInline, CreditInline]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "subheadline", ("byline", "dateline"), "body"]}),
         (_("Filing"), {"fields": ["tags", "reporter", "status", "known_version"]}),
@@ -345,6 +346,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Photo:
             save_photo_formset(self, request, form, formset)  # through the photo services
+        elif formset.model is CreditInline.model:
+            save_credit_formset(self, request, form, formset)  # through the credit services
         else:
             super().save_formset(request, form, formset, change)
 
@@ -363,6 +366,7 @@ class ArticleAdmin(admin.ModelAdmin):
             from articles.proofing.desk import proofing_context
 
             extra.update(proofing_context(request, article))
+            extra["uncredited"] = uncredited_warning(article)  # credits (articles.contributors): flagged for 终审
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

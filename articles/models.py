@@ -161,6 +161,12 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.with_first_release().annotate(changed_at=last_change("released_at", latest_correction))
 
+    def with_credits(self) -> "ArticleQuerySet":
+        """Prefetch the byline's credits with their contributors (articles.contributors)."""
+        from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
+
+        return self.prefetch_related(models.Prefetch("credits", queryset=Credit.objects.select_related("contributor")))
+
     def with_tag_list(self) -> "ArticleQuerySet":
         """Prefetch tags by name into ``article.tag_list``, a plain list."""
         return self.prefetch_related(tag_list_prefetch())

@@ -3,6 +3,7 @@
 REPORTER = "记者 Reporter"
 EDITOR = "编辑 Editor"
 CHIEF = "值班总编 Chief editor"
+FINANCE = "财务 Finance"
 
 _FILING = [
     "articles.add_article",
@@ -61,12 +62,37 @@ _WORD_LISTS_KEEP = [
     "proofing.delete_term",
 ]
 
+# Contributors and credits (articles.contributors): reporters credit their stories, the desk keeps
+# the contributors; finance keeps the rate tables, sees payee details and pays the month.
+_CREDITS = [
+    "contributors.view_contributor",
+    "contributors.add_credit",
+    "contributors.change_credit",
+    "contributors.delete_credit",
+    "contributors.view_credit",
+]
+_CONTRIBUTORS_KEEP = ["contributors.add_contributor", "contributors.change_contributor"]
+_CONTRIBUTORS_DELETE = ["contributors.delete_contributor"]
+_FINANCE = [
+    "contributors.view_contributor",
+    "contributors.change_contributor",
+    "contributors.view_payee",
+    "contributors.add_ratetable",
+    "contributors.change_ratetable",
+    "contributors.view_ratetable",
+    "contributors.view_rateband",
+    "contributors.view_statement",
+    "contributors.pay_statement",
+]
+
 # Group name -> "app_label.codename" permissions. The migration that creates the groups keeps
 # its own frozen copy (migrations must not change when this file does); a test checks both agree.
 ROLES: dict[str, list[str]] = {
-    REPORTER: _FILING,
-    EDITOR: _FILING + _ASSEMBLY + _WORD_LISTS_READ,
-    CHIEF: _FILING + _ASSEMBLY + _DUTY + _WORD_LISTS_READ + _WORD_LISTS_KEEP,
+    REPORTER: _FILING + _CREDITS,
+    EDITOR: _FILING + _ASSEMBLY + _WORD_LISTS_READ + _CREDITS + _CONTRIBUTORS_KEEP,
+    CHIEF: _FILING + _ASSEMBLY + _DUTY + _WORD_LISTS_READ + _WORD_LISTS_KEEP + _CREDITS + _CONTRIBUTORS_KEEP
+    + _CONTRIBUTORS_DELETE,
+    FINANCE: _FINANCE,
 }
 
 

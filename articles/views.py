@@ -31,7 +31,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     it went online, and the page it ran on joins once that issue is released, at the same URL.
     """
     article = get_object_or_404(
-        Article.objects.published().with_last_change().with_photos().with_tag_list().prefetch_related("corrections"),
+        Article.objects.published().with_last_change().with_photos().with_tag_list().with_credits()
+        .prefetch_related("corrections"),
         pk=pk,
     )
     placements = list(

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from PIL import Image
 
+from articles.contributors.services import credits_from_byline
 from articles.models import Article, Photo
 from articles.photos import photo_create
 from issues.epaper import page_attach_print
@@ -469,6 +470,7 @@ def _save_article(article: Article) -> None:
             % {"headline": article.headline[:40], "errors": " ".join(error.messages)}
         ) from error
     article.save()
+    credits_from_byline(article=article)  # bylines as data (articles.contributors): a story with credits keeps them
 
 
 def _jump(placement: Placement, *, to_number: int, result: PageImport) -> Placement:

@@ -16,6 +16,8 @@ def manual_url(user) -> str:
         chapter = "editor"
     elif user.has_perm("articles.add_article"):
         chapter = "reporter"
+    elif user.has_perm("contributors.pay_statement"):
+        chapter = "finance"  # 财务 (articles.contributors)
     else:
         chapter = "index"
     return f"{settings.STATIC_URL}manual/manual/{chapter}.html"

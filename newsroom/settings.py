@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "newsroom",  # backup and restore (newsroom/backup.py)
     "articles",
     "articles.proofing",  # 校对 (issue #15): word lists, hits, waivers, the gate before 终审
+    "articles.contributors",  # issue #19: contributors, credits (bylines as data), 稿费 and the monthly statement
     "issues",
 ]
 
@@ -182,7 +183,7 @@ NEWSROOM = {
         # replica right after a change is kept no longer than that.
         "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),
         # Saving or deleting any model of these apps drops every cached page (newsroom/signals.py).
-        "APPS": ["articles", "issues", "taggit"],
+        "APPS": ["articles", "issues", "taggit", "contributors"],  # contributors: bylines and their pages
     },
     # A bare view at /bench/floor/ for bench/run's framework floor; never on in production.
     "BENCH_FLOOR": env.bool("NEWSROOM_BENCH_FLOOR", default=False),

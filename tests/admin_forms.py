@@ -32,6 +32,7 @@ def article_form(**overrides) -> dict:
         "tags": "卫生健康, 民生",
         "status": "draft",
         **inline_management("photos"),
+        **inline_management("credits"),
     }
     data.update(overrides)
     return data
@@ -52,6 +53,7 @@ def article_change_form(article, **changes) -> dict:
         "photos-INITIAL_FORMS": "0",
         "photos-MIN_NUM_FORMS": "0",
         "photos-MAX_NUM_FORMS": "1000",
+        **inline_management("credits"),
     }
     data.update(changes)
     return data

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from articles.roles import CHIEF, EDITOR, REPORTER
+from articles.roles import CHIEF, EDITOR, FINANCE, REPORTER
 from tests.factories import UserFactory, role_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +87,7 @@ def built_site(tmp_path_factory) -> Path:
 
 
 def test_the_manual_builds_strictly_with_a_chapter_per_role(built_site):
-    for chapter in ("reporter", "editor", "chief", "admin", "readers", "index"):
+    for chapter in ("reporter", "editor", "chief", "finance", "admin", "readers", "index"):
         assert (built_site / "manual" / f"{chapter}.html").is_file()
     assert (built_site / "screenshots" / "reporter-file-form.png").is_file()
 
@@ -114,11 +114,13 @@ def test_the_built_manual_loads_nothing_from_outside(built_site):
 
 @pytest.mark.parametrize(
     ("role", "chapter"),
-    [(REPORTER, "reporter"), (EDITOR, "editor"), (CHIEF, "chief"), (None, "admin")],
+    [(REPORTER, "reporter"), (EDITOR, "editor"), (CHIEF, "chief"), (FINANCE, "finance"), (None, "admin")],
 )
 def test_the_desk_header_links_to_the_manual_of_the_persons_role(db, client, role, chapter):
     user = role_user(role) if role else UserFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
-    for url in (reverse("admin:index"), reverse("admin:articles_article_changelist")):
+    # Finance files no stories: its second screen is the statement's.
+    other = "admin:contributors_statement_changelist" if role == FINANCE else "admin:articles_article_changelist"
+    for url in (reverse("admin:index"), reverse(other)):
         page = client.get(url).content.decode()
         assert f'href="/static/manual/manual/{chapter}.html" class="manual-link">使用手册</a>' in page

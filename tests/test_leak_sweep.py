@@ -29,6 +29,7 @@ from django.urls.converters import IntConverter
 from django.utils import timezone
 from PIL import Image, PngImagePlugin
 
+from articles.contributors.models import Contributor, Credit
 from articles.models import Article, Photo
 from issues.models import Issue, Page
 from tests.factories import (
@@ -188,6 +189,20 @@ def world(db) -> World:
         approved_hidden.get_absolute_url(), hidden_front.image.url, hidden_front.pdf.url,
     ]
 
+    # Contributors (articles.contributors): one credited only on hidden stories and photo news (their
+    # page is 404), one also on the visible story (their page lists it and nothing hidden).
+    secret_person = Contributor.objects.create(name="密件作者")
+    shared = Contributor.objects.create(name="公开作者")
+    Credit.objects.create(article=visible, contributor=shared)
+    Credit.objects.create(photo=photo_news, contributor=secret_person, role=Credit.Role.PHOTO)
+    for order, article in enumerate([*hidden_articles, approved_hidden]):
+        Credit.objects.create(article=article, contributor=secret_person)
+        Credit.objects.create(article=article, contributor=shared, order=order + 1)
+    world.secrets.append(secret_person.name)
+    world.hidden_urls.append(secret_person.get_absolute_url())
+    world.visible_urls.append(shared.get_absolute_url())
+    world.visible_text.append(shared.name)
+
     world.hidden_urls += printed_urls
     world.visible_urls.append(withdrawn_page.get_absolute_url())
     hidden_online_states(world, unreleased_page=hidden_front)
@@ -197,7 +212,7 @@ def world(db) -> World:
     world.secrets += [name.rsplit("/", 1)[-1] for name in hidden_files]
 
     ids = set()
-    for model in (Article, Photo, Issue, Page):
+    for model in (Article, Photo, Issue, Page, Contributor):
         for pk in model.objects.values_list("pk", flat=True):
             ids.update({pk - 1, pk, pk + 1})
     today = timezone.localdate()

@@ -190,8 +190,8 @@ def test_a_tag_without_a_slug_shows_as_text_and_the_article_still_opens(client):
 def test_article_and_tag_pages_query_count_is_constant(client, django_assert_num_queries, public_cache_off, issues):
     fill_archive(issues)
     article = Article.objects.published().order_by("pk").first()
-    # The article: itself with its last change, photos, tags, corrections, its placements, its neighbours.
-    with django_assert_num_queries(6):
+    # The article: itself with its last change, photos, tags, credits, corrections, its placements, its neighbours.
+    with django_assert_num_queries(7):
         assert client.get(article.get_absolute_url()).status_code == 200
     # A tag: the tag, its stories counted a few pages ahead, the page of them.
     with django_assert_num_queries(3):

@@ -463,7 +463,7 @@ PUBLIC_VIEWS = {
     "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 6),
     # The article, its photos, tags, corrections (更正), the pages it ran on and the issue's
     # stories in reading order (上一篇/下一篇).
-    "article": (lambda: latest_story().get_absolute_url(), 6),
+    "article": (lambda: latest_story().get_absolute_url(), 7),  # + the byline's credits (articles.contributors)
     # The tag, how many stories carry it, one page of them.
     "tag": (lambda: reverse("articles:tag-detail", args=[Tag.objects.get(name="要闻").slug]), 3),
     "archive": (lambda: reverse("issues:archive"), 3),
@@ -508,7 +508,7 @@ def fill_page(stories: int):
 STORY_VIEWS = {
     "front": (lambda front, second, story: reverse("issues:front"), 7),
     "page-with-jumps-in": (lambda front, second, story: page_url(second), 6),
-    "article": (lambda front, second, story: story.get_absolute_url(), 6),
+    "article": (lambda front, second, story: story.get_absolute_url(), 7),  # + the byline's credits
 }
 
 

@@ -86,12 +86,16 @@ print(json.dumps({{"status": article.status, "version": article.version, "body":
 
 
 SAVE_NUMBER = re.compile(r"第(\d+)次保存")
-# The photo inline's management form, empty: the change form refuses a post without it.
+# The photo and credit inlines' management forms, empty: the change form refuses a post without them.
 NO_PHOTOS = {
     "photos-TOTAL_FORMS": "0",
     "photos-INITIAL_FORMS": "0",
     "photos-MIN_NUM_FORMS": "0",
     "photos-MAX_NUM_FORMS": "1000",
+    "credits-TOTAL_FORMS": "0",
+    "credits-INITIAL_FORMS": "0",
+    "credits-MIN_NUM_FORMS": "0",
+    "credits-MAX_NUM_FORMS": "1000",
 }
 
 

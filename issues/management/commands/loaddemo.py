@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles.contributors.demo import contributors_demo, demo_contributors
 from articles.models import Article, Photo
 from articles.proofing.demo import proofing_demo
-from articles.roles import CHIEF, EDITOR, REPORTER, sync_roles
+from articles.roles import CHIEF, EDITOR, FINANCE, REPORTER, sync_roles
 from articles.services import article_step
 from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.demo.latest import make_latest_paper, release_latest_paper
@@ -42,6 +43,7 @@ DEMO_ROLE_USERS = [
     ("editor", EDITOR, "马晓璇"),
     ("editor2", EDITOR, "王静"),
     ("chief", CHIEF, "值班总编"),
+    ("finance", FINANCE, "财务"),
 ]
 
 
@@ -65,6 +67,7 @@ class Command(BaseCommand):
     def handle(self, *args, password_file, without_latest_paper=False, **options):
         admin, password = self._admin(Path(password_file))
         users = self._role_users(password)
+        demo_contributors(users=users)  # before the import, which credits the names it knows
         # The demo is laid out as the desk would, through the services, while its issues are open;
         # an issue already released by an earlier run is left as it is.
         loaded = set(Issue.objects.not_open().values_list("date", flat=True))
@@ -109,6 +112,8 @@ class Command(BaseCommand):
         tonight = make_tonights_issue(users=users)
         # 校对 (articles.proofing): the starter lists, and a story waiting for 终审 with open hits.
         proofing_demo(reporter=users["reporter"], first_editor=users["editor"], second_editor=users["editor2"])
+        # Contributors and 稿费 (articles.contributors): credits on every story, a rate table.
+        contributors_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo paper loaded: {Issue.objects.count()} issues, {Article.objects.count()} articles, "

@@ -1,0 +1,11 @@
+from django import template
+
+from articles.contributors.bylines import Part, byline_parts
+
+register = template.Library()
+
+
+@register.filter
+def byline(article) -> list[Part]:
+    """The printed byline's parts from the story's prefetched credits (no query)."""
+    return byline_parts(list(article.credits.all()))
