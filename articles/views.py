@@ -9,7 +9,7 @@ from articles.forms import SearchForm
 from articles.models import Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
-from newsroom.cache import cache_public
+from newsroom.cache import cache_public, cache_tag
 from newsroom.structured_data import json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
@@ -39,6 +39,8 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     # headline, the masthead's issue, and the issue whose reading order 上一篇/下一篇 follow.
     printed = min(placements, key=lambda placement: (placement.page.issue.date, placement.page.number))
     previous_story, next_story = _neighbours_in_print(article, printed.page.issue)
+    # Their headlines show here: a correction of either drops this page too (newsroom/invalidation.py).
+    cache_tag(request, *(f"article:{story.pk}" for story in (previous_story, next_story) if story))
     photos = list(article.photos.all())
     published_at = article.released_at
     description = article.subheadline or excerpt(quick_text(article.body), (), width=120)

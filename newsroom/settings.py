@@ -178,7 +178,7 @@ NEWSROOM = {
         # With database replicas: at least their allowed lag, so a page rendered from a lagging
         # replica right after a change is kept no longer than that.
         "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),
-        # Saving or deleting any model of these apps drops every cached page (newsroom/signals.py).
+        # Saving or deleting a model of these apps drops what newsroom/invalidation.py maps it to.
         "APPS": ["articles", "issues", "taggit"],
     },
     # A bare view at /bench/floor/ for bench/run's framework floor; never on in production.
