@@ -172,7 +172,8 @@ def before_change(instance) -> tuple[set[str], bool]:
 def changed(instance, before: tuple[set[str], bool] | None, *, deleted: bool = False) -> None:
     """Drop what the row showed before and shows after the change; reschedule otherwise."""
     tags, whole_site = before or (set(), False)
-    after_tags, after_whole_site = (set(), False) if deleted else before_change(instance)
+    # Already the whole site: nothing after the change can add to that, so it costs no query.
+    after_tags, after_whole_site = (set(), False) if deleted or whole_site else before_change(instance)
     # A story leaving public view (撤稿, sent back, deleted): its pages are never served stale.
     own = f"article:{instance.pk}" if instance._meta.label_lower == "articles.article" else None
     hard = own in tags and own not in after_tags
