@@ -99,10 +99,51 @@ def invalidate_on_commit() -> None:
 
     Now, so nobody is served the old page while the change is being written; again after the
     commit, so a page rendered from the not-yet-committed (old) rows during the transaction
-    and stored under the intermediate generation is never served either.
+    and stored under the intermediate generation is never served either. However many rows the
+    transaction writes, that is one drop now and one after the commit.
     """
-    invalidate()
-    transaction.on_commit(invalidate, robust=True)
+    _on_commit(WHOLE_SITE, hard=True)
+
+
+WHOLE_SITE = "*"
+
+
+class _Pending:
+    """What one transaction drops after its commit: collected, so many rows make one drop."""
+
+    def __init__(self) -> None:
+        self.tags: set[str] = set()
+        self.hard = False
+
+    def __call__(self) -> None:
+        if WHOLE_SITE in self.tags:
+            invalidate()
+        else:
+            invalidate_tags(self.tags, hard=self.hard)
+
+
+def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
+    tags = {tags} if isinstance(tags, str) else set(tags)
+    connection = transaction.get_connection()
+    # Outside a transaction (or only inside a test's own, which never commits): drop it now.
+    if not any(not block._from_testcase for block in connection.atomic_blocks):
+        (invalidate() if WHOLE_SITE in tags else invalidate_tags(tags, hard=hard))
+        return
+    # The callback this transaction (this savepoint) registered already, if any; a rollback
+    # discards it, and with it what it collected.
+    savepoints = set(connection.savepoint_ids)
+    pending = next(
+        (func for sids, func, _robust in connection.run_on_commit if isinstance(func, _Pending) and sids == savepoints),
+        None,
+    )
+    if pending is None:
+        pending = _Pending()
+        transaction.on_commit(pending, robust=True)
+    new = tags - pending.tags if WHOLE_SITE not in pending.tags else set()
+    if new or (hard and not pending.hard):
+        (invalidate() if WHOLE_SITE in new else invalidate_tags(new or tags, hard=hard))
+    pending.tags |= tags
+    pending.hard = pending.hard or hard
 
 
 TAG_KEY = "newsroom:public:tag:"
@@ -122,8 +163,7 @@ def invalidate_tags(tags: set[str] | list[str], *, hard: bool = False) -> None:
 def invalidate_tags_on_commit(tags: set[str], *, hard: bool = False) -> None:
     """Drop the tags now and again once the transaction commits (see invalidate_on_commit for why)."""
     if tags:
-        invalidate_tags(tags, hard=hard)
-        transaction.on_commit(lambda: invalidate_tags(tags, hard=hard), robust=True)
+        _on_commit(tags, hard=hard)
 
 
 def cache_tag(request: HttpRequest, *tags: str) -> None:

@@ -183,6 +183,8 @@ def changed(instance, before: tuple[set[str], bool] | None, *, deleted: bool = F
     elif tags:
         cache.invalidate_tags_on_commit(tags, hard=hard)
     else:
+        # Now, for what this transaction reads, and after the commit, for every worker.
+        reschedule()
         transaction.on_commit(reschedule, robust=True)
 
 

@@ -75,6 +75,7 @@ def dropped(client, urls: dict[str, str]) -> set[str]:
 
 
 def test_saves_readers_cannot_see_leave_every_public_page_cached(client, paper, reporter, editor):
+    unreleased = IssueFactory(released=False)  # tomorrow's paper, its release time already scheduled
     urls = urls_of(paper)
     warm(client, urls)
 
@@ -83,7 +84,6 @@ def test_saves_readers_cannot_see_leave_every_public_page_cached(client, paper, 
     draft.save()  # with its history row
     article_submit(article=draft, user=reporter)  # a review step, logged in Transition
     assert Transition.objects.filter(article=draft).exists()
-    unreleased = IssueFactory(released=False)
     PlacementFactory(page=PageFactory(issue=unreleased, number=1), article=draft)
     draft.tags.add("草稿标签")
 
@@ -196,3 +196,11 @@ def test_concurrent_misses_render_the_page_once(live_server, editor):
         assert sorted(how for how, _ in after) == ["miss"] + ["stale"] * 7
         assert "更正后的头版标题" in read(0)[1]
     assert Issue.objects.released().count() == 1
+
+
+def test_scheduling_an_issue_keeps_the_exact_time_switch(client, paper):
+    """A new release time is the one change nobody sees yet that drops every page: the switch moves."""
+    urls = {"front": reverse("issues:front")}
+    warm(client, urls)
+    IssueFactory(released=False)
+    assert dropped(client, urls) == {"front"}
