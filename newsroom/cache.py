@@ -95,12 +95,13 @@ def invalidate() -> tuple[str, float]:
 
 
 def invalidate_on_commit() -> None:
-    """Invalidate now and again once the transaction commits.
+    """Invalidate once the transaction commits (at once outside one).
 
-    Now, so nobody is served the old page while the change is being written; again after the
-    commit, so a page rendered from the not-yet-committed (old) rows during the transaction
-    and stored under the intermediate generation is never served either. However many rows the
-    transaction writes, that is one drop now and one after the commit.
+    Not before: until the commit every reader still sees the old rows, so the old page is right,
+    and a page rendered from them in between would only be rendered again. A render that
+    overlaps the commit is not stored (see PublicCacheMiddleware._render), and an entry stored
+    under the old generation is never served after it. However many rows the transaction
+    writes, that is one drop.
     """
     _on_commit(WHOLE_SITE, hard=True)
 
@@ -125,23 +126,17 @@ class _Pending:
 def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
     tags = {tags} if isinstance(tags, str) else set(tags)
     connection = transaction.get_connection()
-    # Outside a transaction (or only inside a test's own, which never commits): drop it now.
-    if not any(not block._from_testcase for block in connection.atomic_blocks):
-        (invalidate() if WHOLE_SITE in tags else invalidate_tags(tags, hard=hard))
+    blocks = connection.atomic_blocks
+    # Outside a transaction, or inside a test's own, which never commits: drop it now.
+    if not blocks or blocks[0]._from_testcase:
+        invalidate() if WHOLE_SITE in tags else invalidate_tags(tags, hard=hard)
         return
-    # The callback this transaction (this savepoint) registered already, if any; a rollback
-    # discards it, and with it what it collected.
-    savepoints = set(connection.savepoint_ids)
-    pending = next(
-        (func for sids, func, _robust in connection.run_on_commit if isinstance(func, _Pending) and sids == savepoints),
-        None,
-    )
+    # The callback this transaction registered already, if any; a rollback discards it, and
+    # with it what it collected.
+    pending = next((func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _Pending)), None)
     if pending is None:
         pending = _Pending()
         transaction.on_commit(pending, robust=True)
-    new = tags - pending.tags if WHOLE_SITE not in pending.tags else set()
-    if new or (hard and not pending.hard):
-        (invalidate() if WHOLE_SITE in new else invalidate_tags(new or tags, hard=hard))
     pending.tags |= tags
     pending.hard = pending.hard or hard
 
@@ -161,7 +156,7 @@ def invalidate_tags(tags: set[str] | list[str], *, hard: bool = False) -> None:
 
 
 def invalidate_tags_on_commit(tags: set[str], *, hard: bool = False) -> None:
-    """Drop the tags now and again once the transaction commits (see invalidate_on_commit for why)."""
+    """Drop the tags once the transaction commits (see invalidate_on_commit for why not before)."""
     if tags:
         _on_commit(tags, hard=hard)
 

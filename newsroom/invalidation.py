@@ -183,9 +183,12 @@ def changed(instance, before: tuple[set[str], bool] | None, *, deleted: bool = F
     elif tags:
         cache.invalidate_tags_on_commit(tags, hard=hard)
     else:
-        # Now, for what this transaction reads, and after the commit, for every worker.
-        reschedule()
-        transaction.on_commit(reschedule, robust=True)
+        # After the commit (at once outside a transaction, or in a test's, which never commits).
+        blocks = transaction.get_connection().atomic_blocks
+        if not blocks or blocks[0]._from_testcase:
+            reschedule()
+        else:
+            transaction.on_commit(reschedule, robust=True)
 
 
 def reschedule() -> None:
