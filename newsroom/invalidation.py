@@ -145,12 +145,14 @@ def _released_issue(instance) -> bool | None:
 
 def _photo_news_pages(instance) -> set[str]:
     """A photo placed by itself on released pages (图片新闻) shows there."""
-    from articles.models import Photo
+    from articles.models import Correction, Photo
     from issues.models import Placement
 
-    if not isinstance(instance, Photo) or instance.pk is None:
+    # The photo itself, or a caption's 更正 note under it.
+    photo_id = instance.pk if isinstance(instance, Photo) else getattr(instance, "photo_id", None)
+    if not isinstance(instance, (Photo, Correction)) or photo_id is None:
         return set()
-    pages = Placement.objects.released().filter(photo=instance).values_list("page_id", flat=True)
+    pages = Placement.objects.released().filter(photo=photo_id).values_list("page_id", flat=True)
     return {f"page:{pk}" for pk in pages}
 
 

@@ -204,3 +204,18 @@ def test_scheduling_an_issue_keeps_the_exact_time_switch(client, paper):
     warm(client, urls)
     IssueFactory(released=False)
     assert dropped(client, urls) == {"front"}
+
+
+def test_a_caption_correction_of_photo_news_drops_the_page_it_is_printed_on(client, paper, editor):
+    from articles.photos import photo_caption_correct
+    from tests.factories import PhotoFactory
+
+    photo = PhotoFactory(article=None, caption="田间一片金黄。")
+    PlacementFactory(page=paper["pages"][2], article=None, photo=photo, order=9)
+    urls = urls_of(paper)
+    warm(client, urls)
+
+    photo_caption_correct(photo=photo, user=editor, caption="秋分时节，田间一片金黄。", note="原说明节气有误。")
+
+    assert "page 3" in dropped(client, urls)
+    assert "秋分时节" in client.get(urls["page 3"]).content.decode()
