@@ -288,7 +288,7 @@ def _entry_state(store: BaseCache, entry, token: str, now: float) -> str:
 
 def _acquire(store: BaseCache, key: str) -> bool:
     """Take the lock to render ``key``; False when another request (in any worker) holds it."""
-    seconds = _config().get("RENDER_LOCK_SECONDS", 30)
+    seconds = _config()["RENDER_LOCK_SECONDS"]
     if isinstance(store, FileBasedCache):
         # FileBasedCache.add() is a check then a write: two workers could both win. Creating a
         # file exclusively is atomic; a lock left by a killed worker is broken after its time.
@@ -401,7 +401,7 @@ class PublicCacheMiddleware:
 
     def _wait(self, request: HttpRequest, store: BaseCache, key: str) -> HttpResponse:
         """Another request renders this page: wait for its copy rather than render it again."""
-        deadline = time.monotonic() + _config().get("RENDER_WAIT_SECONDS", 10)
+        deadline = time.monotonic() + _config()["RENDER_WAIT_SECONDS"]
         while time.monotonic() < deadline:
             time.sleep(0.01)
             now = timezone.now()

@@ -178,6 +178,10 @@ NEWSROOM = {
         # With database replicas: at least their allowed lag, so a page rendered from a lagging
         # replica right after a change is kept no longer than that.
         "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),
+        # On a miss one request renders; the others get the previous copy or wait up to this
+        # long for it (a lock older than RENDER_LOCK_SECONDS is a render that died, and is broken).
+        "RENDER_LOCK_SECONDS": 30,
+        "RENDER_WAIT_SECONDS": 10,
         # Saving or deleting a model of these apps drops what newsroom/invalidation.py maps it to.
         "APPS": ["articles", "issues", "taggit"],
     },
