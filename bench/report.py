@@ -102,6 +102,41 @@ def database_section(db: str, data: dict, one_issue: dict) -> tuple[list[str], l
             if screen["queries"] >= ADMIN_MAX_QUERIES or screen["ms_median"] >= ADMIN_MAX_MS:
                 misses.append(f"{db}, {label}: {screen['queries']} queries, {screen['ms_median']:.0f} ms wall, "
                               f"{cost:.0f} ms CPU + database (targets < {ADMIN_MAX_QUERIES}, < {ADMIN_MAX_MS} ms)")
+    mixed_lines, mixed_misses = mixed_section(db, data.get("mixed"))
+    return lines + mixed_lines, misses + mixed_misses
+
+
+# Targets of the mixed day (issue #17).
+MIXED_SERVED_SHARE, MIXED_P99_FACTOR, MIXED_RENDERS_PER_KEY = 0.95, 3, 1
+
+
+def mixed_section(db: str, mixed: dict | None) -> tuple[list[str], list[str]]:
+    """The mixed day: readers while the desk saves drafts and corrects stories (bench.mixed)."""
+    if not mixed:
+        return [], []
+    quiet, busy = mixed["quiet"], mixed["mixed"]
+    lines = [
+        "", f"A mixed day ({mixed['seconds']:g} s, {mixed['threads']} readers, 80% on the latest issue's "
+        f"{mixed['paths']['popular']} pages and stories, 20% on {mixed['paths']['archive']} archive pages; the desk saves "
+        f"a draft every {mixed['draft_every']:g} s and corrects a story of the latest issue every {mixed['correct_every']:g} s):",
+        "",
+        "| phase | requests | served without a render | hit / stale / wait / miss | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, phase in (("quiet (readers only)", quiet), ("mixed (desk at work)", busy)):
+        lines.append(f"| {name} | {phase['requests']} | {phase['served_without_render']:.1%} | "
+                     f"{phase['hit']} / {phase['stale']} / {phase['wait']} / {phase['miss']} | "
+                     f"{phase['p50']:.1f} | {phase['p95']:.1f} | {phase['p99']:.1f} | {phase['errors']} |")
+    lines += ["", f"{busy['drafts']} draft saves and {busy['corrections']} corrections; after the corrections "
+              f"{busy['keys_rendered_after_corrections']} keys rendered again, at most {busy['renders_per_key_max']} "
+              f"render(s) per key (mean {busy['renders_per_key_mean']:g}); p99 {busy['p99_vs_quiet']:g}× the quiet p99."]
+    misses = []
+    if busy["served_without_render"] < MIXED_SERVED_SHARE:
+        misses.append(f"{db}, mixed day: {busy['served_without_render']:.1%} served without a render (target ≥ 95%)")
+    if busy["p99_vs_quiet"] > MIXED_P99_FACTOR:
+        misses.append(f"{db}, mixed day: p99 {busy['p99_vs_quiet']:g}× the quiet p99 (target ≤ {MIXED_P99_FACTOR}×)")
+    if busy["renders_per_key_max"] > MIXED_RENDERS_PER_KEY:
+        misses.append(f"{db}, mixed day: up to {busy['renders_per_key_max']} renders of one key after one correction (target 1)")
     return lines, misses
 
 

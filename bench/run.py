@@ -4,6 +4,7 @@ For each database: make a fresh one, fill it (bench.generate), collect static fi
 queries of every public view and time the admin screens in-process (bench.views), then start
 the production server on 127.0.0.1 twice (page cache off, then on) and load every view with
 wrk for a fixed time, including a bare view that returns a fixed string (the framework's floor).
+Then a mixed day (bench.mixed): readers while the desk saves drafts and corrects stories.
 Peak memory per worker is read from /proc. The report goes to bench/RESULTS.md.
 
     bench/run                 # 10 years, both databases (about 20 minutes on 2 cores)
@@ -274,6 +275,19 @@ def bench_database(db: str, args, label: str) -> dict:
             )
         finally:
             server.stop()
+    if args.mixed_seconds > 0:
+        from bench.mixed import mixed_pass
+
+        log(f"{db}: a mixed day, {args.mixed_seconds:g} s: readers while the desk saves drafts and corrects stories")
+        server = Server({**env, "NEWSROOM_CACHE_PUBLIC": "true"}, args.workers)
+        try:
+            server.wait()
+            result["mixed"] = mixed_pass(
+                server.url, env, seconds=args.mixed_seconds, draft_every=args.draft_every,
+                correct_every=args.correct_every, log=log,
+            )
+        finally:
+            server.stop()
     return result
 
 
@@ -312,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, help="seconds of load per view and mode (default 10; --quick 2)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--mixed-seconds", type=float, help="length of the mixed day (default 120; --quick 12; 0: none)")
+    parser.add_argument("--draft-every", type=float, default=3, help="mixed day: seconds between draft saves")
+    parser.add_argument("--correct-every", type=float, help="mixed day: seconds between corrections (default 60; --quick 4)")
     parser.add_argument("--reuse", action="store_true", help="keep an archive a previous run generated")
     parser.add_argument("--output", type=Path, help="default bench/RESULTS.md; --quick: var/bench/RESULTS-quick.md")
     args = parser.parse_args(argv)
@@ -322,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.years = args.years if args.years is not None else (0.1 if args.quick else 10)
     args.duration = args.duration if args.duration is not None else (2 if args.quick else 10)
+    args.mixed_seconds = args.mixed_seconds if args.mixed_seconds is not None else (12 if args.quick else 120)
+    args.correct_every = args.correct_every if args.correct_every is not None else (4 if args.quick else 60)
     if shutil.which("wrk") is None:
         sys.exit("bench/run needs wrk: apt-get install -y wrk")
     size = "quick" if args.quick else f"{args.years:g}y"

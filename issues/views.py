@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from articles.models import ArticleQuerySet, Correction
 from issues.models import Issue, Placement, Teaser
 from issues.reading import page_parts, teaser_targets
-from newsroom.cache import cache_public
+from newsroom.cache import cache_public, cache_tag
 from newsroom.structured_data import json_ld, publication_issue
 
 
@@ -96,6 +96,7 @@ def _render_page(
             raise Http404(_("This issue has no such page."))
     parts, teasers, zones = [], [], []
     if page is not None:
+        cache_tag(request, f"page:{page.pk}")  # what drops it: newsroom/invalidation.py
         if preview:
             # The one bypass of the publication rule: staff only, never cached, not indexed.
             placed = Placement.objects.annotate(

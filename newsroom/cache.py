@@ -16,11 +16,19 @@ X-Frame-Options) and every cookie they set in sight.
 
 How an entry stays true:
 
-- **One generation for the whole site.** Every entry carries the generation token it was
-  rendered under; the current token lives in the shared cache and a lookup reads both in one
-  round trip. Saving or deleting anything readers can see (an issue, page, placement, jump,
-  teaser, article, photo, tag: see ``newsroom.signals``) replaces the token, so every worker's
-  next lookup misses at once. Bulk writes that send no signals call :func:`invalidate`.
+- **Tags for what a page shows, a generation for everything.** Each entry carries the tags of
+  what it shows (``article:12``, ``page:34``, ``feeds``, ``search``: see
+  ``newsroom.invalidation``, the one map from a change to the tags it drops) with the token each
+  tag had when the page was rendered, and the site-wide generation token. A public change gives
+  its tags new tokens (:func:`invalidate_tags`), so the pages that show it miss in every worker
+  at once, and nothing else does; a change readers cannot see (a draft, a review step, history,
+  an unreleased issue) drops nothing. :func:`invalidate` starts a new generation for changes
+  the map cannot narrow down (an issue's released pages, bulk writes that send no signals).
+- **One render per key, nobody waits for nothing.** On a miss one request takes a lock and
+  renders; the others are answered the previous copy (``X-Newsroom-Cache: stale`` and an
+  ``Age``) or, when there is none or it must not be shown (a withdrawn story, a new generation,
+  a release), wait for that one render. Every answer says ``hit``, ``miss``, ``stale`` or
+  ``wait`` in ``X-Newsroom-Cache``.
 - **The clock is part of the rule.** The token is stored with the next scheduled release
   time. The first request at or after it starts a new generation, so a cached front page
   switches to the new issue exactly at its ``release_at``; entries also expire by then.
@@ -37,6 +45,7 @@ and Redis when ``CACHE_URL`` says so. ``NEWSROOM_CACHE_PUBLIC=false`` turns cach
 """
 
 import hashlib
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -44,6 +53,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLResolver
@@ -85,14 +95,87 @@ def invalidate() -> tuple[str, float]:
 
 
 def invalidate_on_commit() -> None:
-    """Invalidate now and again once the transaction commits.
+    """Invalidate once the transaction commits (at once outside one).
 
-    Now, so nobody is served the old page while the change is being written; again after the
-    commit, so a page rendered from the not-yet-committed (old) rows during the transaction
-    and stored under the intermediate generation is never served either.
+    Not before: until the commit every reader still sees the old rows, so the old page is right,
+    and a page rendered from them in between would only be rendered again. A render that
+    overlaps the commit is not stored (see PublicCacheMiddleware._render), and an entry stored
+    under the old generation is never served after it. However many rows the transaction
+    writes, that is one drop.
     """
-    invalidate()
-    transaction.on_commit(invalidate, robust=True)
+    _on_commit(WHOLE_SITE, hard=True)
+
+
+WHOLE_SITE = "*"
+
+
+class _Pending:
+    """What one transaction drops after its commit: collected, so many rows make one drop."""
+
+    def __init__(self) -> None:
+        self.tags: set[str] = set()
+        self.hard = False
+
+    def __call__(self) -> None:
+        if WHOLE_SITE in self.tags:
+            invalidate()
+        else:
+            invalidate_tags(self.tags, hard=self.hard)
+
+
+def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
+    tags = {tags} if isinstance(tags, str) else set(tags)
+    connection = transaction.get_connection()
+    blocks = connection.atomic_blocks
+    # Outside a transaction, or inside a test's own, which never commits: drop it now.
+    if not blocks or blocks[0]._from_testcase:
+        invalidate() if WHOLE_SITE in tags else invalidate_tags(tags, hard=hard)
+        return
+    # The callback this transaction registered already, if any; a rollback discards it, and
+    # with it what it collected.
+    pending = next((func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _Pending)), None)
+    if pending is None:
+        pending = _Pending()
+        transaction.on_commit(pending, robust=True)
+    pending.tags |= tags
+    pending.hard = pending.hard or hard
+
+
+TAG_KEY = "newsroom:public:tag:"
+CACHE_TAGS = "_newsroom_cache_tags"
+
+
+def invalidate_tags(tags: set[str] | list[str], *, hard: bool = False) -> None:
+    """Drop, in every worker, the pages that show any of these tags (see newsroom.invalidation).
+
+    A ``hard`` drop (a withdrawal) also forbids serving the previous copy while the page renders again.
+    """
+    if tags:
+        bumped = (_new_token(), time.time(), hard)
+        _store().set_many({TAG_KEY + tag: bumped for tag in tags}, None)
+
+
+def invalidate_tags_on_commit(tags: set[str], *, hard: bool = False) -> None:
+    """Drop the tags once the transaction commits (see invalidate_on_commit for why not before)."""
+    if tags:
+        _on_commit(tags, hard=hard)
+
+
+def cache_tag(request: HttpRequest, *tags: str) -> None:
+    """Say that the page being rendered shows these things too (a page's stories, a story's neighbours)."""
+    getattr(request, CACHE_TAGS, set()).update(tags)
+
+
+def _tag_tokens(store: BaseCache, tags: set[str]) -> dict[str, tuple]:
+    """Every tag's current (token, bumped at, hard); a tag nobody dropped yet gets a token now."""
+    keys = [TAG_KEY + tag for tag in tags]
+    found = store.get_many(keys)
+    missing = [key for key in keys if not isinstance(found.get(key), tuple)]
+    for key in missing:
+        store.add(key, (_new_token(), 0.0, False), None)
+    if missing:
+        found.update(store.get_many(missing))
+    return {key.removeprefix(TAG_KEY): found.get(key) for key in keys}
 
 
 # Functions that say when the next scheduled release is due (a datetime after ``now``, or None).
@@ -172,13 +255,73 @@ def _add_validators(response: HttpResponse, modified: float) -> None:
     patch_cache_control(response, no_cache=True)
 
 
-def _entry(response: HttpResponse) -> tuple:
-    return (response.status_code, dict(response.headers), response.content)
+# A stored entry: (generation token, deadline, {tag: token}, rendered at, status, headers, content).
+ENTRY_LENGTH = 7
+FRESH, STALE, GONE = "fresh", "stale", "gone"
 
 
 def _response_from(entry: tuple) -> HttpResponse:
-    _token, _until, status, headers, content = entry
+    *_rest, status, headers, content = entry
     return HttpResponse(content, status=status, headers=headers)
+
+
+def _entry_state(store: BaseCache, entry, token: str, now: float) -> str:
+    """FRESH to serve; STALE may stand in while the page renders again; GONE must never be shown."""
+    if not (isinstance(entry, tuple) and len(entry) == ENTRY_LENGTH):
+        return GONE
+    entry_token, deadline, tags = entry[:3]
+    # The entry's own deadline, checked here too: the store's expiry runs on its own clock.
+    if entry_token != token or now >= deadline:
+        return GONE  # a new generation or a release: what the whole site shows changed
+    if not tags:
+        return FRESH
+    current = store.get_many([TAG_KEY + tag for tag in tags])
+    state = FRESH
+    for tag, rendered_under in tags.items():
+        value = current.get(TAG_KEY + tag)
+        if not isinstance(value, tuple) or value[0] != rendered_under:
+            if isinstance(value, tuple) and value[2]:
+                return GONE  # a withdrawal: never shown again, not even while the page renders
+            state = STALE
+    return state
+
+
+def _acquire(store: BaseCache, key: str) -> bool:
+    """Take the lock to render ``key``; False when another request (in any worker) holds it."""
+    seconds = _config()["RENDER_LOCK_SECONDS"]
+    if isinstance(store, FileBasedCache):
+        # FileBasedCache.add() is a check then a write: two workers could both win. Creating a
+        # file exclusively is atomic; a lock left by a killed worker is broken after its time.
+        path = os.path.join(store._dir, hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + ".lock")
+        try:
+            if time.time() - os.path.getmtime(path) > seconds:
+                os.unlink(path)
+        except OSError:
+            pass
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            return True  # no lock to be had (a read-only directory): render, as before locks
+    return store.add(key + ":lock", 1, seconds)
+
+
+def _release(store: BaseCache, key: str) -> None:
+    if isinstance(store, FileBasedCache):
+        try:
+            os.unlink(os.path.join(store._dir, hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + ".lock"))
+        except OSError:
+            pass
+    else:
+        store.delete(key + ":lock")
+
+
+def _held(store: BaseCache, key: str) -> bool:
+    if isinstance(store, FileBasedCache):
+        return os.path.exists(os.path.join(store._dir, hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + ".lock"))
+    return store.get(key + ":lock") is not None
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -218,6 +361,9 @@ def cache_public_urls(patterns: list) -> list:
     return patterns
 
 
+CACHE_HEADER = "X-Newsroom-Cache"
+
+
 class PublicCacheMiddleware:
     """Answer stored public pages early; store what views marked with cache_public return."""
 
@@ -230,24 +376,78 @@ class PublicCacheMiddleware:
         store = _store()
         now = timezone.now()
         key = _page_key(request)
-        # One round trip (one MGET on Redis): the generation and this page's entry.
+        # One round trip (one MGET on Redis): the generation and this page's entry; a second
+        # for the tags of the entry's page.
         found = store.get_many([GENERATION_KEY, key])
-        token, next_release, settled = current_generation(store, now, found.get(GENERATION_KEY))
+        generation = current_generation(store, now, found.get(GENERATION_KEY))
         entry = found.get(key)
-        # The entry's own deadline, checked here too: the store's expiry runs on its own clock.
-        if isinstance(entry, tuple) and len(entry) == 5 and entry[0] == token and now.timestamp() < entry[1]:
-            return _conditional(request, _response_from(entry))
+        state = _entry_state(store, entry, generation[0], now.timestamp())
+        if state == FRESH:
+            return self._answer(request, _response_from(entry), "hit")
+        if _acquire(store, key):
+            try:
+                return self._render(request, store, key, generation, now)
+            finally:
+                _release(store, key)
+        if state == STALE:
+            response = _response_from(entry)
+            response["Age"] = str(max(0, int(now.timestamp() - entry[3])))
+            return self._answer(request, response, "stale")
+        return self._wait(request, store, key)
 
+    def _answer(self, request: HttpRequest, response: HttpResponse, how: str) -> HttpResponse:
+        response[CACHE_HEADER] = how
+        return _conditional(request, response)
+
+    def _wait(self, request: HttpRequest, store: BaseCache, key: str) -> HttpResponse:
+        """Another request renders this page: wait for its copy rather than render it again."""
+        deadline = time.monotonic() + _config()["RENDER_WAIT_SECONDS"]
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            now = timezone.now()
+            found = store.get_many([GENERATION_KEY, key])
+            generation = current_generation(store, now, found.get(GENERATION_KEY))
+            entry = found.get(key)
+            if _entry_state(store, entry, generation[0], now.timestamp()) == FRESH:
+                return self._answer(request, _response_from(entry), "wait")
+            if not _held(store, key):
+                break  # that render stored nothing (not a storable answer): make our own
+        # Not taking the lock here: the renderer may still store its copy, and ours is as good.
+        return self._render(request, store, key, current_generation(store), timezone.now())
+
+    def _render(self, request: HttpRequest, store: BaseCache, key: str, generation: tuple, now) -> HttpResponse:
+        token, next_release, settled = generation
+        started = time.time()
+        setattr(request, CACHE_TAGS, set())
         response = self.get_response(request)
         if not (getattr(request, MARK, False) and _response_is_storable(request, response)):
+            response[CACHE_HEADER] = "miss"
             return response
+        from newsroom.invalidation import page_tags  # the map imports this module
+
+        tags = _tag_tokens(store, page_tags(request) | getattr(request, CACHE_TAGS))
         _add_validators(response, time.time())
+        response[CACHE_HEADER] = "miss"
+        # A tag dropped while this page was rendering: the page may show the old rows. Serve
+        # it this once, store it not.
+        if any(value[1] > started for value in tags.values()):
+            return _conditional(request, response)
         timeout = _config()["TIMEOUT"]
         if next_release != NO_RELEASE_SCHEDULED:
             # Never outlive the next release, whatever happens to the generation key.
             timeout = max(1, min(timeout, int(next_release - now.timestamp())))
+        # Pages rendered right after a change may come from a lagging replica: kept only until
+        # it settled, whether the change started a generation or dropped a tag.
+        settle = _config().get("SETTLE_SECONDS", 0)
+        settled = max([settled] + [value[1] + settle for value in tags.values() if settle])
         if now.timestamp() < settled:
             timeout = max(1, min(timeout, int(settled - now.timestamp()) + 1))
-        # Stored under the page's own key: a newer generation overwrites it instead of piling up.
-        store.set(key, (token, now.timestamp() + timeout, *_entry(response)), timeout)
+        headers = {name: value for name, value in response.headers.items() if name != CACHE_HEADER}
+        # Stored under the page's own key: a newer render overwrites it instead of piling up.
+        store.set(
+            key,
+            (token, now.timestamp() + timeout, {tag: value[0] for tag, value in tags.items()}, started,
+             response.status_code, headers, response.content),
+            timeout,
+        )
         return _conditional(request, response)

@@ -182,8 +182,12 @@ NEWSROOM = {
         # With database replicas: at least their allowed lag, so a page rendered from a lagging
         # replica right after a change is kept no longer than that.
         "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),
-        # Saving or deleting any model of these apps drops every cached page (newsroom/signals.py).
-        "APPS": ["articles", "issues", "taggit", "contributors"],  # contributors: bylines and their pages
+        # On a miss one request renders; the others get the previous copy or wait up to this
+        # long for it (a lock older than RENDER_LOCK_SECONDS is a render that died, and is broken).
+        "RENDER_LOCK_SECONDS": 30,
+        "RENDER_WAIT_SECONDS": 10,
+        # Saving or deleting a model of these apps drops what newsroom/invalidation.py maps it to.
+        "APPS": ["articles", "issues", "taggit", "contributors"],
     },
     # A bare view at /bench/floor/ for bench/run's framework floor; never on in production.
     "BENCH_FLOOR": env.bool("NEWSROOM_BENCH_FLOOR", default=False),

@@ -279,8 +279,9 @@ def test_moving_an_issue_to_another_date_moves_all_its_stories_in_a_fixed_number
     stories = [placed(headline=f"督查第{n}篇") for n in range(6)]
     issue = stories[0].placements.get().page.issue
     issue.date = datetime.date(2020, 12, 8)
-    # The save, its stories, their first dates, one update, and the page cache's next release
-    # times (of issues, and of embargoed stories going online).
+    # The save, its stories, their first dates, one update, and for the page cache whether the
+    # issue was released before the save and the next release times (of issues, and of embargoed
+    # stories going online).
     with django_assert_max_num_queries(6):
         issue.save()
     assert {document.issue_date for document in SearchDocument.objects.filter(article__in=stories)} == {issue.date}

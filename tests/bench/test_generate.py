@@ -102,9 +102,12 @@ def test_the_archive_ends_with_the_latest_paper_already_out_at_any_hour(shanghai
     assert last_released_date(now).isoformat() == newest
 
 
-def test_a_generated_archive_has_a_front_page_in_the_small_hours(client, db):
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 1, 36, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))):
-        generate(years=0.004, progress=False)
+@pytest.mark.parametrize("shanghai", [(0, 30), (1, 36), (5, 59)])
+def test_the_one_issue_pass_has_a_front_page_in_the_small_hours(client, db, shanghai):
+    """bench/run's one-issue pass (--years 1/300) at night, before 06:00 releases today's paper."""
+    with time_machine.travel(datetime.datetime(2026, 12, 1, *shanghai, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))):
+        generate(years=1 / 300, progress=False)
         response = client.get("/")
 
+    assert Issue.objects.count() == 1
     assert response.status_code == 200
