@@ -219,3 +219,24 @@ def test_a_caption_correction_of_photo_news_drops_the_page_it_is_printed_on(clie
 
     assert "page 3" in dropped(client, urls)
     assert "秋分时节" in client.get(urls["page 3"]).content.decode()
+
+
+def test_a_contributor_renamed_drops_the_stories_credited_to_them_and_rate_tables_drop_nothing(client, paper):
+    import datetime
+    from decimal import Decimal
+
+    from articles.contributors.models import Contributor, Credit, RateTable
+    from articles.contributors.services import contributor_save, rate_table_save
+
+    contributor = contributor_save(contributor=Contributor(name="左燕", kind=Contributor.Kind.STAFF))
+    Credit.objects.create(article=paper["far"], contributor=contributor, role=Credit.Role.TEXT, order=1)
+    urls = urls_of(paper)
+    warm(client, urls)
+
+    rate_table_save(table=RateTable(starts_on=datetime.date(2020, 1, 1)), bands=[(0, None, Decimal("50"))])
+    assert dropped(client, urls) == set()
+
+    contributor.name = "左燕（改名）"
+    contributor_save(contributor=contributor)
+    assert "a story on page 3" in dropped(client, urls)
+    assert "the story" not in dropped(client, urls)  # not credited to them

@@ -282,7 +282,7 @@ def test_moving_an_issue_to_another_date_moves_all_its_stories_in_a_fixed_number
     # The save, its stories, their first dates, one update, and for the page cache whether the
     # issue was released before the save and the next release times (of issues, and of embargoed
     # stories going online).
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         issue.save()
     assert {document.issue_date for document in SearchDocument.objects.filter(article__in=stories)} == {issue.date}
     assert found("督查", date_from=datetime.date(2020, 12, 8)) == [story.headline for story in reversed(stories)]
