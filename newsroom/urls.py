@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/v1/", (cache_public_urls(api.urls[0]), *api.urls[1:])),
     path("", include((cache_public_urls(sitemaps.urlpatterns), "sitemaps"))),
     path("", include("articles.urls")),
+    # 选题/派题: each person's calendar feed, behind their own secret token (articles/planning/ical.py).
+    path("", include("articles.planning.ical")),
     # Every uploaded file passes the publication rule (newsroom/media.py), in production too.
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
     path("", include("issues.urls")),
