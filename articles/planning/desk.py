@@ -37,6 +37,13 @@ def planning_urls(model_admin) -> list:
     ]
 
 
+def person_name(user) -> str:
+    """A person as the desk names them: their name, else their login; "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
 def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
@@ -73,6 +80,14 @@ class BudgetRow:
     state: str = ""
     late: bool = False
     placed_on: str = ""
+
+    @property
+    def reporter_name(self) -> str:
+        return person_name(self.reporter)
+
+    @property
+    def photographer_name(self) -> str:
+        return person_name(self.photographer)
 
 
 @dataclass
@@ -244,6 +259,7 @@ def calendar(*, start: datetime.date, user, request: HttpRequest | None = None, 
         plans = _filtered(request, plans)
     by_day: dict[datetime.date, list] = {}
     for plan in plans.for_listing().with_late().order_by("issue_date", "page_number", "pk"):
+        plan.reporter_name = person_name(plan.reporter)
         by_day.setdefault(plan.issue_date, []).append(plan)
     events: dict[datetime.date, list] = {}
     for event in PlanningEvent.objects.filter(date__gte=start, date__lt=end):
