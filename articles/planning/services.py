@@ -5,6 +5,7 @@ editors assign the same plan at once the second is refused with a message and no
 """
 
 import datetime
+import html
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -209,7 +210,7 @@ def plan_start_writing(*, plan: StoryPlan, user: AbstractBaseUser) -> Article:
     article = Article(
         headline=locked.slug,
         byline=user.get_full_name() or user.get_username(),
-        body=f"<p>{_('(Plan: {summary})').format(summary=locked.summary)}</p>",
+        body="<p>{}</p>".format(_("(Plan: {summary})").format(summary=html.escape(locked.summary))),
         reporter=user,
     )
     article.full_clean()
