@@ -37,7 +37,10 @@
       var text = editor ? editorText(editor) : textarea.value.replace(/<[^>]*>/g, " ");
       var count = charCount(text);
       var label = planned ? output.getAttribute("data-label-planned") : output.getAttribute("data-label");
-      output.textContent = label.replace("{count}", count).replace("{planned}", planned);
+      var shown = label.replace("{count}", count).replace("{planned}", planned);
+      // Only a real change touches the output: it sits inside the observed field, and writing the
+      // same text again would wake the observer again, for ever.
+      if (output.textContent !== shown) output.textContent = shown;
       output.classList.toggle("char-count--over", planned > 0 && count > planned);
       output.setAttribute("data-count", String(count));
     }

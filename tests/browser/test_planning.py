@@ -103,7 +103,7 @@ def test_reporter_proposes_editor_assigns_reporter_writes_and_sees_the_count(bro
         WebDriverWait(browser, TIMEOUT).until(lambda driver: counted(driver) == char_count(typed))
         # The browser's count of the same string is the server's.
         assert browser.execute_script("return window.newsroomCharCount(arguments[0])", text) == char_count(text)
-    assert char_count(typed) == 17  # 9 + Marathon, 2026, 开跑， + “好吃不贵”！
+    assert char_count(typed) == 21  # 9 + Marathon and 2026 + 开跑， + “好吃不贵”！
     assert "120" in browser.find_element(By.ID, "char-count").text  # against the planned length
     screenshot(browser, "planning-char-count.png", browser.find_element(By.CLASS_NAME, "field-body"))
 
@@ -117,5 +117,5 @@ def test_night_editor_reads_the_budget_and_sees_the_overfull_page(browser, desk_
     follow(browser, browser.find_element(By.LINK_TEXT, "组版"))
     fit = browser.find_element(By.ID, "fit-1")
     assert "fit--over" in fit.get_attribute("class") and "超版" in fit.text
-    assert "超出容量" in browser.find_element(By.ID, "problems").text
+    assert "第一版超版：已排294字，容量200字" in browser.find_element(By.ID, "problems").text
     screenshot(browser, "planning-assembly-fit.png", fit.find_element(By.XPATH, ".."))
