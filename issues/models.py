@@ -192,7 +192,8 @@ class Page(models.Model):
     )
     photo_area = models.PositiveSmallIntegerField(
         _("photo area (%)"),
-        default=0,
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(100)],
         help_text=_("The share of the page planned for photos, as an estimate."),
     )
@@ -562,7 +563,9 @@ class PlannedPage(models.Model):
         related_name="+",
     )
     capacity_chars = models.PositiveIntegerField(_("capacity in characters"), null=True, blank=True)
-    photo_area = models.PositiveSmallIntegerField(_("photo area (%)"), default=0, validators=[MaxValueValidator(100)])
+    photo_area = models.PositiveSmallIntegerField(
+        _("photo area (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         verbose_name = _("planned page")

@@ -28,7 +28,7 @@ from issues.services import page_plan_save, placement_create, planned_page_save
 # little room for text, which is where tonight's long story runs over.
 WEEKDAY_PAGES = [
     (1, "要闻", 3200, 30),
-    (2, "综合新闻", 1500, 60),
+    (2, "综合新闻", 450, 70),
     (3, "经济", 4500, 20),
     (4, "社会", 4500, 20),
     (5, "文化", 4200, 25),
@@ -36,7 +36,7 @@ WEEKDAY_PAGES = [
     (7, "副刊", 5000, 10),
     (8, "体育·服务", 4500, 20),
 ]
-WEEKEND_PAGES = [(1, "要闻", 3200, 30), (2, "综合新闻", 1500, 60), (3, "周末", 4200, 30), (4, "副刊", 5000, 10)]
+WEEKEND_PAGES = [(1, "要闻", 3200, 30), (2, "综合新闻", 450, 70), (3, "周末", 4200, 30), (4, "副刊", 5000, 10)]
 
 LONG_STORY = [
     "今年以来，我区紧扣“项目建设攻坚年”目标，全区四十二个市级、区级重点工程克服雨季和原材料涨价等困难，多数项目进度超过序时。",
@@ -81,8 +81,8 @@ def story_plans_demo(*, issue: Issue, users: dict[str, AbstractBaseUser]) -> Non
         return plan_propose(user=by, slug=slug, summary=summary, issue_date=day, page_number=page,
                             planned_chars=chars, photos_wanted=photos, deadline=deadline)
 
-    # Written long and placed: 第二版 runs over its capacity (the assembly screen marks it).
-    works = propose(editor, "重点工程巡礼", "全区重点工程年终冲刺：进度、难点、下一步。采访区发改委、住建局。", 2, 1200, 2)
+    # Written longer than planned and placed: 第二版 (a photo spread) runs over its capacity.
+    works = propose(editor, "重点工程巡礼", "全区重点工程年终冲刺：进度、难点、下一步。采访区发改委、住建局。", 2, 450, 2)
     plan_assign(plan=works, user=editor, reporter=reporter)
     story = plan_start_writing(plan=works, user=reporter)
     story.headline = "重点工程冲刺年终目标（演示稿件）"

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='page',
             name='photo_area',
-            field=models.PositiveSmallIntegerField(default=0, help_text='The share of the page planned for photos, as an estimate.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='photo area (%)'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='The share of the page planned for photos, as an estimate.', null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='photo area (%)'),
         ),
         migrations.CreateModel(
             name='PlannedPage',
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='page number')),
                 ('name', models.CharField(max_length=50, verbose_name='page name')),
                 ('capacity_chars', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity in characters')),
-                ('photo_area', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='photo area (%)')),
+                ('photo_area', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='photo area (%)')),
                 ('editor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='page editor')),
                 ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='issues.pageplan', verbose_name='page plan')),
             ],
