@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from articles.text import paragraphs_char_count
@@ -108,6 +109,21 @@ def planned_by_page(issue: Issue) -> dict[int, int]:
         .annotate(chars=Sum("planned_chars"))
     )
     return {row["page_number"]: row["chars"] or 0 for row in rows}
+
+
+def with_planned(pages: QuerySet[Page]) -> QuerySet[Page]:
+    """Annotate ``planned_chars``: the 字数 the story plans give each page, in the pages' own query."""
+    from articles.planning.models import StoryPlan
+
+    planned = (
+        StoryPlan.objects.active()
+        .filter(issue_date=OuterRef("issue__date"), page_number=OuterRef("number"))
+        .order_by()
+        .values("page_number")
+        .annotate(total=Sum("planned_chars"))
+        .values("total")[:1]
+    )
+    return pages.annotate(planned_chars=Coalesce(Subquery(planned), 0))
 
 
 def page_fills(*, issue: Issue) -> dict[int, PageFill]:

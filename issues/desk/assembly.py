@@ -265,7 +265,9 @@ def assembly_view(model_admin, request: HttpRequest, object_id: str) -> HttpResp
 
 
 def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
-    pages = list(issue.pages.select_related("signed_off_by", "editor", "fit_waived_by").order_by("number"))
+    from issues.fit import fills, fit_margin, placement_chars, with_planned
+
+    pages = list(with_planned(issue.pages.select_related("signed_off_by", "editor", "fit_waived_by")).order_by("number"))
     placements = (
         Placement.objects.filter(page__issue=issue)
         .select_related("article", "photo", "jump__to_page")
@@ -297,11 +299,9 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
     # 字数 (issue #14): each story counted for the part this page carries, against plan and capacity.
-    from issues.fit import fills, fit_margin, placement_chars, planned_by_page
-
     jumps = [placement.jump for placement in placements if getattr(placement, "jump", None) is not None]
     chars = placement_chars(placements, jumps)
-    page_fill = fills(pages, placements, jumps, planned_by_page(issue))
+    page_fill = fills(pages, placements, jumps, {page.number: page.planned_chars for page in pages})
     released = Issue.objects.released().filter(pk=issue.pk).exists()
     proofing_pages, proofing_total, _blocking = proofing
     rows = []
