@@ -54,7 +54,9 @@ class StoryPlanForm(forms.ModelForm):
         elif "deadline" in self.fields and not self.initial.get("deadline"):
             tomorrow = timezone.localdate() + datetime.timedelta(days=1)
             self.fields["issue_date"].initial = tomorrow
-            self.fields["deadline"].initial = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(17, 0))) - datetime.timedelta(days=1)
+            # 17:00 the day before the issue, or a little later than now if that has passed.
+            evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(17, 0)))
+            self.fields["deadline"].initial = max(evening, timezone.now() + datetime.timedelta(hours=2))
 
     def clean(self):
         cleaned_data = super().clean()
