@@ -110,7 +110,7 @@ _TAG = re.compile(r"<[^>]*>")
 def char_count(markup: str) -> int:
     """字数 of a body (HTML or plain text): CJK characters one each, Latin words one each."""
     text = html.unescape(_TAG.sub(" ", markup or ""))
-    return sum(1 for _match in _COUNTED.finditer(text))
+    return len(_COUNTED.findall(text))
 
 
 def paragraphs_char_count(paragraphs: list[str]) -> int:

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from articles.text import paragraphs_char_count
+from articles.text import char_count, paragraphs_char_count
 from issues.models import Issue, Jump, Page, Placement
 
 
@@ -55,10 +55,13 @@ class PageFill:
         return self.page.fit_waived_at is not None and self.page.fit_waived_chars == self.placed
 
 
-def placed_chars(placements: Iterable[Placement], jumps: Iterable[Jump]) -> dict[int, int]:
-    """字数 placed on each page (by page id), each story counted for the part that page carries."""
+def placed_chars(
+    placements: Iterable[Placement], jumps: Iterable[Jump], chars: dict[int, int] | None = None
+) -> dict[int, int]:
+    """字数 placed on each page (by page id), each story counted for the part that page carries;
+    ``chars`` is placement_chars() when the caller has it already."""
     placements = list(placements)
-    chars = placement_chars(placements, jumps)
+    chars = placement_chars(placements, jumps) if chars is None else chars
     totals: dict[int, int] = {}
     for placement in placements:
         totals[placement.page_id] = totals.get(placement.page_id, 0) + chars[placement.pk]
@@ -77,9 +80,13 @@ def placement_chars(placements: Iterable[Placement], jumps: Iterable[Jump]) -> d
         totals[placement.pk] = 0
         if placement.article_id is None:
             continue
-        paragraphs = placement.article.paragraphs
         jump_in = incoming.get((placement.page_id, placement.article_id))
         jump_out = outgoing.get(placement.pk)
+        if jump_in is None and jump_out is None:
+            # The whole story is on this page: no need to split it into paragraphs (the costly part).
+            totals[placement.pk] = char_count(placement.article.body)
+            continue
+        paragraphs = placement.article.paragraphs
         start = jump_in.after_paragraph if jump_in is not None else 0
         end = jump_out.after_paragraph if jump_out is not None else len(paragraphs)
         totals[placement.pk] = paragraphs_char_count(paragraphs[start:end])
@@ -87,10 +94,15 @@ def placement_chars(placements: Iterable[Placement], jumps: Iterable[Jump]) -> d
 
 
 def fills(
-    pages: list[Page], placements: Iterable[Placement], jumps: Iterable[Jump], planned: dict[int, int] | None = None
+    pages: list[Page],
+    placements: Iterable[Placement],
+    jumps: Iterable[Jump],
+    planned: dict[int, int] | None = None,
+    chars: dict[int, int] | None = None,
 ) -> dict[int, PageFill]:
-    """Each page's fill from rows already in hand (no query); ``planned`` is 字数 by page number."""
-    placed = placed_chars(placements, jumps)
+    """Each page's fill from rows already in hand (no query); ``planned`` is 字数 by page number,
+    ``chars`` is placement_chars() when the caller has it already."""
+    placed = placed_chars(placements, jumps, chars)
     planned = planned or {}
     return {
         page.pk: PageFill(page=page, placed=placed.get(page.pk, 0), planned=planned.get(page.number, 0))

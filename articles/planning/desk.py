@@ -126,11 +126,11 @@ def budget(*, date: datetime.date, user, request: HttpRequest | None = None) -> 
             .order_by("page__number", "order", "pk")
         )
         jumps = list(Jump.objects.filter(placement__page__issue=issue))
-        page_fill = fills(issue_pages, placements, jumps, _planned(plans))
+        chars = placement_chars(placements, jumps)
+        page_fill = fills(issue_pages, placements, jumps, _planned(plans), chars)
         pages = [
             BudgetPage(page.number, page.label, page.name, page.editor, page_fill[page.pk]) for page in issue_pages
         ]
-        chars = placement_chars(placements, jumps)
     else:
         layout = PagePlan.objects.for_date(date)
         slots = list(layout.slots.select_related("editor").order_by("number")) if layout else []

@@ -301,7 +301,7 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
     # 字数 (issue #14): each story counted for the part this page carries, against plan and capacity.
     jumps = [placement.jump for placement in placements if getattr(placement, "jump", None) is not None]
     chars = placement_chars(placements, jumps)
-    page_fill = fills(pages, placements, jumps, {page.number: page.planned_chars for page in pages})
+    page_fill = fills(pages, placements, jumps, {page.number: page.planned_chars for page in pages}, chars)
     released = Issue.objects.released().filter(pk=issue.pk).exists()
     proofing_pages, proofing_total, _blocking = proofing
     rows = []
