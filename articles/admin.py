@@ -27,6 +27,7 @@ from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_
 from articles.proofing.desk import ProofingFilter, proofing_urls
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
 from articles.services import TEXT_FIELDS, article_reopen, article_step
+from articles.text import char_count
 from articles.workflow import waiting_for_q
 
 
@@ -130,6 +131,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["reporter"].required = False
         if self.instance.pk:
             self.fields["known_version"].initial = self.instance.version
+            # 字数 (articles.planning): the live count under the editor measures against the plan.
+            plan = getattr(self.instance, "plan", None)
+            if plan is not None and "body" in self.fields:
+                self.fields["body"].widget.attrs["data-planned-chars"] = plan.planned_chars
 
     def clean_tags(self):
         tags = self.cleaned_data.get("tags") or []
@@ -240,7 +245,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     # rendered_body stands in for body when the user may only view the story (get_fieldsets).
     readonly_fields = ["status", "review_history", "rendered_body"]
-    list_display = ["headline", "byline", "reporter", "status", "printed_on", "updated_at"]
+    list_display = ["headline", "byline", "reporter", "status", "chars", "printed_on", "updated_at"]
     list_filter = [
         WaitingForMeFilter,
         "status",
@@ -286,6 +291,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 for name, options in fieldsets
             ]
         return fieldsets if obj else fieldsets[:2]
+
+    @admin.display(description=_("字数"))
+    def chars(self, article: Article) -> int:
+        return char_count(article.body)
 
     @admin.display(description=_("body"))
     def rendered_body(self, article: Article) -> str:

@@ -83,15 +83,39 @@ _FINANCE = [
     "contributors.view_rateband",
     "contributors.view_statement",
     "contributors.pay_statement",
+# 选题/派题 (articles.planning): reporters propose and see their own plans; editors plan and assign;
+# the chief also keeps the standing page plans.
+_PLANS_OWN = [
+    "planning.add_storyplan",
+    "planning.change_storyplan",
+    "planning.delete_storyplan",
+    "planning.view_storyplan",
+    "planning.view_planningevent",
+]
+_PLANS_DESK = [
+    "planning.plan_stories",
+    "planning.add_planningevent",
+    "planning.change_planningevent",
+    "planning.delete_planningevent",
+    "issues.view_pageplan",
+    "issues.view_plannedpage",
+]
+_PAGE_PLANS_KEEP = [
+    "issues.add_pageplan",
+    "issues.change_pageplan",
+    "issues.delete_pageplan",
+    "issues.add_plannedpage",
+    "issues.change_plannedpage",
+    "issues.delete_plannedpage",
 ]
 
 # Group name -> "app_label.codename" permissions. The migration that creates the groups keeps
 # its own frozen copy (migrations must not change when this file does); a test checks both agree.
 ROLES: dict[str, list[str]] = {
-    REPORTER: _FILING + _CREDITS,
-    EDITOR: _FILING + _ASSEMBLY + _WORD_LISTS_READ + _CREDITS + _CONTRIBUTORS_KEEP,
+    REPORTER: _FILING + _CREDITS + _PLANS_OWN,
+    EDITOR: _FILING + _ASSEMBLY + _WORD_LISTS_READ + _CREDITS + _CONTRIBUTORS_KEEP + _PLANS_OWN + _PLANS_DESK,
     CHIEF: _FILING + _ASSEMBLY + _DUTY + _WORD_LISTS_READ + _WORD_LISTS_KEEP + _CREDITS + _CONTRIBUTORS_KEEP
-    + _CONTRIBUTORS_DELETE,
+    + _CONTRIBUTORS_DELETE + _PLANS_OWN + _PLANS_DESK + _PAGE_PLANS_KEEP,
     FINANCE: _FINANCE,
 }
 

@@ -1,6 +1,7 @@
 """Article body helpers: the body is sanitized HTML; jumps break it between top-level blocks."""
 
 import html
+import re
 from html.parser import HTMLParser
 
 VOID_TAGS = {"br", "hr", "img", "wbr"}
@@ -95,3 +96,23 @@ def with_dateline(paragraphs: list[str], dateline: str) -> list[str]:
         return paragraphs
     first = f'<p><span class="dateline">{html.escape(dateline)}</span> {paragraphs[0][3:]}'
     return [first, *paragraphs[1:]]
+
+
+# 字数 as a Chinese desk counts it: every CJK character and full-width punctuation mark is one,
+# every run of Latin letters or digits (a word, a number) is one. static/js/charcount.js counts
+# the same way with the same two patterns; tests/articles/test_text.py holds both to it.
+CJK_PATTERN = r"[\u2014\u2018-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]"
+WORD_PATTERN = r"[0-9A-Za-z\u00c0-\u024f]+"
+_COUNTED = re.compile(f"{CJK_PATTERN}|{WORD_PATTERN}")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def char_count(markup: str) -> int:
+    """字数 of a body (HTML or plain text): CJK characters one each, Latin words one each."""
+    text = html.unescape(_TAG.sub(" ", markup or ""))
+    return len(_COUNTED.findall(text))
+
+
+def paragraphs_char_count(paragraphs: list[str]) -> int:
+    """字数 of some of a body's paragraphs (the part of a story one page carries)."""
+    return sum(char_count(paragraph) for paragraph in paragraphs)

@@ -251,7 +251,8 @@ class Generator:
                 issue.created_at = issue.updated_at = issue.release_at - datetime.timedelta(hours=10)
             Issue.objects.bulk_create(issues, batch_size=self.batch)
             pages = [
-                Page(issue=issue, number=number, name=PAGE_NAMES[(number - 1) % len(PAGE_NAMES)], editor=rng.choice(self.reporters))
+                Page(issue=issue, number=number, name=PAGE_NAMES[(number - 1) % len(PAGE_NAMES)], editor=rng.choice(self.reporters),
+                     capacity_chars=4500)
                 for issue in issues
                 for number in range(1, self.pages_per_issue + 1)
             ]
@@ -354,6 +355,21 @@ class Generator:
                         sort_key=SearchDocument.make_sort_key(first_issue[article.pk], article.pk),
                     )
                     for article in articles
+                ],
+                batch_size=self.batch,
+            )
+
+            # 选题 (articles.planning): each story was planned for its page, so the 稿单 and the
+            # plan lists are measured with ten years of plans.
+            from articles.planning.models import StoryPlan
+
+            StoryPlan.objects.bulk_create(
+                [
+                    StoryPlan(slug=article.headline[:80], summary=article.headline, issue_date=page.issue.date,
+                              page_number=page.number, planned_chars=rng.choice((600, 800, 1000, 1500)),
+                              deadline=article.created_at, status=StoryPlan.Status.ASSIGNED,
+                              proposed_by_id=article.reporter_id, reporter_id=article.reporter_id, article=article)
+                    for page, article in layout
                 ],
                 batch_size=self.batch,
             )

@@ -65,6 +65,11 @@ def admin_screens() -> dict[str, str]:
     latest = Issue.objects.order_by("-date").first()
     screens["admin-issue-assembly"] = reverse("admin:issues_issue_assembly", args=[latest.pk]) if latest else None
     screens["admin-issue-change"] = reverse("admin:issues_issue_change", args=[latest.pk]) if latest else None
+    # 选题 (articles.planning): the 稿单 of the latest issue and the plan list over ten years of plans.
+    screens["admin-story-budget"] = (
+        reverse("admin:planning_storyplan_budget", args=[latest.date.isoformat()]) if latest else None
+    )
+    screens["admin-plan-list"] = reverse("admin:planning_storyplan_changelist")
     return {label: url for label, url in screens.items() if url}
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from issues.desk.assembly import assembly_urls
 from issues.desk.epaper import PageFilesForm, issue_print_urls, page_zone_urls, print_link, zones_link
 from issues.desk.import_page import page_import_urls
+from issues.desk import page_plans  # noqa: F401  (registers the standing layouts' admin)
 from issues.models import Issue, IssueQuerySet, Page, Placement, Teaser
 from issues.services import (
     ISSUE_FIELDS,
@@ -99,7 +100,7 @@ class PageInline(admin.TabularInline):
     model = Page
     form = PageFilesForm
     extra = 0
-    fields = ["number", "name", "editor", "image", "pdf", "open_page"]
+    fields = ["number", "name", "editor", "capacity_chars", "photo_area", "image", "pdf", "open_page"]
     readonly_fields = ["open_page"]
     ordering = ["number"]
 
@@ -239,7 +240,8 @@ class PageAdmin(OpenIssueAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "issue__date"]
     autocomplete_fields = ["issue"]
     fields = [
-        "issue", ("number", "name"), "editor", "slogans", ("image", "pdf"), "zones_link", "stories", "sign_off"
+        "issue", ("number", "name"), "editor", ("capacity_chars", "photo_area"), "slogans", ("image", "pdf"),
+        "zones_link", "stories", "sign_off",
     ]
     readonly_fields = ["zones_link", "stories", "sign_off"]
     ordering = ["-issue__date", "number"]

@@ -183,6 +183,34 @@ class Page(models.Model):
         editable=False,
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True, editable=False)
+    # 版面容量 (issue #14): copied from the page plan when the issue is made; editable per page.
+    capacity_chars = models.PositiveIntegerField(
+        _("capacity in characters"),
+        null=True,
+        blank=True,
+        help_text=_("How many characters (字数) of text the page holds; empty for no fit check."),
+    )
+    photo_area = models.PositiveSmallIntegerField(
+        _("photo area (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The share of the page planned for photos, as an estimate."),
+    )
+    # 超版 released anyway: the chief's reason, who and when, and the 字数 it was given for (a later
+    # change to what the page carries makes the page's fit a problem again). Set by page_fit_waive.
+    fit_waiver_reason = models.TextField(_("reason the page may run over"), blank=True, editable=False)
+    fit_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overrun allowed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    fit_waived_at = models.DateTimeField(_("overrun allowed at"), null=True, blank=True, editable=False)
+    fit_waived_chars = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -454,3 +482,98 @@ class HotZone(models.Model):
     def box(self) -> tuple[str, str, str, str]:
         """The zone in the overlay's 0..1000 coordinates (left, top, width, height), unlocalized."""
         return tuple(f"{value * 1000:.1f}" for value in (self.x, self.y, self.width, self.height))
+
+
+class PagePlanQuerySet(models.QuerySet):
+    def for_date(self, date: datetime.date) -> "PagePlan | None":
+        """The standing layout for this day: one naming the date itself, else one for its weekday."""
+        plans = list(self.filter(active=True).order_by("pk"))
+        for plan in plans:
+            if date in plan.special_dates:
+                return plan
+        for plan in plans:
+            if str(date.isoweekday()) in plan.weekdays:
+                return plan
+        return None
+
+
+def validate_weekdays(value: str) -> None:
+    if not set(value) <= set("1234567"):
+        raise ValidationError(_("Weekdays are digits 1 (Monday) to 7 (Sunday), for example 12345."))
+
+
+def validate_special_dates(value: str) -> None:
+    for line in value.split():
+        try:
+            datetime.date.fromisoformat(line)
+        except ValueError:
+            raise ValidationError(
+                _("“{line}” is not a date: write one date a line, as 2026-10-01.").format(line=line)
+            ) from None
+
+
+class PagePlan(models.Model):
+    """A paper's standing layout (四开八版, 周末四版…): the pages every issue of its days starts with."""
+
+    name = models.CharField(_("layout name"), max_length=50, help_text=_("For example 四开八版."))
+    weekdays = models.CharField(
+        _("weekdays"),
+        max_length=7,
+        blank=True,
+        validators=[validate_weekdays],
+        help_text=_("The days of the week it is used, 1 (Monday) to 7 (Sunday): 12345 for weekdays."),
+    )
+    dates = models.TextField(
+        _("special days"),
+        blank=True,
+        validators=[validate_special_dates],
+        help_text=_("Dates it is used whatever the weekday, one a line (2026-10-01); they win over weekdays."),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    objects = PagePlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page plan")
+        verbose_name_plural = _("page plans")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def special_dates(self) -> set[datetime.date]:
+        return {datetime.date.fromisoformat(line) for line in self.dates.split() if line}
+
+
+class PlannedPage(models.Model):
+    """One page of a standing layout: its number, name, editor and capacity."""
+
+    plan = models.ForeignKey(PagePlan, verbose_name=_("page plan"), on_delete=models.CASCADE, related_name="slots")
+    number = models.PositiveSmallIntegerField(
+        _("page number"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PAGES)]
+    )
+    name = models.CharField(_("page name"), max_length=50)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("page editor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    capacity_chars = models.PositiveIntegerField(_("capacity in characters"), null=True, blank=True)
+    photo_area = models.PositiveSmallIntegerField(
+        _("photo area (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("planned page")
+        verbose_name_plural = _("planned pages")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="planned_page_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{page_label(self.number)} {self.name}"

@@ -8,6 +8,7 @@ The admin's screens, the importer and the print-PDF split all call these.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article, ArticleQuerySet, Photo
-from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
+from issues.models import HotZone, Issue, Jump, Page, PagePlan, PlannedPage, Placement, Teaser
 from issues.numerals import page_label
 
 if TYPE_CHECKING:  # articles.proofing reads this module's Problem: imported where used
     from articles.proofing.services import IssueProofing
 
+
+logger = logging.getLogger(__name__)
 
 # Papers go to readers early in the morning of their publication date.
 DEFAULT_RELEASE_TIME = datetime.time(6, 0)
@@ -90,14 +93,19 @@ def proposed_release_at(issue: Issue) -> datetime.datetime:
 # --- Issues and pages ----------------------------------------------------------------------------
 
 ISSUE_FIELDS = ("date", "number", "total_number")
-PAGE_FIELDS = ("number", "name", "editor", "slogans", "image", "pdf")
+PAGE_FIELDS = ("number", "name", "editor", "slogans", "image", "pdf", "capacity_chars", "photo_area")
 
 
 @transaction.atomic
 def issue_create(
-    *, date: datetime.date, number: int | None = None, total_number: int | None = None
+    *,
+    date: datetime.date,
+    number: int | None = None,
+    total_number: int | None = None,
+    page_plan: bool = True,
 ) -> Issue:
-    """A new, unreleased issue; numbers left out are counted on from the issues before its date."""
+    """A new, unreleased issue with the pages of its day's page plan (if the paper has one);
+    numbers left out are counted on from the issues before its date."""
     proposed_number, proposed_total = issue_numbers_for(date)
     issue = Issue(
         date=date,
@@ -107,7 +115,57 @@ def issue_create(
     )
     issue.full_clean()
     issue.save()
+    plan = PagePlan.objects.for_date(date) if page_plan else None
+    if plan is not None:
+        issue_apply_page_plan(issue=issue, plan=plan)
     return issue
+
+
+@transaction.atomic
+def issue_apply_page_plan(*, issue: Issue, plan: PagePlan) -> list[Page]:
+    """Add the layout's pages the issue does not have yet (a page already there is left as it is)."""
+    issue_check_open(issue)
+    taken = set(issue.pages.values_list("number", flat=True))
+    return [
+        page_create(
+            issue=issue,
+            number=slot.number,
+            name=slot.name,
+            editor=slot.editor,
+            capacity_chars=slot.capacity_chars,
+            photo_area=slot.photo_area,
+        )
+        for slot in plan.slots.select_related("editor").order_by("number")
+        if slot.number not in taken
+    ]
+
+
+@transaction.atomic
+def page_plan_save(*, plan: PagePlan) -> PagePlan:
+    """Make or change a standing layout (its pages are saved with planned_page_save)."""
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def planned_page_save(*, slot: PlannedPage) -> PlannedPage:
+    """Add or change one page of a standing layout; issues already made keep their pages."""
+    slot.full_clean()
+    slot.save()
+    return slot
+
+
+@transaction.atomic
+def planned_page_delete(*, slot: PlannedPage) -> None:
+    """Take a page out of a standing layout; issues already made keep theirs."""
+    slot.delete()
+
+
+@transaction.atomic
+def page_plan_delete(*, plan: PagePlan) -> None:
+    """Delete a standing layout; issues already made keep their pages."""
+    plan.delete()
 
 
 @transaction.atomic
@@ -391,6 +449,11 @@ def issue_problems(
 
     for problem in issue_proofing_problems(issue=issue, pages=pages, proofing=proofing):
         problems[problem.page.pk].append(problem)
+    # 超版 (issue #14): a page carrying more 字数 than its capacity and the margin allow.
+    from issues.fit import overfull_problems
+
+    for problem in overfull_problems(pages=pages, placements=placements, jumps=jumps):
+        problems[problem.page.pk].append(problem)
     counts = {page.pk: 0 for page in pages}
     for placement in placements:
         counts[placement.page_id] += 1
@@ -478,3 +541,26 @@ def issue_unschedule(*, issue: Issue, user: AbstractBaseUser) -> Issue:
     issue.released_by = None
     issue.save(update_fields=["release_at", "released_by", "updated_at"])
     return issue
+
+
+@transaction.atomic
+def page_fit_waive(*, page: Page, user: AbstractBaseUser, reason: str) -> Page:
+    """超版 accepted: the chief lets a page run over its capacity, with a reason (kept on the page and logged)."""
+    from issues.fit import page_fills
+
+    if not user.has_perm("issues.release_issue"):
+        raise PermissionDenied(gettext_lazy("Only the chief editor can let a page run over."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the page may run over its capacity."))
+    page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+    issue_check_open(page.issue)
+    fill = page_fills(issue=page.issue)[page.pk]
+    page.fit_waiver_reason = reason.strip()
+    page.fit_waived_by = user
+    page.fit_waived_at = timezone.now()
+    page.fit_waived_chars = fill.placed
+    page.full_clean()
+    page.save(update_fields=["fit_waiver_reason", "fit_waived_by", "fit_waived_at", "fit_waived_chars"])
+    logger.info("%s: %s lets %s run over (%s of %s characters): %s", page.issue, user, page.label,
+                fill.placed, page.capacity_chars, page.fit_waiver_reason)
+    return page

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "articles",
     "articles.proofing",  # 校对 (issue #15): word lists, hits, waivers, the gate before 终审
     "articles.contributors",  # issue #19: contributors, credits (bylines as data), 稿费 and the monthly statement
+    "articles.planning",  # 选题/派题 (issue #14): story plans, the 稿单, the planning calendar
     "issues",
 ]
 
@@ -172,6 +173,9 @@ NEWSROOM = {
     "SAME_EDITOR_FIRST_AND_SECOND_REVIEW": env.bool("NEWSROOM_SAME_EDITOR_FIRST_AND_SECOND_REVIEW", default=False),
     # The most tags one story may carry: a longer list is refused with a message.
     "MAX_TAGS_PER_ARTICLE": env.int("NEWSROOM_MAX_TAGS_PER_ARTICLE", default=30),
+    # A page whose placed 字数 is more than this many percent over (or under) its capacity is
+    # marked on the assembly screen; over it, the page holds the release (issues.fit).
+    "PAGE_FIT_MARGIN": env.int("NEWSROOM_PAGE_FIT_MARGIN", default=10),
     # Page and whole-issue print PDFs larger than this are refused with a reason.
     "MAX_PDF_BYTES": env.int("NEWSROOM_MAX_PDF_BYTES", default=200 * 1024 * 1024),
     # Whole public pages in the shared cache (newsroom/cache.py).

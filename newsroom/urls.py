@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include((cache_public_urls(sitemaps.urlpatterns), "sitemaps"))),
     path("", include("articles.urls")),
     path("", include("articles.contributors.urls")),
+    # 选题/派题: each person's calendar feed, behind their own secret token (articles/planning/ical.py).
+    path("", include("articles.planning.ical")),
     # Every uploaded file passes the publication rule (newsroom/media.py), in production too.
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
     path("", include("issues.urls")),

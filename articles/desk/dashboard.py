@@ -55,6 +55,8 @@ def desk_dashboard(user: AbstractBaseUser) -> dict:
         context.update(_tonight(user))
     if user.has_perm("articles.release_article_online"):
         context.update(_online(articles))
+    if user.has_perm("planning.view_storyplan"):
+        context.update(_planning(user))
     return context
 
 
@@ -74,6 +76,28 @@ def _online(articles) -> dict:
             .only("pk", "headline", "online_at")
             .order_by("online_at")[:LISTED]
         ),
+
+
+def _planning(user: AbstractBaseUser) -> dict:
+    """选题/派题 (articles.planning): my assignments not yet handed in, and the planning screens (one query)."""
+    from django.utils import timezone
+
+    from articles.planning.models import StoryPlan
+
+    mine = (
+        StoryPlan.objects.active()
+        .filter(Q(reporter=user.pk) | Q(photographer=user.pk), issue_date__gte=timezone.localdate())
+        .filter(Q(article__isnull=True) | Q(article__status__in=Article.DRAFT_STATES))
+        .with_late()
+        .only("pk", "slug", "issue_date", "page_number", "deadline", "status")
+        .order_by("deadline", "pk")[:LISTED]
+    )
+    return {
+        "desk_plans": list(mine),
+        "desk_plans_url": reverse("admin:planning_storyplan_changelist"),
+        "desk_budget_url": reverse("admin:planning_storyplan_budget_today"),
+        "desk_calendar_url": reverse("admin:planning_storyplan_calendar"),
+        "desk_propose_url": reverse("admin:planning_storyplan_add"),
     }
 
 

@@ -65,9 +65,10 @@ def make_tonights_issue(*, users: dict[str, AbstractBaseUser]) -> Issue | None:
     """Make tonight's issue and its stories, unless an unreleased issue is already on the desk."""
     if Issue.objects.open().exists():
         return None
-    issue = issue_create(date=proposed_issue_date())
-    front = page_create(issue=issue, number=1, name="要闻", editor=users["editor"])
-    page_create(issue=issue, number=2, name="综合新闻", editor=users["editor2"])
+    issue = issue_create(date=proposed_issue_date())  # with the pages of its day's page plan
+    front = issue.pages.filter(number=1).first() or page_create(issue=issue, number=1, name="要闻", editor=users["editor"])
+    if not issue.pages.filter(number=2).exists():
+        page_create(issue=issue, number=2, name="综合新闻", editor=users["editor2"])
     for headline, paragraphs, photo, steps in STORIES:
         article = Article.objects.create(
             headline=headline,

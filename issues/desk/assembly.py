@@ -27,6 +27,7 @@ from issues.services import (
     issue_unschedule,
     jump_create,
     jump_delete,
+    page_fit_waive,
     page_sign_off,
     page_sign_off_revoke,
     placement_create,
@@ -87,6 +88,11 @@ class PageChoiceForm(forms.Form):
     page = forms.ModelChoiceField(queryset=Page.objects.none())
 
 
+class FitWaiveForm(forms.Form):
+    page = forms.ModelChoiceField(queryset=Page.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=1000)
+
+
 class ReleaseForm(forms.Form):
     release_at = forms.DateTimeField(
         label=_("release time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -136,6 +142,11 @@ def _sign_off(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, st
 def _unsign(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
     page = page_sign_off_revoke(page=values["page"], user=request.user)
     return str(_("The sign-off of {page} is taken back.").format(page=page.label)), f"page-{page.number}"
+
+
+def _fit_waive(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
+    page = page_fit_waive(page=values["page"], user=request.user, reason=values["reason"])
+    return str(_("{page} may run over: the reason is kept.").format(page=page.label)), f"page-{page.number}"
 
 
 def _place(request: HttpRequest, issue: Issue, values: dict) -> tuple[str, str]:
@@ -199,6 +210,7 @@ ACTIONS: dict[str, Action] = {
     "unschedule": Action(forms.Form, (), _unschedule),
     "sign_off": Action(PageChoiceForm, (), _sign_off),
     "unsign": Action(PageChoiceForm, (), _unsign),
+    "fit_waive": Action(FitWaiveForm, (), _fit_waive),
     "place": Action(PlaceForm, ("add_placement",), _place),
     "move": Action(MoveForm, ("change_placement",), _move),
     "remove": Action(PlacementForm, ("delete_placement",), _remove),
@@ -253,7 +265,9 @@ def assembly_view(model_admin, request: HttpRequest, object_id: str) -> HttpResp
 
 
 def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
-    pages = list(issue.pages.select_related("signed_off_by", "editor").order_by("number"))
+    from issues.fit import fills, fit_margin, placement_chars, with_planned
+
+    pages = list(with_planned(issue.pages.select_related("signed_off_by", "editor", "fit_waived_by")).order_by("number"))
     placements = (
         Placement.objects.filter(page__issue=issue)
         .select_related("article", "photo", "jump__to_page")
@@ -284,6 +298,10 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
     for placement in placements:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
+    # 字数 (issue #14): each story counted for the part this page carries, against plan and capacity.
+    jumps = [placement.jump for placement in placements if getattr(placement, "jump", None) is not None]
+    chars = placement_chars(placements, jumps)
+    page_fill = fills(pages, placements, jumps, {page.number: page.planned_chars for page in pages}, chars)
     released = Issue.objects.released().filter(pk=issue.pk).exists()
     proofing_pages, proofing_total, _blocking = proofing
     rows = []
@@ -293,9 +311,11 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
             placement.incoming = incoming.get((page.pk, placement.article_id))
             placement.later_pages = [other for other in pages if other.number > page.number]
             placement.paragraph_count = len(placement.article.paragraphs) if placement.article_id else 0
+            placement.char_count = chars[placement.pk]
         rows.append(
             {
                 "page": page,
+                "fit": page_fill[page.pk],
                 "placements": page_placements,
                 "teasers": teasers[page.pk],
                 "problems": [problem for problem in problems if problem.page and problem.page.pk == page.pk],
@@ -334,4 +354,6 @@ def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
         "can_sign_off": user.has_perm("issues.sign_off_page"),
         "can_release": user.has_perm("issues.release_issue"),
         "can_preview": user.has_perm("issues.preview_issue"),
+        "fit_margin": fit_margin(),
+        "budget_url": reverse("admin:planning_storyplan_budget", args=[issue.date.isoformat()]),
     }

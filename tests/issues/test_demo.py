@@ -56,7 +56,10 @@ def test_demo_puts_tonights_issue_on_the_desk_with_work_waiting_for_every_role(t
     load_demo(tmp_path)
 
     tonight = Issue.objects.get(release_at__isnull=True)
-    assert [page.name for page in tonight.pages.all()] == ["要闻", "综合新闻"]
+    # Made with its day's page plan: 四开八版 on weekdays, four pages at weekends.
+    pages = [page.name for page in tonight.pages.all()]
+    assert pages == (["要闻", "综合新闻", "周末", "副刊"] if tonight.date.isoweekday() > 5
+                     else ["要闻", "综合新闻", "经济", "社会", "文化", "专题", "副刊", "体育·服务"])
     waiting = {
         "reporter": ["请补充检查覆盖的单位数量", "城区新增两处便民停车场"],
         "editor": ["待初审：1 篇", tonight.date.strftime("%Y")],
@@ -106,3 +109,19 @@ def test_the_latest_demo_paper_is_todays_only_once_it_is_out(settings, shanghai_
     moment = datetime.datetime.fromisoformat(shanghai_time).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
     with mock.patch("django.utils.timezone.now", return_value=moment):
         assert latest_paper_date().isoformat() == expected
+def test_demo_has_a_budget_with_written_and_late_plans_and_an_overfull_page(tmp_path, client):
+    from django.contrib.auth import get_user_model
+
+    from articles.planning.models import StoryPlan
+    from issues.models import Issue
+
+    load_demo(tmp_path)
+    load_demo(tmp_path)  # nothing twice
+
+    tonight = Issue.objects.get(release_at__isnull=True)
+    assert StoryPlan.objects.filter(issue_date=tonight.date).count() == 5
+    client.force_login(get_user_model().objects.get(username="editor"))
+    budget = client.get(reverse("admin:planning_storyplan_budget", args=[tonight.date.isoformat()])).content.decode()
+    assert "重点工程冲刺年终目标" in budget and "budget-row--late" in budget
+    assembly = client.get(reverse("admin:issues_issue_assembly", args=[tonight.pk])).content.decode()
+    assert 'class="fit fit--over" id="fit-2"' in assembly

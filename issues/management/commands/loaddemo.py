@@ -20,6 +20,7 @@ from issues.demo import DEMO_DIR, DEMO_ISSUES, DEMO_PAGES
 from issues.demo.latest import make_latest_paper, release_latest_paper
 from issues.demo.photos import add_demo_photos
 from issues.demo.printing import Fonts, find_fonts, print_page
+from issues.demo.planning import page_plans_demo, story_plans_demo
 from issues.demo.tonight import make_tonights_issue
 from issues.importer import page_import
 from issues.models import HotZone, Issue, Jump, Page, Placement
@@ -73,7 +74,8 @@ class Command(BaseCommand):
         loaded = set(Issue.objects.not_open().values_list("date", flat=True))
         for date, number, total_number in DEMO_ISSUES:
             if date not in loaded and not Issue.objects.filter(date=date).exists():
-                issue_create(date=date, number=number, total_number=total_number)
+                # The sample issues have their own pages: no standing layout for them.
+                issue_create(date=date, number=number, total_number=total_number, page_plan=False)
         for date, number, name, filename in DEMO_PAGES:
             if date in loaded:
                 continue
@@ -109,7 +111,10 @@ class Command(BaseCommand):
             # The demo paper went out on its own dates, not at the moment it was loaded.
             release_at = timezone.make_aware(datetime.datetime.combine(date, DEMO_RELEASE_TIME))
             Issue.objects.filter(pk=issue.pk).update(release_at=release_at)
+        page_plans_demo(users=users)  # 四开八版: tonight's issue is made with its pages
         tonight = make_tonights_issue(users=users)
+        if tonight is not None:
+            story_plans_demo(issue=tonight, users=users)  # its 稿单, one page overrun, one story late
         # 校对 (articles.proofing): the starter lists, and a story waiting for 终审 with open hits.
         proofing_demo(reporter=users["reporter"], first_editor=users["editor"], second_editor=users["editor2"])
         # Contributors and 稿费 (articles.contributors): credits on every story, a rate table.
