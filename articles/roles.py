@@ -83,6 +83,8 @@ _FINANCE = [
     "contributors.view_rateband",
     "contributors.view_statement",
     "contributors.pay_statement",
+]
+
 # 选题/派题 (articles.planning): reporters propose and see their own plans; editors plan and assign;
 # the chief also keeps the standing page plans.
 _PLANS_OWN = [

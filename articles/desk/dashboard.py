@@ -76,6 +76,7 @@ def _online(articles) -> dict:
             .only("pk", "headline", "online_at")
             .order_by("online_at")[:LISTED]
         ),
+    }
 
 
 def _planning(user: AbstractBaseUser) -> dict:

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from articles.planning.models import CalendarToken, StoryPlan, new_token
+from articles.planning.models import CalendarToken, PlanningEvent, StoryPlan, new_token
 from issues.numerals import page_label
 
 Status = StoryPlan.Status
@@ -272,7 +272,7 @@ def assignable_people():
 
 
 @transaction.atomic
-def planning_event_save(*, event) -> "PlanningEvent":
+def planning_event_save(*, event: PlanningEvent) -> PlanningEvent:
     """Put a known event, anniversary or meeting on the planning calendar, or change it."""
     event.full_clean()
     event.save()
@@ -280,6 +280,6 @@ def planning_event_save(*, event) -> "PlanningEvent":
 
 
 @transaction.atomic
-def planning_event_delete(*, event) -> None:
+def planning_event_delete(*, event: PlanningEvent) -> None:
     """Take an event off the planning calendar."""
     event.delete()

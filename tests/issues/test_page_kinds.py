@@ -7,7 +7,6 @@ briefs page (简讯), an inside news page and a page with a 评论员 commentary
 
 import datetime
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from articles.models import Photo
 from issues.demo import DEMO_DIR
 from issues.importer import page_import
 from issues.models import Page
-from issues.pagetext import NOTE_NOT_READ, Subhead, parse_page_text
+from issues.pagetext import NOTE_NOT_READ, parse_page_text
 from tests.helpers import lost_sentences, parsed_texts, saved_texts
 
 PAGES = Path(__file__).parent / "pages"

@@ -136,7 +136,7 @@ def test_deleting_a_plan_with_a_story_is_refused_and_the_story_is_kept(editor, r
 
 def test_a_plan_is_late_when_its_deadline_passed_without_a_handed_in_story(editor, reporter):
     written = propose(reporter, slug="写了")
-    waiting = propose(reporter, slug="没写")
+    propose(reporter, slug="没写")
     plan_approve(plan=written, user=editor)
     article = plan_start_writing(plan=written, user=reporter)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.SUBMITTED)
