@@ -371,26 +371,67 @@ class Problem:
     page: Page | None = None
 
 
+@dataclass(frozen=True)
+class IssueLayout:
+    """An issue's pages and what is on them, read once and shared by the release checks and 校对.
+
+    ``placements`` are in reading order (page number, order) with their article and photo and an
+    ``is_approved`` annotation; ``jumps`` are the jumps out of those placements.
+    """
+
+    pages: list[Page]
+    placements: list[Placement]
+    jumps: list[Jump]
+    teasers: list[Teaser]
+
+
+def placements_for_layout(issue: Issue):
+    """The placements query an IssueLayout needs; callers may add their own joins to it."""
+    return (
+        Placement.objects.filter(page__issue=issue)
+        .select_related("article", "photo", "jump__to_page")
+        .annotate(is_approved=ExpressionWrapper(ArticleQuerySet.approved_q("article__"), output_field=BooleanField()))
+    )
+
+
+def issue_layout(
+    issue: Issue, *, pages: list[Page] | None = None, placements=None, teasers: list[Teaser] | None = None
+) -> IssueLayout:
+    """The issue's layout in three queries, or none for the parts the caller has already read."""
+    pages = sorted(pages if pages is not None else issue.pages.all(), key=lambda page: page.number)
+    number = {page.pk: page.number for page in pages}
+    placements = sorted(
+        placements if placements is not None else placements_for_layout(issue),
+        key=lambda placement: (number[placement.page_id], placement.order, placement.pk),
+    )
+    by_id = {page.pk: page for page in pages}
+    for placement in placements:
+        placement.page = by_id[placement.page_id]  # the page read above, not a query per placement
+    # The jump came with its placement (select_related): no query of its own.
+    jumps = [placement.jump for placement in placements if getattr(placement, "jump", None) is not None]
+    if teasers is None:
+        teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
+    return IssueLayout(pages=pages, placements=placements, jumps=jumps, teasers=teasers)
+
+
 def issue_problems(
-    issue: Issue, *, sign_off: bool = True, proofing: "IssueProofing | None" = None
+    issue: Issue,
+    *,
+    sign_off: bool = True,
+    proofing: "IssueProofing | None" = None,
+    layout: IssueLayout | None = None,
 ) -> list[Problem]:
     """Everything still wrong with the issue, page by page, in page order (a fixed few queries).
 
-    ``proofing`` is ``articles.proofing.services.issue_proofing(issue=issue)`` when the caller has it.
+    ``proofing`` (``articles.proofing.services.issue_proofing``) and ``layout`` (``issue_layout``)
+    are passed by a caller that has read them already.
     """
-    pages = list(issue.pages.order_by("number"))
+    layout = layout or issue_layout(issue)
+    pages, placements, jumps, teasers = layout.pages, layout.placements, layout.jumps, layout.teasers
     if not pages:
         return [Problem("no_pages", _("The issue has no pages yet."))]
     by_id = {page.pk: page for page in pages}
-    placements = list(
-        Placement.objects.filter(page__issue=issue)
-        .select_related("article")
-        .annotate(is_approved=ExpressionWrapper(ArticleQuerySet.approved_q("article__"), output_field=BooleanField()))
-        .order_by("page__number", "order", "pk")
-    )
     placed = {(p.page_id, p.article_id) for p in placements if p.article_id}
-    jumps = list(Jump.objects.filter(placement__page__issue=issue).select_related("placement__article"))
-    teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
     problems: dict[int, list[Problem]] = {page.pk: [] for page in pages}
     for placement in placements:
         if placement.article_id and not placement.is_approved:
@@ -447,7 +488,7 @@ def issue_problems(
     # 校对 (articles.proofing): blocking proofreading hits neither fixed nor waived hold the release.
     from articles.proofing.services import issue_proofing_problems
 
-    for problem in issue_proofing_problems(issue=issue, pages=pages, proofing=proofing):
+    for problem in issue_proofing_problems(issue=issue, pages=pages, proofing=proofing, layout=layout):
         problems[problem.page.pk].append(problem)
     # 超版 (issue #14): a page carrying more 字数 than its capacity and the margin allow.
     from issues.fit import overfull_problems

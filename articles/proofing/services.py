@@ -26,7 +26,7 @@ from articles.workflow import waive_refusal
 
 if TYPE_CHECKING:  # issues depends on articles, not the reverse: imported where used
     from issues.models import Issue, Page
-    from issues.services import Problem
+    from issues.services import IssueLayout, Problem
 
 # The national rule for newspapers (报纸期刊质量管理规定, 2020): at most 3 errors per 10,000 characters.
 ERROR_RATE_LIMIT = 3
@@ -472,23 +472,18 @@ def _loose_texts(placements, teasers) -> list[tuple[object, str, FieldText]]:
 IssueProofing = tuple[dict[int, PageProofing], PageProofing, list[tuple[int, str, Found | Hit]]]
 
 
-def issue_proofing(*, issue: "Issue") -> IssueProofing:
+def issue_proofing(*, issue: "Issue", layout: "IssueLayout | None" = None) -> IssueProofing:
     """Per page and for the whole issue: characters, open hits and blocking hits, and the blocking ones
     as (page id, the story's headline or the field, hit).
 
     Stories are read from their stored hits; one checked against older lists is checked again and
     saved first, so the release never trusts a check the lists have moved past.
     """
-    from issues.models import Placement, Teaser
+    from issues.services import issue_layout
 
-    pages = list(issue.pages.order_by("number"))
-    # By page number, not page id: a story on two pages is counted on the one it starts on.
-    placements = list(
-        Placement.objects.filter(page__issue=issue)
-        .select_related("photo", "article")
-        .order_by("page__number", "order", "pk")
-    )
-    teasers = list(Teaser.objects.filter(page__issue=issue).select_related("article"))
+    layout = layout or issue_layout(issue)
+    # In reading order by page number: a story on two pages is counted on the one it starts on.
+    pages, placements, teasers = layout.pages, layout.placements, layout.teasers
     articles = {p.article_id: p.article for p in placements if p.article_id}
     using = checker()
 
@@ -541,7 +536,7 @@ def issue_proofing(*, issue: "Issue") -> IssueProofing:
 
 
 def issue_proofing_problems(
-    *, issue: "Issue", pages: "list[Page]", proofing: IssueProofing | None = None
+    *, issue: "Issue", pages: "list[Page]", proofing: IssueProofing | None = None, layout: "IssueLayout | None" = None
 ) -> "list[Problem]":
     """The release's problems from 校对: every blocking hit on the issue's pages neither fixed nor waived.
 
@@ -550,7 +545,7 @@ def issue_proofing_problems(
     from issues.services import Problem
 
     by_id = {page.pk: page for page in pages}
-    _per_page, _total, blocking = proofing if proofing is not None else issue_proofing(issue=issue)
+    _per_page, _total, blocking = proofing if proofing is not None else issue_proofing(issue=issue, layout=layout)
     problems = []
     for page_id, where, hit in blocking:
         page = by_id[page_id]

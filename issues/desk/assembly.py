@@ -11,16 +11,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, ArticleQuerySet
+from articles.models import Article
 from issues.models import Issue, Jump, Page, Placement, Teaser
 from issues.services import (
+    issue_layout,
     issue_problems,
     issue_release,
     issue_is_open,
@@ -33,6 +34,7 @@ from issues.services import (
     placement_create,
     placement_delete,
     placement_move,
+    placements_for_layout,
     proposed_release_at,
     teaser_create,
     teaser_delete,
@@ -267,41 +269,39 @@ def assembly_view(model_admin, request: HttpRequest, object_id: str) -> HttpResp
 def _context(model_admin, request: HttpRequest, issue: Issue) -> dict:
     from issues.fit import fills, fit_margin, placement_chars, with_planned
 
-    pages = list(with_planned(issue.pages.select_related("signed_off_by", "editor", "fit_waived_by")).order_by("number"))
-    placements = (
-        Placement.objects.filter(page__issue=issue)
-        .select_related("article", "photo", "jump__to_page")
-        .annotate(
-            is_approved=ExpressionWrapper(ArticleQuerySet.approved_q("article__"), output_field=BooleanField())
-        )
-        .prefetch_related(Prefetch("article__photos"))
-        .order_by("order", "pk")
+    # Read once (pages, placements with their jumps, photos, teasers) and shared with the release
+    # checks and 校对, so the screen costs the same few queries whatever the issue holds.
+    layout = issue_layout(
+        issue,
+        pages=list(with_planned(issue.pages.select_related("signed_off_by", "editor", "fit_waived_by"))),
+        placements=placements_for_layout(issue).prefetch_related(Prefetch("article__photos")),
     )
+    pages, placements = layout.pages, layout.placements
     by_page: dict[int, list[Placement]] = {page.pk: [] for page in pages}
     for placement in placements:
         by_page[placement.page_id].append(placement)
+    by_pk = {placement.pk: placement for placement in placements}
+    # A jump from another issue is a problem the release lists; here only this issue's jumps lead in.
     incoming: dict[tuple[int, int], Jump] = {
-        (jump.to_page_id, jump.placement.article_id): jump
-        for jump in Jump.objects.filter(to_page__issue=issue).select_related("placement__page")
+        (jump.to_page_id, by_pk[jump.placement_id].article_id): jump for jump in layout.jumps
     }
     teasers: dict[int, list[Teaser]] = {page.pk: [] for page in pages}
-    for teaser in Teaser.objects.filter(page__issue=issue).select_related("article"):
+    for teaser in layout.teasers:
         teasers[teaser.page_id].append(teaser)
     # 校对 (articles.proofing): open hits and the error rate per page and for the issue, computed once
     # for the table and for the problems (a story checked against older lists is checked again).
     from articles.proofing.services import issue_proofing
 
-    proofing = issue_proofing(issue=issue)
-    problems = issue_problems(issue, proofing=proofing)
+    proofing = issue_proofing(issue=issue, layout=layout)
+    problems = issue_problems(issue, proofing=proofing, layout=layout)
     placed_articles = {p.article_id: p.article for p in placements if p.article_id}
     pages_of_article: dict[int, set[int]] = {}
     for placement in placements:
         if placement.article_id:
             pages_of_article.setdefault(placement.article_id, set()).add(placement.page_id)
     # 字数 (issue #14): each story counted for the part this page carries, against plan and capacity.
-    jumps = [placement.jump for placement in placements if getattr(placement, "jump", None) is not None]
-    chars = placement_chars(placements, jumps)
-    page_fill = fills(pages, placements, jumps, {page.number: page.planned_chars for page in pages}, chars)
+    chars = placement_chars(placements, layout.jumps)
+    page_fill = fills(pages, placements, layout.jumps, {page.number: page.planned_chars for page in pages}, chars)
     released = Issue.objects.released().filter(pk=issue.pk).exists()
     proofing_pages, proofing_total, _blocking = proofing
     rows = []

@@ -84,3 +84,38 @@ def test_a_page_within_the_margin_is_no_problem(settings):
     fill = page_fills(issue=issue)[front.pk]
     assert fill.placed == 140 and fill.state == "fits"
     assert "overfull" not in {problem.kind for problem in issue_problems(issue)}
+
+
+def assembly_queries(client, issue) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("admin:issues_issue_assembly", args=[issue.pk])
+    client.get(url)  # proofread once: a story checked against older lists is checked on the first load
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("pages", [1, 8])
+def test_the_assembly_screen_reads_the_issue_once_in_the_same_few_queries_whatever_it_holds(
+    client, editor, pages
+):
+    from issues.services import teaser_create
+
+    client.force_login(editor)
+    issue = issue_create(date=datetime.date(2026, 12, 2), page_plan=False)
+    made = [page_create(issue=issue, number=n, name="要闻") for n in range(1, pages + 1)]
+    placed = [
+        placement_create(page=page, article=ArticleFactory(body=paragraphs(6), status="approved"))
+        for page in made
+        for _n in range(4)
+    ]
+    if pages > 1:
+        placement = placed[0]  # the front page's lead story continues on the last page
+        jump_create(placement=placement, to_page=made[-1], after_paragraph=2)
+        teaser_create(page=made[0], article=placement.article, label="导读")
+    # Session, user, issue, two permission lookups, then pages, placements with their jumps, photos,
+    # teasers, 校对's lists, checks and hits, released?, open?, and the stories to place: 15 in all.
+    assert assembly_queries(client, issue) == 15

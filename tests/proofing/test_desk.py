@@ -187,7 +187,7 @@ def test_the_assembly_screen_reads_the_issue_s_proofing_once(client, issue_with_
 
     calls = []
     real = services.issue_proofing
-    monkeypatch.setattr(services, "issue_proofing", lambda *, issue: calls.append(issue.pk) or real(issue=issue))
+    monkeypatch.setattr(services, "issue_proofing", lambda *, issue, layout=None: calls.append(issue.pk) or real(issue=issue, layout=layout))
     client.force_login(chief)
     page = client.get(reverse("admin:issues_issue_assembly", args=[issue_with_waiting_story.pk])).content.decode()
     assert 'id="proofing-issue"' in page and "罪犯" in page
