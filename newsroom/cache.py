@@ -114,13 +114,14 @@ class _Pending:
 
     def __init__(self) -> None:
         self.tags: set[str] = set()
-        self.hard = False
+        self.hard_tags: set[str] = set()
 
     def __call__(self) -> None:
-        if WHOLE_SITE in self.tags:
+        if WHOLE_SITE in self.tags | self.hard_tags:
             invalidate()
         else:
-            invalidate_tags(self.tags, hard=self.hard)
+            invalidate_tags(self.tags - self.hard_tags)
+            invalidate_tags(self.hard_tags, hard=True)
 
 
 def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
@@ -137,8 +138,7 @@ def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
     if pending is None:
         pending = _Pending()
         transaction.on_commit(pending, robust=True)
-    pending.tags |= tags
-    pending.hard = pending.hard or hard
+    (pending.hard_tags if hard else pending.tags).update(tags)
 
 
 TAG_KEY = "newsroom:public:tag:"
@@ -148,7 +148,8 @@ CACHE_TAGS = "_newsroom_cache_tags"
 def invalidate_tags(tags: set[str] | list[str], *, hard: bool = False) -> None:
     """Drop, in every worker, the pages that show any of these tags (see newsroom.invalidation).
 
-    A ``hard`` drop (a withdrawal) also forbids serving the previous copy while the page renders again.
+    A ``hard`` drop (a withdrawal, a story's own changed text) also forbids serving the previous
+    copy while the page renders again: readers wait for the one render instead.
     """
     if tags:
         bumped = (_new_token(), time.time(), hard)

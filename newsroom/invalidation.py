@@ -28,8 +28,10 @@ after, decided only by the querysets (``Article.objects.published()``, ``Issue.o
 
 - a story, its photos, its 更正 notes, its tags: ``article:<id>``, ``page:<id>`` of every page
   it is placed on or teased from, and ``feeds``, ``sitemaps``, ``search``, ``api``, ``tags``,
-  ``other``. Taken out of public view (撤稿, or sent back to draft), the drop is *hard*: its
-  pages are never served stale while they render again.
+  ``other``. The story's own ``article:<id>`` drop is *hard*: its page is never served stale
+  while it renders again (readers wait for the one render), so a confirmed 更正 is what the next
+  reader sees; the lists may show the previous copy for that moment. Taken out of public view
+  (撤稿, or sent back to draft), every drop is hard.
 - a contributor or a credit: the stories they are credited on, as above, and ``contributors``
   (their pages). Rate tables and statements are the finance office's: nothing.
 - anything of a released issue (the issue, its pages, placements, jumps, teasers, hot zones):
@@ -198,12 +200,17 @@ def changed(instance, before: tuple[set[str], bool] | None, *, deleted: bool = F
     after_tags, after_whole_site = (set(), False) if deleted or whole_site else before_change(instance)
     # A story leaving public view (撤稿, sent back, deleted): its pages are never served stale.
     own = f"article:{instance.pk}" if instance._meta.label_lower == "articles.article" else None
-    hard = own in tags and own not in after_tags
+    leaving = own in tags and own not in after_tags
     tags, whole_site = tags | after_tags, whole_site or after_whole_site
     if whole_site:
         cache.invalidate_on_commit()
     elif tags:
-        cache.invalidate_tags_on_commit(tags, hard=hard)
+        # A changed story's own page (and its neighbours', which show its headline) is not served
+        # stale either: whoever confirmed a 更正 and opens the story must see it. Lists may lag the
+        # one render by a moment.
+        hard = tags if leaving else {tag for tag in tags if tag.startswith("article:")}
+        cache.invalidate_tags_on_commit(tags - hard)
+        cache.invalidate_tags_on_commit(hard, hard=True)
     else:
         # After the commit (at once outside a transaction, or in a test's, which never commits).
         blocks = transaction.get_connection().atomic_blocks

@@ -9,7 +9,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from articles.models import Article, Transition
+from articles.models import Transition
 from articles.services import article_correct, article_submit, article_withdraw
 from issues.models import Issue
 from newsroom import cache
@@ -130,7 +130,7 @@ def rendering_elsewhere():
 def test_while_a_page_renders_again_others_get_the_previous_copy_marked_with_its_age(
     client, paper, editor, rendering_elsewhere
 ):
-    url = urls_of(paper)["the story"]
+    url = urls_of(paper)["page 2 (prints it)"]
     client.get(url)
     article_correct(article=paper["story"], user=editor, note="更正", headline="更正后的标题")
 
@@ -139,6 +139,22 @@ def test_while_a_page_renders_again_others_get_the_previous_copy_marked_with_its
 
     assert stale["X-Newsroom-Cache"] == "stale" and "Age" in stale
     assert "要更正的稿件" in stale.content.decode()
+
+
+def test_a_corrected_story_is_never_served_stale_on_its_own_page(client, paper, editor, settings, rendering_elsewhere):
+    settings.NEWSROOM = {
+        **settings.NEWSROOM,
+        "PUBLIC_CACHE": {**settings.NEWSROOM["PUBLIC_CACHE"], "RENDER_WAIT_SECONDS": 0.2},
+    }
+    url = urls_of(paper)["the story"]
+    client.get(url)
+    article_correct(article=paper["story"], user=editor, note="更正", headline="更正后的标题")
+
+    assert rendering_elsewhere(url)
+    response = client.get(url)  # waits for that render, then gives up and renders: never the old text
+
+    assert response["X-Newsroom-Cache"] == "miss"
+    assert "更正后的标题" in response.content.decode()
 
 
 def test_a_withdrawn_story_is_never_served_stale(client, paper, chief, settings, rendering_elsewhere):
