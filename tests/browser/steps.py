@@ -8,11 +8,33 @@ the old page, or cancel the form post it just made. Every step here waits for th
 import os
 from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 TIMEOUT = 15  # seconds: two test processes share two cores
+
+
+def gone(element):
+    """A wait condition: the element's document was replaced.
+
+    Chromium sometimes answers a question about a node of the replaced document with "Node with
+    given id does not belong to the document" instead of a stale reference: that is gone too.
+    """
+
+    def predicate(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return predicate
 
 
 def follow(browser, element, accept_alert: bool = False) -> None:
@@ -21,7 +43,7 @@ def follow(browser, element, accept_alert: bool = False) -> None:
     element.click()
     if accept_alert:
         WebDriverWait(browser, TIMEOUT).until(expected_conditions.alert_is_present()).accept()
-    WebDriverWait(browser, TIMEOUT).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, TIMEOUT).until(gone(page))
     WebDriverWait(browser, TIMEOUT).until(lambda driver: driver.execute_script("return document.readyState") == "complete")
 
 

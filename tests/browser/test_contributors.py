@@ -9,14 +9,13 @@ from decimal import Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from articles.contributors.models import Contributor, Credit, RateTable, Statement
 from articles.contributors.services import contributor_save, credits_from_byline, rate_table_save
 from articles.models import Article
 from articles.roles import EDITOR, FINANCE, sync_roles
-from tests.browser.steps import TIMEOUT, act_when_ready, follow, log_in, screenshot
+from tests.browser.steps import TIMEOUT, act_when_ready, follow, gone, log_in, screenshot
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory, role_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,7 +84,7 @@ def test_the_desk_confirms_a_name_and_finance_downloads_and_pays_the_month(brows
     # The page may still be settling after the download: click when the button lets us, then wait.
     before = browser.find_element(By.TAG_NAME, "html")
     act_when_ready(browser, lambda b: b.find_element(By.XPATH, "//button[contains(., '标记为已付')]").click())
-    WebDriverWait(browser, TIMEOUT).until(expected_conditions.staleness_of(before))
+    WebDriverWait(browser, TIMEOUT).until(gone(before))
     assert "已冻结" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert Statement.objects.get().total == Decimal("120")
     assert not browser.find_elements(By.XPATH, "//button[contains(., '标记为已付')]")
