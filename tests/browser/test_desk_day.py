@@ -214,6 +214,23 @@ def test_a_whole_day_on_the_desk_with_photos_send_backs_and_three_reviewers(brow
     front.find_element(By.NAME, "after_paragraph").send_keys("1")
     follow(browser, front.find_element(By.XPATH, ".//button[normalize-space()='设置转版']"))
     assert Page.objects.filter(issue=issue, signed_off_at__isnull=False).count() == 0
+    front = browser.find_element(By.ID, "page-1")
+    assert "(下转第二版)" in front.text
+    screenshot(browser, "assembly-jump.png", front)
+    # A teaser on the front page points at the story inside.
+    teaser_form = front.find_element(By.XPATH, ".//button[@value='teaser']/ancestor::form")
+    Select(teaser_form.find_element(By.NAME, "article")).select_by_visible_text(BUSES)
+    teaser_form.find_element(By.NAME, "label").send_keys("综合新闻")
+    follow(browser, teaser_form.find_element(By.XPATH, ".//button[@value='teaser']"))
+    front = browser.find_element(By.ID, "page-1")
+    assert f"[综合新闻] {BUSES}" in front.text
+    screenshot(browser, "assembly-teaser.png", front)
+    # The page as readers will see it, before anything is released (the preview, for the desk only).
+    preview = front.find_element(By.PARTIAL_LINK_TEXT, "预览").get_attribute("href")
+    browser.get(preview)
+    assert PARKS in browser.page_source and "(下转第二版)" in browser.page_source
+    screenshot(browser, "assembly-preview.png")
+    browser.get(assembly)
     for number in (1, 2):
         follow(browser, browser.find_element(By.ID, f"page-{number}").find_element(By.XPATH, ".//button[normalize-space()='签发本版']"))
     screenshot(browser, "assembly-release.png", browser.find_element(By.ID, "release-at").find_element(By.XPATH, "./ancestor::form"))
