@@ -61,6 +61,12 @@ class PhotoInline(admin.StackedInline):
     def preview(self, photo: Photo) -> str:
         if not photo.image:
             return "—"
+        if photo.image_pending:
+            return format_html(
+                '<img src="{}" alt="" style="max-height:8rem"> <strong class="errornote">{}</strong>',
+                photo.image.url,
+                _("Waiting for its image: choose the real photo above to replace the grey stand-in."),
+            )
         return format_html('<img src="{}" alt="" style="max-height:8rem">', photo.image.url)
 
     @admin.display(description=_("correction"))
@@ -501,7 +507,8 @@ def error_text(error: Exception) -> str:
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
-    list_display = ["__str__", "credit", "article", "created_at"]
+    list_display = ["__str__", "credit", "article", "image_pending", "created_at"]
+    list_filter = ["image_pending"]
     list_select_related = ["article"]
     search_fields = ["caption", "credit", "article__headline"]
     autocomplete_fields = ["article"]

@@ -437,6 +437,12 @@ class Photo(models.Model):
         _("credit"), max_length=100, blank=True, help_text=_("The photographer, for example 记者 马晓璇.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    image_pending = models.BooleanField(
+        _("waiting for its image"),
+        default=False,
+        editable=False,
+        help_text=_("Filed from a page import with its caption only: the image shown is a grey stand-in."),
+    )
     # Resized copies (thumbnail, page width, retina; JPEG and WebP), made when the image is saved.
     renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

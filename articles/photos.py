@@ -134,13 +134,16 @@ def photo_create(
     caption: str = "",
     credit: str = "",
     order: int = 0,
+    image_pending: bool = False,
 ) -> Photo:
-    """File a photo with a story (or, without one, as photo news)."""
+    """File a photo with a story (or, without one, as photo news); ``image_pending`` for a stand-in image."""
     if not user.has_perm("articles.add_photo"):
         raise PermissionDenied(_("You cannot add photos."))
     locked = _locked_article(article)
     _refuse(user, article=locked)
-    photo = Photo(article=locked, image=image, caption=caption, credit=credit, order=order)
+    photo = Photo(
+        article=locked, image=image, caption=caption, credit=credit, order=order, image_pending=image_pending
+    )
     with _files_removed_on_error(photo):
         photo.full_clean()
         photo.save()
@@ -167,6 +170,8 @@ def photo_update(*, photo: Photo, user: AbstractBaseUser, **changes) -> Photo:
     old_image = current.image.name
     for name, value in changes.items():
         setattr(current, name, value)
+    if "image" in changes and current.image.name != old_image:
+        current.image_pending = False  # the real image has come
     current.article = new_article
     with _files_removed_on_error(current):
         current.full_clean()

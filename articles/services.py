@@ -80,6 +80,13 @@ def article_step(*, article: Article, user: AbstractBaseUser, step: str, comment
         error = approval_refusal(article=locked)
         if error is not None:
             raise error
+        # A caption imported with its page stands in front of a grey image until the real one comes.
+        if locked.photos.filter(image_pending=True).exists():
+            raise ValidationError(
+                _("A photo of this story is still waiting for its image (imported with its caption only): "
+                  "add the image or delete the photo before 终审."),
+                code="image_pending",
+            )
     return _move(article, locked=locked, user=user, action=row.name, to=row.to, comment=comment)
 
 

@@ -664,6 +664,7 @@ def _photo_for(caption: ParsedCaption, *, article: Article | None, user: Abstrac
             user=user,
             article=article,
             image=_pending_image(),
+            image_pending=True,
             caption=caption.text,
             credit=caption.credit[:100],
             order=order,

@@ -447,6 +447,17 @@ def issue_problems(
                     page,
                 )
             )
+        if placement.photo_id and placement.photo.image_pending:
+            page = by_id[placement.page_id]
+            problems[page.pk].append(
+                Problem(
+                    "image_pending",
+                    _("{page}: the photo news “{caption}” is still waiting for its image.").format(
+                        page=page.label, caption=placement.photo.caption[:30]
+                    ),
+                    page,
+                )
+            )
     for jump in jumps:
         if jump.to_page_id not in by_id:
             page = by_id[jump.placement.page_id]

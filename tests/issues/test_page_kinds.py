@@ -273,3 +273,33 @@ def test_no_random_layout_of_real_paragraphs_loses_a_sentence(seed):
     assert lost_sentences(text, parsed_texts(page)) == []
     # The reading rules placed the paragraphs themselves: none fell to the safety net.
     assert [item.text for item in page.unplaced if item.reason == NOTE_NOT_READ] == []
+
+
+@pytest.mark.django_db
+def test_an_imported_caption_holds_final_review_and_the_release_until_its_image_comes(chief, editor, second_editor):
+    from django.core.exceptions import ValidationError
+
+    from articles.photos import photo_update
+    from articles.services import article_step
+    from issues.services import issue_problems
+    from articles.roles import EDITOR
+    from tests.admin_forms import jpeg
+    from tests.factories import role_user
+
+    night_editor = role_user(EDITOR, username="wangli")  # imports the pages: the stories are hers
+    page_import(text=page_text("feature"), date=DATE, page_number=3, user=night_editor)
+    page_import(text=page_text("photo"), date=DATE, page_number=4, user=night_editor)
+    story = Page.objects.get(issue__date=DATE, number=3).placements.get().article
+    assert all(photo.image_pending for photo in story.photos.all())
+    for step, user in (("submit", night_editor), ("first_review", editor), ("second_review", second_editor)):
+        article_step(article=story, user=user, step=step)
+
+    with pytest.raises(ValidationError, match="还在等待补图"):
+        article_step(article=story, user=chief, step="approve")
+    problems = issue_problems(story.placements.get().page.issue)
+    assert [p.kind for p in problems].count("image_pending") == 4  # the photo page's four photo news
+
+    for photo in story.photos.all():
+        photo_update(photo=photo, user=night_editor, image=jpeg())
+    assert not story.photos.filter(image_pending=True).exists()
+    assert article_step(article=story, user=chief, step="approve").status == "approved"
