@@ -6,7 +6,6 @@ and teasers are made on the assembly screen, so their own lists only lead there.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.urls import reverse
@@ -17,6 +16,7 @@ from issues.desk.assembly import assembly_urls
 from issues.desk.epaper import PageFilesForm, issue_print_urls, page_zone_urls, print_link, zones_link
 from issues.desk.import_page import page_import_urls
 from issues.desk import page_plans  # noqa: F401  (registers the standing layouts' admin)
+from issues.desk.people import editor_choices
 from issues.models import Issue, IssueQuerySet, Page, Placement, Teaser
 from issues.services import (
     ISSUE_FIELDS,
@@ -39,11 +39,6 @@ def _adopt(obj, saved) -> None:
     for field in obj._meta.concrete_fields:
         setattr(obj, field.attname, getattr(saved, field.attname))
     obj._state = saved._state
-
-
-def editor_choices():
-    """People who can be a page's 责任编辑: active desk staff (a plain list: a desk has dozens)."""
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
 
 
 def _refused(model_admin, request, error: ValidationError) -> None:

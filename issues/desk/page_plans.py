@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from issues.desk.people import editor_choices
 from issues.models import PagePlan, PlannedPage
 from issues.services import page_plan_delete, page_plan_save, planned_page_delete, planned_page_save
 
@@ -15,8 +16,6 @@ class PlannedPageInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "editor":
-            from issues.admin import editor_choices
-
             kwargs["queryset"] = editor_choices()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
