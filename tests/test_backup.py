@@ -96,3 +96,23 @@ def test_backup_output_may_be_a_folder_as_the_systemd_unit_passes_it(paper, tmp_
     run("backup", "--output", str(folder))
     (archive,) = folder.iterdir()
     assert archive.name.startswith("newsroom-") and archive.name.endswith(".tar.gz")
+
+
+@pytest.mark.parametrize("data_filter", [True, False], ids=["python-with-tar-filters", "debian-12-python-3.11.2"])
+def test_restore_unpacks_safely_with_or_without_tarfile_s_data_filter(paper, tmp_path, monkeypatch, data_filter):
+    good = tmp_path / "good.tar.gz"
+    run("backup", "--output", str(good))
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as archive:
+        info = tarfile.TarInfo("../outside")
+        info.size = 1
+        archive.addfile(info, io.BytesIO(b"x"))
+    if not data_filter:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    Article.objects.update(headline="备份后的改动")
+
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        run("restore", str(evil), "--no-input")
+    assert not (tmp_path / "outside").exists()
+    run("restore", str(good), "--no-input")
+    assert Article.objects.get().headline == "备份前的头条"

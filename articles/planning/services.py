@@ -84,7 +84,7 @@ def _check_version(locked: StoryPlan, known_version: int | None) -> None:
 
 
 def _locked(plan: StoryPlan) -> StoryPlan:
-    return StoryPlan.objects.select_for_update().select_related("reporter", "proposed_by", "article").get(pk=plan.pk)
+    return StoryPlan.objects.select_for_update(of=("self",)).select_related("reporter", "proposed_by", "article").get(pk=plan.pk)
 
 
 def _save(locked: StoryPlan, plan: StoryPlan) -> StoryPlan:
