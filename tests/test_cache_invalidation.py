@@ -179,6 +179,13 @@ def test_a_withdrawn_story_is_never_served_stale(client, paper, chief, settings,
 # --- One render per key, against a real server ---------------------------------------------------
 
 
+def answered(answers: list[tuple[str, str]], *, meanwhile: str) -> bool:
+    """One reader rendered; the others came during that render (``meanwhile``) or, on a busy machine,
+    only after it was stored (``hit``): never a second render."""
+    kinds = [how for how, _ in answers]
+    return kinds.count("miss") == 1 and meanwhile in kinds and set(kinds) <= {"miss", meanwhile, "hit"}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_misses_render_the_page_once(live_server, editor):
     issue = IssueFactory()
@@ -202,14 +209,14 @@ def test_concurrent_misses_render_the_page_once(live_server, editor):
         with ThreadPoolExecutor(max_workers=8) as pool:
             cold = list(pool.map(read, range(8)))  # nothing cached yet: they wait for the one render
         assert len(renders) == 1
-        assert sorted(how for how, _ in cold) == ["miss"] + ["wait"] * 7
+        assert answered(cold, meanwhile="wait")
 
         article_correct(article=story, user=editor, note="更正", headline="更正后的头版标题")
         renders.clear()
         with ThreadPoolExecutor(max_workers=8) as pool:
             after = list(pool.map(read, range(8)))  # the previous copy stands in meanwhile
         assert len(renders) == 1
-        assert sorted(how for how, _ in after) == ["miss"] + ["stale"] * 7
+        assert answered(after, meanwhile="stale")
         assert "更正后的头版标题" in read(0)[1]
     assert Issue.objects.released().count() == 1
 
