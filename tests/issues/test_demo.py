@@ -89,6 +89,8 @@ def test_demo_has_a_paper_out_this_morning_so_the_news_sitemap_and_home_page_sho
         assert f"<news:title>{headline}</news:title>" in news
     home = client.get("/").content.decode()
     assert STORIES[0][1] in home
+    story = Article.objects.get(headline=STORIES[0][1])
+    assert client.get(story.get_absolute_url()).content.decode().count("本报讯") == 1  # the dateline, once
     # The front-page story continues inside, and the inside page says where it came from.
     inside = client.get(latest.pages.get(number=2).get_absolute_url()).content.decode()
     assert "上接第一版" in inside
