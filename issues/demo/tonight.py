@@ -2,15 +2,15 @@
 
 So a newcomer who logs in as each role finds work waiting on the desk's home page: the reporter a
 draft and a story sent back with the editor's comment, the editors stories waiting for 初审 and
-二审, the chief one waiting for 终审, and the night editor an issue with a story placed and pages
-still to fill and sign off. Everything is filed through the services, as the desk would.
+二审, the chief one waiting for 终审, and the night editor an issue with a story placed (and already
+online: 网络首发) and pages still to fill and sign off. Everything is filed through the services, as the desk would.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from articles.models import Article
 from articles.photos import photo_create
-from articles.services import article_step
+from articles.services import article_release_online, article_step
 from issues.demo.photos import DemoPhoto, draw_clinic, draw_lake_morning, draw_nursery, draw_service_hall, jpeg
 from issues.models import Issue
 from issues.services import issue_create, page_create, placement_create, proposed_issue_date
@@ -84,4 +84,6 @@ def make_tonights_issue(*, users: dict[str, AbstractBaseUser]) -> Issue | None:
             article_step(article=article, user=users[who], step=step, comment=comment)
         if article.status == Article.Status.APPROVED:
             placement_create(page=front, article=article)
+            # 网络首发: it went online as soon as it was approved; tomorrow's paper prints it.
+            article_release_online(article=article, user=users["chief"])
     return issue

@@ -25,7 +25,10 @@ def test_demo_paper_has_photos_on_stories_and_photo_news_and_loads_twice_the_sam
     assert all(photo.caption and photo.credit and photo.renditions["sizes"] for photo in Photo.objects.all())
     assert Placement.objects.filter(photo=news).count() == 1
     assert not Article.objects.filter(**released).exclude(status=Article.Status.APPROVED).exists()
-    assert set(Photo.objects.published()) == {*story_photos, news}
+    # And the photo of tonight's story that went online first (网络首发).
+    online = set(Photo.objects.filter(article__online_at__isnull=False))
+    assert len(online) == 1
+    assert set(Photo.objects.published()) == {*story_photos, news, *online}
 
     page = Placement.objects.get(photo=news).page
     content = client.get(page.get_absolute_url()).content.decode()
@@ -89,6 +92,10 @@ def test_demo_has_a_paper_out_this_morning_so_the_news_sitemap_and_home_page_sho
         assert f"<news:title>{headline}</news:title>" in news
     home = client.get("/").content.decode()
     assert STORIES[0][1] in home
+    # Tonight's approved story went online first: the news front lists it before tomorrow's paper.
+    online = Article.objects.get(headline="全区新建十座口袋公园（演示稿件）")
+    assert online.online_at is not None
+    assert online.headline in client.get(reverse("articles:news")).content.decode()
     story = Article.objects.get(headline=STORIES[0][1])
     assert client.get(story.get_absolute_url()).content.decode().count("本报讯") == 1  # the dateline, once
     # The front-page story continues inside, and the inside page says where it came from.
