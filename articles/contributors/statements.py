@@ -25,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from articles.contributors.models import Contributor, Credit, RateTable, Statement, StatementLine
 from articles.models import Article, Correction, Photo, Transition
-from articles.text import _TagStripper
+from articles.text import char_count
 
 COMMENTARY_TAG = "评论"
 CENT = Decimal("0.01")
@@ -100,11 +100,6 @@ def month_range(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, start + datetime.timedelta(days=calendar.monthrange(start.year, start.month)[1])
 
 
-def printed_characters(body: str) -> int:
-    """字数: the characters of the story's text, without markup or white space."""
-    return sum(1 for char in _TagStripper.strip(body) if not char.isspace())
-
-
 def split(amount: Decimal, ways: int) -> list[Decimal]:
     """An amount shared equally, to the cent; the first share takes the remainder."""
     share = (amount / ways).quantize(CENT, rounding=ROUND_DOWN)
@@ -146,7 +141,7 @@ def article_lines(article: Article, rates: Rates) -> list[Line]:
     """What a story's credits earn under the rate table of its first issue date."""
     day = article.first_issue_date
     table = rates.on(day)
-    chars = printed_characters(article.body)
+    chars = char_count(article.body)
     lines: list[Line] = []
     credits = [c for c in article.credits.all() if c.role in PAID_ROLES]
     text_credits = [c for c in credits if c.role == Credit.Role.TEXT]
@@ -403,7 +398,7 @@ def review_tallies(start: datetime.date, end: datetime.date) -> list[Tally]:
         first_issue_date__gte=start, first_issue_date__lte=end
     )
     for article in articles:
-        chars = printed_characters(article.body)
+        chars = char_count(article.body)
         for credit in article.credits.all():
             key = (credit.contributor_id, credit.display_name)
             kind = credit.contributor.get_kind_display() if credit.contributor else _g("one-off")
