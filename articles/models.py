@@ -93,13 +93,13 @@ class ArticleQuerySet(models.QuerySet):
             Exists(Placement.objects.released().filter(article=OuterRef("pk"))) | self.online_q(),
         )
 
-    def waiting_online(self) -> "ArticleQuerySet":
+    def waiting_online(self, now=None) -> "ArticleQuerySet":
         """Approved stories with an embargo still ahead (定时发布): the rule's clock will release them."""
-        return self.filter(self.approved_q(), online_at__gt=timezone.now())
+        return self.filter(self.approved_q(), online_at__gt=now or timezone.now())
 
     def next_online_after(self, now) -> "datetime.datetime | None":
         """When the next embargoed story goes online, if one is due after ``now`` (for the page cache)."""
-        return self.filter(self.approved_q(), online_at__gt=now).aggregate(next=models.Min("online_at"))["next"]
+        return self.waiting_online(now).aggregate(next=models.Min("online_at"))["next"]
 
     def with_photos(self) -> "ArticleQuerySet":
         """Prefetch photos in their printed order."""
