@@ -242,27 +242,60 @@ def search_articles(
         return articles.extra(order_by=[f"{FTS_TABLE}.rank" if relevance else f"-{FTS_TABLE}.rowid"])
 
     tsquery = "to_tsquery('simple'::regconfig, %s)"
-    articles = articles.extra(where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery])
-    if not ordered:
-        return articles.filter(*_sort_key_range(low, high))
-    if query.has_phrase and not relevance:
-        # The GIN index finds the stories holding a phrase's tokens, in no order; only each story's
-        # tsvector says whether they stand together. Checking every one before keeping the newest
-        # twenty took 450 ms for a phrase in a tenth of the archive. So the index lists the
-        # candidates (every token, any order: no tsvector read) and the query walks the sort key's
-        # index through them newest first, checking the phrase and the publication rule as it
-        # goes, and stops after a page. The array, from a subquery run once, hides their number
-        # from the planner, which then always walks; see docs/dev/search.md.
-        candidates = f"articles_search_candidates({tsquery}, %s, %s)"
-        articles = articles.extra(
-            where=[f'"articles_searchdocument"."sort_key" = ANY((SELECT {candidates})::bigint[])'],
-            params=[query.tokens_tsquery, low, high],
-        )
+    if ordered and not relevance and query.has_phrase:
+        articles = _walk_newest_first(articles, query, low, high)
+    else:
+        articles = articles.extra(where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery])
     articles = articles.filter(*_sort_key_range(low, high))
+    if not ordered:
+        return articles
     if relevance:
         rank = RawSQL(f'ts_rank(\'{{0.1, 0.2, 0.4, 1.0}}\', "articles_searchdocument"."vector", {tsquery})', [query.tsquery])
         return articles.annotate(rank=rank).order_by("-rank", "-search_document__sort_key")
     return articles.order_by("-search_document__sort_key")
+
+
+# A phrase is common when this many stories of the latest RECENT_DAYS hold all its tokens (about
+# one in twenty): walking the archive newest first then finds a page within a few hundred stories.
+RECENT_DAYS = 60
+COMMON_PHRASE = 200
+
+
+def _walk_newest_first(articles: ArticleQuerySet, query: Query, low: int | None, high: int | None) -> ArticleQuerySet:
+    """PostgreSQL, a phrase newest first: walk the sort key's index, checking the phrase, and stop after a page.
+
+    The GIN index knows which stories hold a phrase's tokens, in no order; whether they stand
+    together only each story's tsvector says (kilobytes, compressed). Left to itself the planner
+    often checks every candidate and then keeps the newest twenty (0.45-2 s for a phrase in a
+    tenth of the archive), as it takes a phrase's tokens to be independent and so rare. So one
+    query counts the candidates of the latest RECENT_DAYS (the index alone). A phrase common
+    there walks the archive newest first; a rarer one walks through its candidates only (an array
+    from a subquery, whose length the planner cannot see): a phrase common years ago but not
+    lately is not walked through every story since. Either way the phrase is checked only on the
+    stories walked past.
+    """
+    tokens = "to_tsquery('simple'::regconfig, %s)"
+    recent_high = high if high is not None else SearchDocument.first_sort_key(timezone.localdate()) + SORT_KEY_DAY
+    recent_low = max(low or 0, recent_high - RECENT_DAYS * SORT_KEY_DAY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT articles_search_candidate_count({tokens}, %s, %s)", [query.tokens_tsquery, recent_low, recent_high]
+        )
+        common = cursor.fetchone()[0] >= COMMON_PHRASE
+    if common:
+        # ts_match_vq() is the function behind @@: the same test, which the planner cannot hand
+        # to the GIN index, so it walks the sort key's index.
+        return articles.extra(
+            where=[f'ts_match_vq("articles_searchdocument"."vector", {tokens})'], params=[query.tsquery]
+        )
+    candidates = f"articles_search_candidates({tokens}, %s, %s)"
+    return articles.extra(
+        where=[
+            f'"articles_searchdocument"."sort_key" = ANY((SELECT {candidates})::bigint[])',
+            f'"articles_searchdocument"."vector" @@ {tokens}',
+        ],
+        params=[query.tokens_tsquery, low, high, query.tsquery],
+    )
 
 
 def _sort_key_range(low: int | None, high: int | None) -> list[Q]:
