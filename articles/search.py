@@ -9,7 +9,8 @@ for the index: it cuts by probability ("金科园区委" → 金科/园区/委),
 from the reader's query would never be found.
 
 The same token text feeds both databases: an FTS5 table on SQLite and a GIN-indexed tsvector
-(configuration 'simple') on PostgreSQL, both made by migrations articles 0004 and 0005. Both are kept in
+(configuration 'simple') on PostgreSQL, both made by migrations articles 0004 and 0005 (0015 adds
+the functions PostgreSQL's phrase search walks with, see ``_walk_newest_first``). Both are kept in
 step with the articles by ``search_document_update`` (called from articles.signals on every
 save, tag change and placement); ``manage.py rebuild_search_index`` rebuilds them all after
 bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
