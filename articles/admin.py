@@ -18,7 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.diff import diff_fields
-from articles.contributors.admin import CreditInline, save_credit_formset, uncredited_warning
+from articles.contributors.admin import CreditInline, credit_typed_byline, save_credit_formset, uncredited_warning
 from articles.desk.article_views import article_admin_urls, step_name, workflow_context
 from articles.desk.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
 from articles.desk.photo_views import photo_admin_urls
@@ -347,6 +347,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        credit_typed_byline(self, request, form)  # articles.contributors: after the inline credits, never over them
         article = form.instance
         if not change or article.status != Article.Status.APPROVED:
             return

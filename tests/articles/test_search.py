@@ -266,8 +266,8 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
     from tests.helpers import fill_archive
 
     fill_archive(issues)
-    # The capped count, the page of stories, their tags, the pages they ran on.
-    with django_assert_num_queries(4):
+    # The capped count, the page of stories, their tags, their bylines' credits, the pages they ran on.
+    with django_assert_num_queries(5):
         response = client.get(reverse("articles:search"), params)
     assert response.status_code == 200
     assert "<mark>" in response.content.decode()
