@@ -18,7 +18,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.diff import diff_fields
-from articles.contributors.admin import CreditInline, save_credit_formset, uncredited_warning
+from articles.contributors.admin import CreditInline, credit_typed_byline, save_credit_formset, uncredited_warning
 from articles.desk.article_views import article_admin_urls, step_name, workflow_context
 from articles.desk.photo_forms import PhotoForm, PhotoInlineFormSet, forget_stashed
 from articles.desk.photo_views import photo_admin_urls
@@ -347,6 +347,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        credit_typed_byline(self, request, form)  # articles.contributors: after the inline credits, never over them
         article = form.instance
         if not change or article.status != Article.Status.APPROVED:
             return
@@ -507,13 +508,14 @@ def error_text(error: Exception) -> str:
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
-    list_display = ["__str__", "credit", "article", "image_pending", "created_at"]
+    list_display = ["__str__", "credit", "article", "pending", "created_at"]
     list_filter = ["image_pending"]
     list_select_related = ["article"]
     search_fields = ["caption", "credit", "article__headline"]
     autocomplete_fields = ["article"]
-    readonly_fields = ["caption_correction"]
-    fields = ["article", "image", "caption", "credit", "order", "caption_correction"]
+    # The preview shows a grey stand-in marked 待补图片 until the real image is chosen, as on the story's page.
+    readonly_fields = ["preview", "caption_correction"]
+    fields = ["article", "image", "preview", "caption", "credit", "order", "caption_correction"]
 
     def get_urls(self):
         return photo_admin_urls(self) + super().get_urls()
@@ -533,7 +535,16 @@ class PhotoAdmin(admin.ModelAdmin):
         return form
 
     def get_fields(self, request, obj=None):
-        return self.fields if obj is not None else self.fields[:-1]
+        return self.fields if obj is not None else [name for name in self.fields if name not in self.readonly_fields]
+
+    @admin.display(description=_("preview"))
+    def preview(self, photo: Photo) -> str:
+        return PhotoInline.preview(None, photo)
+
+    # Words, not the boolean icons: a green tick read as "fine" where it meant "still waiting".
+    @admin.display(description=_("waiting for its image"), ordering="image_pending")
+    def pending(self, photo: Photo) -> str:
+        return format_html("<strong>{}</strong>", _("waiting for its image")) if photo.image_pending else ""
 
     # Whether this user may change or delete this photo now is the photo services' own rule.
     def has_change_permission(self, request, obj=None):

@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from articles.contributors.bylines import article_byline_text
 from articles.models import NEWS_WINDOW, Article, ArticleQuerySet, published_tag_or_404
 from articles.search import excerpt, quick_text
 
@@ -17,7 +18,7 @@ FEED_LENGTH = 30
 def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
     """Published stories newest first, each with the release time of the issue it first ran in."""
     # The newest stories come off the sort key's index; release times are looked up for those alone.
-    return articles.published().newest_first().with_first_release().with_tag_list()[:FEED_LENGTH]
+    return articles.published().newest_first().with_first_release().with_tag_list().with_credits()[:FEED_LENGTH]
 
 
 class LatestStoriesFeed(Feed):
@@ -50,7 +51,7 @@ class LatestStoriesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Article) -> str:
-        return item.byline
+        return article_byline_text(item)
 
     def item_categories(self, item: Article) -> list[str]:
         return [tag.name for tag in item.tag_list]
@@ -107,7 +108,9 @@ class NewsFeed(LatestStoriesFeed):
 
     def items(self) -> ArticleQuerySet:
         since = timezone.now() - NEWS_WINDOW
-        return Article.objects.published().as_they_went_public(since=since).with_tag_list()[:FEED_LENGTH]
+        return (
+            Article.objects.published().as_they_went_public(since=since).with_tag_list().with_credits()[:FEED_LENGTH]
+        )
 
 
 class NewsAtomFeed(NewsFeed):

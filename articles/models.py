@@ -58,6 +58,13 @@ def tag_list_prefetch(to_article: str = "") -> models.Prefetch:
     return models.Prefetch(f"{to_article}tags", to_attr="tag_list")
 
 
+def credits_prefetch(to_article: str = "") -> models.Prefetch:
+    """The byline's credits with their contributors (articles.contributors); ``to_article`` as above."""
+    from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
+
+    return models.Prefetch(f"{to_article}credits", queryset=Credit.objects.select_related("contributor"))
+
+
 def last_change(released, corrected):
     """What readers last saw change: the release, or a later 更正. Not ``updated_at``, which any
     save (a demo load, a migration, a desk edit before release) moves."""
@@ -163,9 +170,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_credits(self) -> "ArticleQuerySet":
         """Prefetch the byline's credits with their contributors (articles.contributors)."""
-        from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
-
-        return self.prefetch_related(models.Prefetch("credits", queryset=Credit.objects.select_related("contributor")))
+        return self.prefetch_related(credits_prefetch())
 
     def with_tag_list(self) -> "ArticleQuerySet":
         """Prefetch tags by name into ``article.tag_list``, a plain list."""

@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from articles.contributors.bylines import article_byline_text
 from articles.forms import SearchForm
 from articles.models import NEWS_WINDOW, Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public, cache_tag
-from newsroom.structured_data import json_ld, moment, publication_issue
+from newsroom.structured_data import byline_people, json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
 # Counting every match of a very common word costs more than it tells: a page counts the matches
@@ -91,8 +92,7 @@ def _news_article(request, article: Article, printed: Placement | None, photos, 
         data["isPartOf"] = publication_issue(request, printed.page.issue)
         data["printPage"] = str(printed.page.number)
         data["printSection"] = printed.page.name
-    if article.byline:
-        data["author"] = [{"@type": "Person", "name": article.byline}]
+    data.update(byline_people(request, article))
     if photos:
         data["image"] = [request.build_absolute_uri(photo.image.url) for photo in photos]
     if article.tag_list:
@@ -199,7 +199,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "date_to": form.cleaned_data["date_to"],
         }
         articles = search_articles(query, **options)
-        articles = articles.select_related("search_document").with_tag_list().prefetch_related(
+        articles = articles.select_related("search_document").with_tag_list().with_credits().prefetch_related(
             Prefetch(
                 "placements",
                 queryset=Placement.objects.published()
@@ -238,7 +238,7 @@ def _result(article: Article, terms: tuple[str, ...]) -> dict:
         "headline": highlight(article.headline, terms),
         "subheadline": highlight(article.subheadline, terms),
         "excerpt": highlight(excerpt(quick_text(article.body), terms), terms),
-        "byline": highlight(article.byline, terms),
+        "byline": highlight(article_byline_text(article), terms),
         "tags": [highlight(tag.name, terms) for tag in article.tag_list],
         "printed": article.printed,
     }

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from articles.models import Article, ArticleQuerySet, Photo
+from articles.models import Article, ArticleQuerySet, Photo, credits_prefetch
 from newsroom.images.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
 from newsroom.images.validators import validate_image_upload
 from issues.pdf import validate_page_pdf
@@ -276,9 +276,10 @@ class PlacementQuerySet(models.QuerySet):
         )
 
     def for_reading(self) -> "PlacementQuerySet":
-        """Everything a page shows for a placement, in one query plus a photo prefetch."""
+        """Everything a page shows for a placement, in one query plus prefetches of photos and byline credits."""
         return self.select_related("article", "photo", "jump").prefetch_related(
-            models.Prefetch("article__photos", queryset=Photo.objects.order_by("order", "pk"))
+            models.Prefetch("article__photos", queryset=Photo.objects.order_by("order", "pk")),
+            credits_prefetch("article__"),
         )
 
 

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from articles.models import Article, ArticleQuerySet, Photo, tag_list_prefetch
+from articles.contributors.bylines import article_byline_text
+from articles.models import Article, ArticleQuerySet, Photo, credits_prefetch, tag_list_prefetch
 from articles.search import excerpt, parse_query, quick_text, search_articles
 from articles.views import MAX_PAGE_NUMBER, counted_limit
 from issues.models import Issue, Page, Placement
@@ -108,12 +109,16 @@ class ArticleOut(Schema):
     kicker: str
     headline: str
     subheadline: str
-    byline: str
+    byline: str = Field(description="The printed byline, made from the story's credits (本报记者 左燕 马晓璇).")
     issue_date: datetime.date | None = Field(
         description="The story's first day: the first issue it ran in, or its online release (网络首发) if earlier."
     )
     url: str
     tags: list[TagOut]
+
+    @staticmethod
+    def resolve_byline(article: Article) -> str:
+        return article_byline_text(article)
 
     @staticmethod
     def resolve_issue_date(article: Article) -> datetime.date | None:
@@ -232,7 +237,7 @@ class CappedPageNumberPagination(BoundedPageNumberPagination):
 
 
 def _articles(articles: ArticleQuerySet) -> ArticleQuerySet:
-    return articles.select_related("search_document").with_tag_list()
+    return articles.select_related("search_document").with_tag_list().with_credits()
 
 
 def _page_out(page: Page, issue: Issue) -> Page:
@@ -271,7 +276,7 @@ def page_detail(request: HttpRequest, date: datetime.date, number: int):
     placements = (
         Placement.objects.published()
         .select_related("article__search_document")
-        .prefetch_related(tag_list_prefetch("article__"))
+        .prefetch_related(tag_list_prefetch("article__"), credits_prefetch("article__"))
         .select_related("photo", "jump")
     )
     page.stories = page_parts(page, pages, placements)

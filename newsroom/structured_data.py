@@ -33,6 +33,27 @@ def periodical(request: HttpRequest) -> dict:
     }
 
 
+def byline_people(request: HttpRequest, article) -> dict:
+    """The story's ``author`` (its text credits) and ``contributor`` (photos, video, editing), as Persons.
+
+    From the same prefetched credits as the printed byline (articles.contributors.bylines); a story
+    without credits names its typed byline as the one author.
+    """
+    from articles.contributors.bylines import article_byline_parts
+    from articles.contributors.models import Credit
+
+    people: dict[str, list[dict]] = {}
+    for part in article_byline_parts(article):
+        for credit in part.credits:
+            person = {"@type": "Person", "name": credit.display_name}
+            if credit.contributor is not None and credit.contributor.public_page:
+                person["url"] = request.build_absolute_uri(credit.contributor.get_absolute_url())
+            people.setdefault("author" if credit.role == Credit.Role.TEXT else "contributor", []).append(person)
+    if not people and article.byline:
+        people["author"] = [{"@type": "Person", "name": article.byline}]
+    return people
+
+
 def publication_issue(request: HttpRequest, issue) -> dict:
     """One day's issue, as schema.org's PublicationIssue of the Periodical."""
     return {

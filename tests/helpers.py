@@ -154,6 +154,15 @@ def fill_archive(issues: int) -> None:
             inside = placement_create(page=third, article=ArticleFactory(approved=True)).article
             teaser_create(page=front, article=inside)
         story.tags.add("要闻")
+        # Bylines come from credits (articles.contributors): each story names a contributor.
+        credit_archive_story(story)
+
+
+def credit_archive_story(story) -> None:
+    """Credit a story to a staff reporter of its own, as the archive's bylines are."""
+    from articles.contributors.models import Contributor, Credit
+
+    Credit.objects.create(article=story, contributor=Contributor.objects.create(name=f"记者{story.pk}"))
 
 
 def latest_story():

@@ -146,10 +146,10 @@ def test_docs_page_loads_nothing_from_another_site(client):
     [
         ("issues", 2),  # count, page
         ("issue", 2),  # issue, pages
-        ("page", 5),  # issue, pages, placements, their tags, incoming jumps
-        ("articles", 3),  # count, page, tags
-        ("article", 4),  # article, tags, photos, placements
-        ("search", 3),  # count, page, tags
+        ("page", 6),  # issue, pages, placements, their tags, their credits, incoming jumps
+        ("articles", 4),  # count, page, tags, credits
+        ("article", 5),  # article, tags, credits, photos, placements
+        ("search", 4),  # count, page, tags, credits
     ],
 )
 def test_api_query_count_is_constant(client, django_assert_num_queries, issues, endpoint, queries):

@@ -21,6 +21,7 @@ from articles.contributors.services import (
     credit_confirm,
     credit_delete,
     credit_save,
+    credits_follow_byline,
     rate_table_save,
 )
 from articles.contributors.statements import (
@@ -171,6 +172,20 @@ def save_credit_formset(model_admin, request, form, formset) -> None:
                  else formset.new_objects.append(credit))
     except ValidationError as error:
         model_admin.message_user(request, error_text(error), messages.ERROR)
+
+
+def credit_typed_byline(model_admin, request, form) -> None:
+    """A byline the desk typed (new or changed) becomes the story's credits, unless they were edited by hand."""
+    if "byline" not in form.changed_data:
+        return
+    report = credits_follow_byline(article=form.instance, byline_before=form.initial.get("byline") or "")
+    if report and report.unmatched:
+        model_admin.message_user(
+            request,
+            _("Not among the contributors yet: {names}. They are one-off names in the story's byline credits; "
+              "confirm each as a contributor.").format(names="、".join(report.unmatched)),
+            messages.INFO,
+        )
 
 
 def uncredited_warning(article) -> str:

@@ -87,6 +87,17 @@ def byline_text(credits: list[Credit]) -> str:
     return " ".join(part.text for part in byline_parts(credits))
 
 
+def article_byline_parts(article) -> list[Part]:
+    """The story's printed byline from its prefetched credits (no query); none when it has no credits."""
+    return byline_parts(list(article.credits.all()))
+
+
+def article_byline_text(article) -> str:
+    """What every reader surface prints as the story's byline: its credits' line, else its typed byline."""
+    credits = list(article.credits.all())
+    return byline_text(credits) if credits else article.byline
+
+
 def parse_byline(text: str, *, role: str = Credit.Role.TEXT) -> tuple[list[Name], list[str]]:
     """The names in a printed byline ("本报记者 左燕 通讯员 张三", "左燕 摄"), and the words that name nobody."""
     names: list[Name] = []

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from articles.contributors.bylines import parse_byline
+from articles.contributors.bylines import Name, parse_byline
 from articles.contributors.models import Contributor, Credit, RateBand, RateTable, StatementLine
 from articles.models import Article, Photo
 from newsroom.cache import invalidate_on_commit
@@ -93,32 +93,43 @@ class CreditReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def _match(name: str, kind: str | None, report: CreditReport) -> Contributor | None:
+def _find(name: str, kind: str | None) -> Contributor | None:
+    """The one active contributor of this name (the title's kind decides between two), else None."""
     candidates = list(Contributor.objects.filter(name=name, active=True))
     if kind is not None and len(candidates) > 1:
         candidates = [c for c in candidates if c.kind == kind] or candidates
-    if len(candidates) == 1:
-        report.matched.append(name)
-        return candidates[0]
     # Nobody of that name, or two people: a one-off name the desk confirms or chooses for.
-    report.unmatched.append(name)
-    return None
+    return candidates[0] if len(candidates) == 1 else None
 
 
-def _add_credits(*, report: CreditReport, text: str, role: str, existing: set, **target) -> None:
-    names, skipped = parse_byline(text, role=role)
-    report.skipped.extend(skipped)
-    order = len(existing)
-    for found in names:
-        if (found.name, found.role) in existing:
-            continue
-        existing.add((found.name, found.role))
-        contributor = _match(found.name, found.kind, report)
+def _names(sources: list[tuple[str, str]], report: CreditReport) -> list[Name]:
+    """The names printed lines (text, role) credit, in order, each name and role once."""
+    names: list[Name] = []
+    seen: set = set()
+    for text, role in sources:
+        found, skipped = parse_byline(text, role=role)
+        report.skipped.extend(skipped)
+        for name in found:
+            if (name.name, name.role) not in seen:
+                seen.add((name.name, name.role))
+                names.append(name)
+    return names
+
+
+def _byline_sources(article: Article, text: str) -> list[tuple[str, str]]:
+    """What a story's credits are read from: its byline, then its photos' credit lines."""
+    photos = [(photo.credit, Credit.Role.PHOTO) for photo in article.photos.all() if photo.credit]
+    return [(text, Credit.Role.TEXT), *photos]
+
+
+def _add_credits(*, report: CreditReport, sources: list[tuple[str, str]], **target) -> None:
+    for order, found in enumerate(_names(sources, report)):
+        contributor = _find(found.name, found.kind)
+        (report.matched if contributor else report.unmatched).append(found.name)
         credit = Credit(contributor=contributor, name="" if contributor else found.name, role=found.role,
                         order=order, **target)
         credit.full_clean()
         credit.save()
-        order += 1
 
 
 @transaction.atomic
@@ -131,12 +142,8 @@ def credits_from_byline(*, article: Article, text: str | None = None) -> CreditR
     report = CreditReport()
     if article.credits.exists():
         return report
-    existing: set = set()
-    _add_credits(report=report, text=article.byline if text is None else text, role=Credit.Role.TEXT,
-                 existing=existing, article=article)
-    for photo in article.photos.all():
-        if photo.credit:
-            _add_credits(report=report, text=photo.credit, role=Credit.Role.PHOTO, existing=existing, article=article)
+    _add_credits(report=report, sources=_byline_sources(article, article.byline if text is None else text),
+                 article=article)
     return report
 
 
@@ -145,8 +152,43 @@ def credits_from_photo_credit(*, photo: Photo) -> CreditReport:
     """Credit photo news (a photo printed by itself) from its credit line, unless it has credits already."""
     report = CreditReport()
     if photo.article_id is None and photo.credit and not photo.credits.exists():
-        _add_credits(report=report, text=photo.credit, role=Credit.Role.PHOTO, existing=set(), photo=photo)
+        _add_credits(report=report, sources=[(photo.credit, Credit.Role.PHOTO)], photo=photo)
     return report
+
+
+def _read_from_byline(article: Article, text: str) -> bool:
+    """Whether the story's credits are exactly what credits_from_byline makes of this byline today.
+
+    Anything the desk did by hand (another name or role, a new order, one of two namesakes chosen)
+    makes them differ; a one-off name confirmed into a contributor since does not.
+    """
+    credits = [(c.contributor_id, c.display_name, c.role) for c in article.credits.select_related("contributor")]
+    read = []
+    for found in _names(_byline_sources(article, text), CreditReport()):
+        contributor = _find(found.name, found.kind)
+        read.append((contributor.pk if contributor else None, found.name, found.role))
+    return credits == read
+
+
+@transaction.atomic
+def credits_follow_byline(*, article: Article, byline_before: str) -> CreditReport | None:
+    """The desk typed a new byline: credit the story from it if its credits are none or were read from the old one.
+
+    Credits edited by hand are never replaced, and a story that ran in a released issue keeps its
+    credits (its byline changes only through a correction). None when nothing was credited.
+    """
+    if article.byline == byline_before:
+        return None
+    credits = list(article.credits.all())
+    if credits and not _read_from_byline(article, byline_before):
+        return None
+    try:
+        credit_check_open(article=article)
+    except ValidationError:
+        return None
+    for credit in credits:
+        credit_delete(credit=credit)
+    return credits_from_byline(article=article)
 
 
 def check_bands(bands: list[RateBand]) -> None:

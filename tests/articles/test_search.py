@@ -285,8 +285,8 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
     from tests.helpers import fill_archive
 
     fill_archive(issues)
-    # The capped count, the page of stories, their tags, the pages they ran on.
-    with django_assert_num_queries(4):
+    # The capped count, the page of stories, their tags, their bylines' credits, the pages they ran on.
+    with django_assert_num_queries(5):
         response = client.get(reverse("articles:search"), params)
     assert response.status_code == 200
     assert "<mark>" in response.content.decode()
@@ -297,8 +297,9 @@ def test_search_page_for_a_phrase_runs_a_fixed_number_of_queries(client, django_
     from tests.helpers import fill_archive
 
     fill_archive(issues)
-    # PostgreSQL first counts the phrase's recent candidates, to choose how to walk (articles.search).
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
+    # The credits of the stories found make one query; PostgreSQL first counts the phrase's recent
+    # candidates, to choose how to walk (articles.search).
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
         response = client.get(reverse("articles:search"), {"q": "记者现场"})
     assert response.status_code == 200
     assert "<mark>记者现场</mark>" in response.content.decode()

@@ -20,7 +20,9 @@ from tests.factories import (
     PlacementFactory,
     png_bytes,
 )
-from tests.helpers import assembling, build_issue, contrast_on_white, fill_archive, latest_story, page_url
+from tests.helpers import (
+    assembling, build_issue, contrast_on_white, credit_archive_story, fill_archive, latest_story, page_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -457,10 +459,11 @@ def test_article_url_may_carry_a_slug(client):
 
 PUBLIC_VIEWS = {
     # Front pages carry a page image: one more query for the hot zones of its published stories.
-    "front": (lambda: reverse("issues:front"), 8),
-    "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 8),
+    # Pages with stories: one for their bylines' credits (articles.contributors).
+    "front": (lambda: reverse("issues:front"), 9),
+    "issue": (lambda: latest_story().placements.first().page.issue.get_absolute_url(), 9),
     # No teasers on this page, so no query for where they lead.
-    "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 6),
+    "page-with-jump-in": (lambda: page_url(latest_story().placements.order_by("-page__number").first().page), 7),
     # The article, its photos, tags, corrections (更正), the pages it ran on and the issue's
     # stories in reading order (上一篇/下一篇).
     "article": (lambda: latest_story().get_absolute_url(), 7),  # + the byline's credits (articles.contributors)
@@ -496,6 +499,7 @@ def fill_page(stories: int):
     for n in range(stories):
         story = ArticleFactory(approved=True)
         story.tags.add("要闻", f"标签{n}")
+        credit_archive_story(story)
         PhotoFactory(article=story)
         PhotoFactory(article=story)
         with assembling(issue):
@@ -506,8 +510,8 @@ def fill_page(stories: int):
 
 
 STORY_VIEWS = {
-    "front": (lambda front, second, story: reverse("issues:front"), 7),
-    "page-with-jumps-in": (lambda front, second, story: page_url(second), 6),
+    "front": (lambda front, second, story: reverse("issues:front"), 8),  # + the bylines' credits
+    "page-with-jumps-in": (lambda front, second, story: page_url(second), 7),
     "article": (lambda front, second, story: story.get_absolute_url(), 7),  # + the byline's credits
 }
 

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.contributors.bylines import Part, byline_parts
+from articles.contributors.bylines import Part, article_byline_parts
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter
 def byline(article) -> list[Part]:
     """The printed byline's parts from the story's prefetched credits (no query)."""
-    return byline_parts(list(article.credits.all()))
+    return article_byline_parts(article)
