@@ -73,20 +73,9 @@ def article_step(*, article: Article, user: AbstractBaseUser, step: str, comment
     comment = (comment or "").strip()
     if row.comment_required and not comment:
         raise ValidationError({"comment": row.comment_required}, code="required")
-    if row.name == "approve":
-        # 校对 (articles.proofing): 终审 waits while a blocking hit is neither fixed nor waived.
-        from articles.proofing.services import approval_refusal
-
-        error = approval_refusal(article=locked)
-        if error is not None:
-            raise error
-        # A caption imported with its page stands in front of a grey image until the real one comes.
-        if locked.photos.filter(image_pending=True).exists():
-            raise ValidationError(
-                _("A photo of this story is still waiting for its image (imported with its caption only): "
-                  "add the image or delete the photo before 终审."),
-                code="image_pending",
-            )
+    error = workflow.gate_refusal(row, locked)
+    if error is not None:
+        raise error
     return _move(article, locked=locked, user=user, action=row.name, to=row.to, comment=comment)
 
 
