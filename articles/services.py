@@ -1,5 +1,5 @@
-"""An article's way through review (三审), online release (网络首发), withdrawal (撤稿), corrections
-(更正) and restored revisions.
+"""An article's way from its filing through review (三审), online release (网络首发), withdrawal (撤稿),
+corrections (更正) and restored revisions.
 
 The review steps are one table (articles.workflow); ``article_step`` takes any of them. Every
 service checks the user's permission and the article's state on a locked row, records a
@@ -55,6 +55,27 @@ def article_log(
     step.full_clean()
     step.save()
     return step
+
+
+@transaction.atomic
+def article_create(*, user: AbstractBaseUser, **fields) -> Article:
+    """File a new story, a draft: its reporter is the user unless another is named; its first revision is theirs.
+
+    The one door for a new article: the admin's add form, "start writing" a plan, the page importer
+    and the demo call it. Who may file is their question (the add permission, the plan's reporter,
+    the page import screen's permission): an imported page's stories are filed by whoever imports it.
+    The review log starts with the submission; the filing is in the revisions.
+    """
+    if fields.get("status", Status.DRAFT) != Status.DRAFT:
+        raise ValueError("A new article is a draft: the review table moves it on (article_step).")
+    if fields.get("reporter") is None:
+        fields["reporter"] = user
+    article = Article(**fields)
+    article.full_clean()
+    article._change_reason = str(_("Story filed"))
+    article._history_user = user
+    article.save()
+    return article
 
 
 def _refuse_unless(allowed: bool, message) -> None:
