@@ -1,10 +1,10 @@
 """An article's way from its filing through review (三审), online release (网络首发), withdrawal (撤稿),
 corrections (更正) and restored revisions.
 
-The review steps are one table (articles.workflow); ``article_step`` takes any of them. Every
-service checks the user's permission and the article's state on a locked row, records a
-``Transition`` (who, when, from, to, comment) and raises ``PermissionDenied`` or
-``ValidationError`` with a message the admin shows as it is.
+A new story is filed by ``article_create``. The review steps are one table (articles.workflow);
+``article_step`` takes any of them. Every service after the filing checks the user's permission
+and the article's state on a locked row, records a ``Transition`` (who, when, from, to, comment)
+and raises ``PermissionDenied`` or ``ValidationError`` with a message the admin shows as it is.
 """
 
 import datetime
