@@ -26,7 +26,7 @@ from articles.models import Article, Photo
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
 from articles.proofing.desk import ProofingFilter, proofing_urls
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
-from articles.services import TEXT_FIELDS, article_reopen, article_step
+from articles.services import TEXT_FIELDS, article_create, article_reopen, article_step
 from articles.text import char_count
 from articles.workflow import waiting_for_q
 
@@ -337,6 +337,15 @@ class ArticleAdmin(admin.ModelAdmin):
         return ArticleChangeList
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            # A new story through its one door; the form's tags and inlines are saved on obj after this.
+            columns = {field.name for field in Article._meta.concrete_fields}
+            created = article_create(
+                user=request.user, **{name: value for name, value in form.cleaned_data.items() if name in columns}
+            )
+            obj.pk, obj._state = created.pk, created._state
+            obj.refresh_from_db()
+            return
         if not obj.reporter_id:
             obj.reporter = request.user
         # Only an approved story goes back to 终审 when it changes: only then is its old text needed.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.contributors.bylines import article_byline_text
-from articles.models import NEWS_WINDOW, Article, ArticleQuerySet, published_tag_or_404
+from articles.models import NEWS_FRONT_WINDOW, Article, ArticleQuerySet, published_tag_or_404
 from articles.search import excerpt, quick_text
 
 FEED_LENGTH = 30
@@ -107,7 +107,7 @@ class NewsFeed(LatestStoriesFeed):
         )
 
     def items(self) -> ArticleQuerySet:
-        since = timezone.now() - NEWS_WINDOW
+        since = timezone.now() - NEWS_FRONT_WINDOW
         return (
             Article.objects.published().as_they_went_public(since=since).with_tag_list().with_credits()[:FEED_LENGTH]
         )

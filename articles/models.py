@@ -45,7 +45,7 @@ BODY_EDITOR_CONFIG = {
 
 
 # 滚动新闻 (the news front and its feeds) is the latest news: older stories are in the archive and search.
-NEWS_WINDOW = datetime.timedelta(days=60)
+NEWS_FRONT_WINDOW = datetime.timedelta(days=60)
 
 
 def tag_list_prefetch(to_article: str = "") -> models.Prefetch:

@@ -52,6 +52,17 @@ def photo_refusal(user: AbstractBaseUser, *, article: Article | None, photo: Pho
     return None
 
 
+def pending_image_refusal(*, article: Article) -> ValidationError | None:
+    """Why 终审 must wait for a photo's image: a caption imported with its page stands before a grey stand-in."""
+    if article.photos.filter(image_pending=True).exists():
+        return ValidationError(
+            _("A photo of this story is still waiting for its image (imported with its caption only): "
+              "add the image or delete the photo before 终审."),
+            code="image_pending",
+        )
+    return None
+
+
 def can_correct_caption(photo: Photo) -> bool:
     """Whether readers can see this photo now (PhotoQuerySet.published), so its caption changes only by correction."""
     return photo.pk is not None and Photo.objects.published().filter(pk=photo.pk).exists()

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 
 from articles.contributors.bylines import article_byline_text
 from articles.forms import SearchForm
-from articles.models import NEWS_WINDOW, Article, published_tag_or_404
+from articles.models import NEWS_FRONT_WINDOW, Article, published_tag_or_404
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public, cache_tag
@@ -178,12 +178,12 @@ def news_front(request: HttpRequest) -> HttpResponse:
     """滚动新闻: the latest stories as they went public (网络首发 or the issue's release), paginated."""
     stories = (
         Article.objects.published()
-        .as_they_went_public(since=timezone.now() - NEWS_WINDOW)
+        .as_they_went_public(since=timezone.now() - NEWS_FRONT_WINDOW)
         .only("pk", "kicker", "headline", "subheadline", "online_at")
     )
     number = request.GET.get("page")
     page = CappedPaginator(stories, NEWS_PER_PAGE, limit=counted_limit(number, NEWS_PER_PAGE)).get_page(number)
-    return render(request, "articles/news_front.html", {"page_obj": page, "days": NEWS_WINDOW.days})
+    return render(request, "articles/news_front.html", {"page_obj": page, "days": NEWS_FRONT_WINDOW.days})
 
 
 @cache_public

@@ -7,6 +7,13 @@ Strict 三审: 初审, 二审 and 终审 are taken by three different people. Wh
 in a step's ``not_by`` during the current round (since the story's last submission) may not take
 it; the story's own reporter never reviews it. ``NEWSROOM["SAME_EDITOR_FIRST_AND_SECOND_REVIEW"]``
 lets one editor take 初审 and 二审 on a small desk (终审 is always someone else).
+
+A step's ``gates`` ask the story itself (its proofreading, its photos) when the step is taken:
+``gate(article=...) -> ValidationError | None``, named by dotted path so the table imports none of
+the apps that import it (proofing's services use the review log and this table). Gates are not
+asked when a button is offered: a button on the change page saves the form first, and that save
+may clear what a gate refuses (a fixed term, a new image); the page shows the causes beside the
+form (the proofing panel's blocking hits, a photo's "waiting for its image").
 """
 
 from dataclasses import dataclass
@@ -17,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Transition
@@ -40,6 +48,7 @@ class Step:
     reviews: bool = False  # a review: never by the story's own reporter
     by_writer: bool = False  # only someone who may edit the story (its reporter) takes it
     queue: Promise | None = None  # the name of the list of stories waiting for this step
+    gates: tuple[str, ...] = ()  # dotted paths of gate(article=...) -> ValidationError | None, asked in order
 
 
 REVIEW_PERM = "articles.review_article"
@@ -86,6 +95,12 @@ STEPS: tuple[Step, ...] = (
         refused=_("Only the chief editor can give final approval."),
         not_by=("submit", "first_review", "second_review"),
         reviews=True,
+        gates=(
+            # 校对: 终审 waits while a blocking hit is neither fixed nor waived.
+            "articles.proofing.services.approval_refusal",
+            # A caption imported with its page stands in front of a grey image until the real one comes.
+            "articles.photos.pending_image_refusal",
+        ),
     ),
     Step(
         "send_back",
@@ -183,6 +198,15 @@ def refusal(step: Step, user: AbstractBaseUser, article: Article, done: list[tup
                     "person (三审 is three different people)."
                 ).format(earlier=Transition.Action(taken[0]).label, step=step.button)
             )
+    return None
+
+
+def gate_refusal(step: Step, article: Article) -> ValidationError | None:
+    """The first of the step's gates that refuses this story (asked on the locked row), or None."""
+    for path in step.gates:
+        error = import_string(path)(article=article)
+        if error is not None:
+            return error
     return None
 
 

@@ -7,8 +7,8 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Issues and pages")
 
     def ready(self) -> None:
-        from issues import redaction  # noqa: F401  (a withdrawn story is masked on its pages)
-        from issues import story_changes  # noqa: F401  (a story leaving 'approved' unsigns its open pages)
+        # A story leaving 'approved' unsigns its open pages; a withdrawn one is masked on its pages.
+        from issues import story_changes  # noqa: F401
         from issues.models import Issue
         from newsroom import signals
         from newsroom.cache import register_release_schedule

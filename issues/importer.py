@@ -44,6 +44,7 @@ from PIL import Image
 from articles.contributors.services import credits_from_byline
 from articles.models import Article, Photo
 from articles.photos import photo_create
+from articles.services import article_create
 from issues.epaper import page_attach_print
 from issues.models import HotZone, Issue, Jump, Page, Placement, Teaser
 from issues.numerals import page_label, pages_label
@@ -386,8 +387,7 @@ def _placement_for(
         return placement, False, joined
     if placement := _same_opening(on_page, story):
         return placement, False, joined
-    article = Article(headline=story.headline or str(NO_HEADLINE), reporter=user, dateline="")
-    _save_article(article)
+    article = _new_article(headline=story.headline or str(NO_HEADLINE), user=user)
     return placement_create(page=page, article=article), True, joined
 
 
@@ -461,14 +461,26 @@ def _fill_article(article: Article, story: ParsedStory) -> None:
         article.byline = story.byline
 
 
+def _not_saved(headline: str, error: ValidationError) -> ValidationError:
+    return ValidationError(
+        _("The story “%(headline)s” cannot be saved: %(errors)s")
+        % {"headline": headline[:40], "errors": " ".join(error.messages)}
+    )
+
+
+def _new_article(*, headline: str, user: AbstractBaseUser) -> Article:
+    """A story the page prints that the desk has no article for: a draft filed by the importing editor."""
+    try:
+        return article_create(user=user, headline=headline, dateline="")
+    except ValidationError as error:
+        raise _not_saved(headline, error) from error
+
+
 def _save_article(article: Article) -> None:
     try:
         article.full_clean()
     except ValidationError as error:
-        raise ValidationError(
-            _("The story “%(headline)s” cannot be saved: %(errors)s")
-            % {"headline": article.headline[:40], "errors": " ".join(error.messages)}
-        ) from error
+        raise _not_saved(article.headline, error) from error
     article.save()
     credits_from_byline(article=article)  # bylines as data (articles.contributors): a story with credits keeps them
 
@@ -587,8 +599,7 @@ def _teased_article(
     if found is not None:
         article = found.article
     else:
-        article = Article(headline=parsed.headline or str(NO_HEADLINE), reporter=user, dateline="")
-        _save_article(article)
+        article = _new_article(headline=parsed.headline or str(NO_HEADLINE), user=user)
         result.created.append(article)
     # "详见二、三版": the story stands on each page named, so the teaser reads the same to readers.
     for number in numbers:

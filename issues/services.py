@@ -4,7 +4,9 @@ Every service asks one guard first (``issue_check_open``): an open issue changes
 scheduled one only after its release is called back, and a released one not at all (a released
 story changes through a correction or a withdrawal, in articles.services). Every change to a
 page clears its sign-off (``page_sign_off_clear``), so what the chief attested is what prints.
-The admin's screens, the importer and the print-PDF split all call these.
+The admin's screens, the importer and the print-PDF split all call these. The one page write
+that skips the guard is 撤稿's redaction of the page files (``page_redact_withdrawn``): a
+withdrawal is a door a released issue keeps open.
 """
 
 import datetime
@@ -19,10 +21,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image
 
 from articles.models import Article, ArticleQuerySet, Photo
 from issues.models import HotZone, Issue, Jump, Page, PagePlan, PlannedPage, Placement, Teaser
 from issues.numerals import page_label
+from issues.redaction import masked_image
 
 if TYPE_CHECKING:  # articles.proofing reads this module's Problem: imported where used
     from articles.proofing.services import IssueProofing
@@ -226,6 +230,62 @@ def page_delete(*, page: Page) -> None:
     """Delete a page added by mistake, with what is placed on it; only while its issue is open."""
     issue_check_open(page.issue)
     page.delete()
+
+
+@transaction.atomic
+def page_redact_withdrawn(*, page: Page) -> Page:
+    """撤稿 on the page files: mask every withdrawn story's zones on the page image, withhold the PDF.
+
+    Asked of released pages too (issues/redaction.py says how and why), so no issue_check_open:
+    a withdrawal is one of the two changes a released issue takes. An open page loses its sign-off.
+    """
+    page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+    withdrawn = page.placements.filter(article__status=Article.Status.WITHDRAWN)
+    zones = list(HotZone.objects.filter(placement__in=withdrawn).values_list("x", "y", "width", "height"))
+    unmasked = withdrawn.exclude(hot_zones__isnull=False).exists()
+    to_delete = []
+
+    # Masked from the image readers see now: the print, an earlier masked copy (painting the
+    # same zones again changes nothing) or an image the desk uploaded since.
+    source = page.image
+    if source:
+        if not page.printed_image:
+            page.printed_image.name = page.image.name  # the file stays; only its owner field changes
+        else:
+            to_delete.append(page.image.name)  # the print is kept already; this one is superseded
+        if unmasked:
+            page.image = ""  # a withdrawn story without a zone: nothing shows where it is
+        else:
+            try:
+                masked = masked_image(source, zones)
+                page.image.save(masked.name, masked, save=False)  # a new random name: a new address
+            except (OSError, Image.DecompressionBombError):
+                logger.exception("Could not mask the page image of %s; withholding it", page)
+                page.image = ""
+    if page.pdf:
+        if page.withheld_pdf:
+            to_delete.append(page.pdf.name)  # a corrected PDF that now needs correcting again
+        else:
+            page.withheld_pdf.name = page.pdf.name
+        page.pdf = ""
+    page.full_clean()
+    page.save()
+    if issue_is_open(page.issue):
+        page_sign_off_clear(pages=[page])
+        page.refresh_from_db(fields=["signed_off_by", "signed_off_at"])
+    storage = page.image.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in to_delete])
+    return page
+
+
+def pages_redact_for(*, article: Article) -> list[Page]:
+    """Redact every page with files the article is placed on.
+
+    Unreleased pages too: an issue released after the withdrawal must not carry the story in
+    its page image, whether or not the desk remembers to replace it.
+    """
+    pages = Page.objects.filter(placements__article=article).exclude(image="", pdf="").distinct()
+    return [page_redact_withdrawn(page=page) for page in pages]
 
 
 @transaction.atomic

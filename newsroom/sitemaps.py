@@ -13,7 +13,7 @@ from articles.models import Article, ArticleQuerySet, Correction, Photo, SearchD
 from issues.models import Issue, IssueQuerySet, Page, PageQuerySet
 
 # Google News reads stories released in the last two days only.
-NEWS_WINDOW = datetime.timedelta(days=2)
+GOOGLE_NEWS_WINDOW = datetime.timedelta(days=2)
 
 
 def latest_correction(on: Q) -> Subquery:
@@ -97,7 +97,7 @@ class NewsSitemap(Sitemap):
     limit = 1000  # Google News reads at most 1,000 stories per sitemap
 
     def items(self) -> ArticleQuerySet:
-        since = timezone.now() - NEWS_WINDOW
+        since = timezone.now() - GOOGLE_NEWS_WINDOW
         return (
             Article.objects.published()
             .with_last_change()

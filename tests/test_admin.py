@@ -94,6 +94,16 @@ def test_reporter_files_an_article_with_a_photo_and_tags(reporter_client):
     assert (photo.caption, photo.credit, photo.width, photo.height) == ("家庭医生上门随访。", "记者 左燕", 64, 48)
 
 
+def test_a_story_filed_on_the_add_form_has_its_filing_as_its_first_revision(reporter_client):
+    response = reporter_client.post(reverse("admin:articles_article_add"), article_form())
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    first = article.history.get()
+    assert (first.history_user, first.history_change_reason) == (reporter_client.user, "新建稿件")
+    assert set(article.tags.names()) == {"民生", "卫生健康"}
+
+
 def test_invalid_article_re_renders_with_the_reporters_text_intact(reporter_client):
     data = article_form(headline="", body="<p>这是记者写了一晚上的稿子。</p>")
 

@@ -26,6 +26,18 @@ def story(*, released=True, release_at=None, headline="全区集中现场督查"
     return PlacementFactory(page=page, article=ArticleFactory(approved=True, headline=headline)).article
 
 
+def test_a_story_three_days_old_is_on_the_news_front_but_no_longer_in_the_google_news_sitemap(client):
+    from articles.models import NEWS_FRONT_WINDOW
+    from newsroom.sitemaps import GOOGLE_NEWS_WINDOW
+
+    three_days = datetime.timedelta(days=3)
+    assert GOOGLE_NEWS_WINDOW < three_days < NEWS_FRONT_WINDOW  # two windows, two names (2 and 60 days)
+    story(headline="三天前的新闻", release_at=timezone.now() - three_days, date=timezone.localdate() - three_days)
+
+    assert "三天前的新闻" in client.get(reverse("articles:news")).content.decode()
+    assert locations(client, reverse("sitemaps:news")) == []
+
+
 def test_sitemap_index_lists_the_issue_page_and_article_sitemaps(client):
     story()
     assert locations(client, reverse("sitemaps:index")) == [

@@ -10,15 +10,22 @@ action of a list. Afterwards:
 - the released issue reads exactly as before, unless the change was recorded as a correction
   (更正) or a withdrawal (撤稿), the two doors a released issue keeps open;
 - a signed-off page whose rows changed has lost its sign-off.
+
+New articles have one door too, ``articles.services.article_create``: the last test reads the
+project's own code and names any other place that makes an article row.
 """
 
+import ast
 import datetime
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pypdfium2
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
@@ -380,3 +387,63 @@ def test_the_sweep_reaches_every_write_screen_of_the_desk():
         "articles_photo_add", "articles_photo_change", "articles_photo_delete",
     ):
         assert expected in names
+
+
+# --- New articles: one door ----------------------------------------------------------------------
+
+ARTICLE_DOOR = Path("articles/services.py")  # article_create
+MAKERS = {"create", "get_or_create", "update_or_create", "bulk_create"}
+
+
+def _project_files() -> list[Path]:
+    """Every Python file of the project's apps and its settings package, migrations and tests aside."""
+    root = Path(settings.BASE_DIR)
+    folders = {Path(config.path) for config in apps.get_app_configs() if Path(config.path).is_relative_to(root)}
+    folders.add(root / "newsroom")
+    files = {path for folder in folders for path in folder.rglob("*.py")}
+    return sorted(path for path in files if "migrations" not in path.parts and ".venv" not in path.parts)
+
+
+def direct_article_creates(source: str) -> list[int]:
+    """The lines that make an article row without article_create: Article(...) with fields but no pk,
+    or Article.objects.create / get_or_create / update_or_create / bulk_create."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "Article":
+            # Article(pk=...) stands for a row that exists (a lock, a link): it makes nothing.
+            if not any(keyword.arg in {"pk", "id"} for keyword in node.keywords):
+                lines.append(node.lineno)
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in MAKERS
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr in {"objects", "_default_manager"}
+            and isinstance(func.value.value, ast.Name)
+            and func.value.value.id == "Article"
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_sweep_of_new_articles_finds_a_direct_create():
+    source = (
+        "article = Article.objects.create(headline='x', reporter=user)\n"
+        "draft = Article(headline='y', reporter=user)\n"
+        "Article.objects.bulk_create([draft])\n"
+        "locked = Article(pk=3)\n"
+    )
+    assert direct_article_creates(source) == [1, 2, 3]
+
+
+def test_every_new_article_is_made_by_article_create():
+    root = Path(settings.BASE_DIR)
+    found = [
+        f"{path.relative_to(root)}:{line}"
+        for path in _project_files()
+        if path.relative_to(root) != ARTICLE_DOOR
+        for line in direct_article_creates(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "make articles with articles.services.article_create, not directly: " + ", ".join(found)

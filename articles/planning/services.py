@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.planning.models import CalendarToken, PlanningEvent, StoryPlan, new_token
+from articles.services import article_create
 from issues.numerals import page_label
 
 Status = StoryPlan.Status
@@ -207,15 +208,12 @@ def plan_start_writing(*, plan: StoryPlan, user: AbstractBaseUser) -> Article:
         raise PermissionDenied(_("Only the plan's reporter starts writing it."))
     if not user.has_perm("articles.add_article"):
         raise PermissionDenied(_("You cannot file stories."))
-    article = Article(
+    article = article_create(
+        user=user,
         headline=locked.slug,
         byline=user.get_full_name() or user.get_username(),
         body="<p>{}</p>".format(_("(Plan: {summary})").format(summary=html.escape(locked.summary))),
-        reporter=user,
     )
-    article.full_clean()
-    article._history_user = user
-    article.save()
     locked.article = article
     _save(locked, plan)
     return article

@@ -3,7 +3,7 @@
 from articles.models import Article
 from articles.proofing.services import proofing_check
 from articles.proofing.starter import starter_lists_load
-from articles.services import article_step
+from articles.services import article_create, article_step
 
 DEMO_HEADLINE = "我区破获一起电动车盗窃案"
 DEMO_BODY = (
@@ -19,8 +19,7 @@ def proofing_demo(*, reporter, first_editor, second_editor) -> Article:
     starter_lists_load()
     article = Article.objects.filter(headline=DEMO_HEADLINE).first()
     if article is None:
-        article = Article(headline=DEMO_HEADLINE, kicker="平安金坛", byline="左燕", body=DEMO_BODY, reporter=reporter)
-        article.save()
+        article = article_create(user=reporter, headline=DEMO_HEADLINE, kicker="平安金坛", byline="左燕", body=DEMO_BODY)
         for user, step in ((reporter, "submit"), (first_editor, "first_review"), (second_editor, "second_review")):
             article_step(article=article, user=user, step=step)
     # The stories loaded before the lists existed are checked now, so every story shows its hits.

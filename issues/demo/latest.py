@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.photos import photo_create
-from articles.services import article_step
+from articles.services import article_create, article_step
 from issues.demo.photos import DemoPhoto, draw_building_site, draw_clinic, draw_nursery, jpeg
 from issues.models import Issue
 from issues.services import (
@@ -96,11 +96,11 @@ def make_latest_paper(*, users: dict[str, AbstractBaseUser]) -> Issue | None:
     }
     placements = []
     for number, headline, paragraphs, photo in STORIES:
-        article = Article.objects.create(
+        article = article_create(
+            user=users["reporter"],
             headline=headline,
             byline="本报记者 左燕",
             body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
-            reporter=users["reporter"],
         )
         if photo is not None:
             photo_create(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from articles.models import Article
 from articles.photos import photo_create
-from articles.services import article_release_online, article_step
+from articles.services import article_create, article_release_online, article_step
 from issues.demo.photos import DemoPhoto, draw_clinic, draw_lake_morning, draw_nursery, draw_service_hall, jpeg
 from issues.models import Issue
 from issues.services import issue_create, page_create, placement_create, proposed_issue_date
@@ -70,11 +70,11 @@ def make_tonights_issue(*, users: dict[str, AbstractBaseUser]) -> Issue | None:
     if not issue.pages.filter(number=2).exists():
         page_create(issue=issue, number=2, name="综合新闻", editor=users["editor2"])
     for headline, paragraphs, photo, steps in STORIES:
-        article = Article.objects.create(
+        article = article_create(
+            user=users["reporter"],
             headline=headline,
             byline="左燕",
             body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
-            reporter=users["reporter"],
         )
         if photo is not None:
             photo_create(

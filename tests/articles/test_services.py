@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from articles.models import Article, Correction, Transition
 from articles.roles import CHIEF, EDITOR, REPORTER
 from articles.services import (
+    article_create,
     article_approve,
     article_correct,
     article_reopen,
@@ -208,3 +209,43 @@ def test_article_restore_of_an_approved_article_sends_it_back_to_final_review(ed
 def test_article_restore_of_a_released_story_is_refused(editor, front_story):
     with pytest.raises(PermissionDenied):
         article_restore(article=front_story, user=editor, revision_id=front_story.history.first().history_id)
+
+
+# --- Filing a story: article_create, the one door for a new article ------------------------------------
+
+
+def test_article_create_files_a_draft_under_the_user_and_records_the_filing_in_its_revisions():
+    reporter = role_user(REPORTER, username="zuoyan")
+
+    article = article_create(user=reporter, headline="我区实行慢病闭环式管理", body="<p>近日。</p>")
+
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.status, saved.reporter) == (Article.Status.DRAFT, reporter)
+    first = saved.history.get()
+    assert (first.history_type, first.history_user, first.history_change_reason) == ("+", reporter, "新建稿件")
+    assert not Transition.objects.filter(article=saved).exists()  # the review log starts at submission
+
+
+def test_article_create_files_for_the_reporter_named():
+    editor, reporter = role_user(EDITOR, username="editor"), role_user(REPORTER, username="zuoyan")
+
+    article = article_create(user=editor, reporter=reporter, headline="通讯员来稿")
+
+    assert Article.objects.get(pk=article.pk).reporter == reporter
+    assert article.history.get().history_user == editor
+
+
+def test_article_create_refuses_a_story_without_a_headline_and_saves_nothing():
+    reporter = role_user(REPORTER, username="zuoyan")
+
+    with pytest.raises(ValidationError) as refused:
+        article_create(user=reporter, headline="", body="<p>这是记者写了一晚上的稿子。</p>")
+
+    assert "headline" in refused.value.message_dict
+    assert not Article.objects.exists()
+
+
+def test_article_create_files_only_drafts():
+    with pytest.raises(ValueError):
+        article_create(user=role_user(CHIEF, username="chief"), headline="直接终审", status=Article.Status.APPROVED)
+    assert not Article.objects.exists()

@@ -3,12 +3,23 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from articles.roles import CHIEF
 from articles.services import article_withdraw
+from articles.models import Article
 from issues.models import Page
-from tests.factories import ArticleFactory, HotZoneFactory, PageFactory, PlacementFactory, png_bytes, role_user
+from issues.services import page_redact_withdrawn
+from tests.factories import (
+    ArticleFactory,
+    HotZoneFactory,
+    IssueFactory,
+    PageFactory,
+    PlacementFactory,
+    png_bytes,
+    role_user,
+)
 from tests.helpers import pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +176,25 @@ def test_a_withdrawal_after_the_desk_replaced_the_image_masks_the_new_image(clie
     assert is_masked(image.getpixel((image.width // 4, image.height // 4)))
     red, _green, blue = image.getpixel((3 * image.width // 4, image.height // 4))  # outside both zones
     assert blue > 100 and red < 50  # the desk's navy image, not the black print
+
+
+def test_redacting_a_signed_off_page_of_an_open_issue_takes_back_its_sign_off(chief):
+    page = PageFactory(
+        image=SimpleUploadedFile("p.png", png_bytes(40, 56, "black")), issue=IssueFactory(release_at=None)
+    )
+    Page.objects.filter(pk=page.pk).update(signed_off_by=chief, signed_off_at=timezone.now())
+    placement = PlacementFactory(page=page, article=ArticleFactory(status=Article.Status.WITHDRAWN))
+    HotZoneFactory(placement=placement, **ZONE)
+
+    redacted = page_redact_withdrawn(page=page)  # the service itself, whoever calls it
+
+    assert redacted.is_redacted
+    assert Page.objects.filter(pk=page.pk, signed_off_at__isnull=True, signed_off_by__isnull=True).exists()
+
+
+def test_a_released_page_keeps_its_sign_off_when_a_withdrawal_redacts_it(chief, printed_page):
+    Page.objects.filter(pk=printed_page.pk).update(signed_off_by=chief, signed_off_at=timezone.now())
+
+    page = withdraw(printed_page, chief)
+
+    assert page.is_redacted and page.signed_off_by == chief  # what was signed off is kept as printed
