@@ -79,11 +79,13 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def invalidate() -> tuple[str, float]:
+def invalidate(*, fragments: bool = True) -> tuple[str, float]:
     """Start a new generation: every worker's next lookup of every public page misses.
 
     The generation is stored together with the next scheduled release time, read from the
-    database now, so a lookup needs one cache read to know both.
+    database now, so a lookup needs one cache read to know both. Stored story parts
+    (``newsroom.fragments``) go too, unless ``fragments=False``: the clock's switch to a new
+    issue changes no story.
     """
     now = timezone.now()
     # Pages rendered until "settled" may come from a database replica that has not seen the
@@ -91,6 +93,10 @@ def invalidate() -> tuple[str, float]:
     settled = now.timestamp() + _config().get("SETTLE_SECONDS", 0)
     generation = (_new_token(), _scheduled_release(now), settled)
     _store().set(GENERATION_KEY, generation, None)
+    if fragments:
+        from newsroom.fragments import drop_all  # fragments builds on this module
+
+        drop_all()
     return generation
 
 
@@ -213,7 +219,7 @@ def current_generation(store: BaseCache | None = None, now=None, generation=None
         generation = store.get(GENERATION_KEY)
     if not _is_current(generation, now):
         # Cold cache, or an issue went out since this generation began: what readers see changed.
-        generation = invalidate()
+        generation = invalidate(fragments=False)
     return generation
 
 

@@ -183,6 +183,10 @@ NEWSROOM = {
         "ENABLED": env.bool("NEWSROOM_CACHE_PUBLIC", default=True),
         "ALIAS": "default",
         "TIMEOUT": env.int("NEWSROOM_CACHE_TIMEOUT", default=24 * 3600),
+        # Each story's part of a page, kept by the story so a page rendered again takes the
+        # stories that did not change from the store (newsroom/fragments.py); on even when
+        # whole pages are not cached.
+        "FRAGMENTS": env.bool("NEWSROOM_CACHE_FRAGMENTS", default=True),
         # With database replicas: at least their allowed lag, so a page rendered from a lagging
         # replica right after a change is kept no longer than that.
         "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),
