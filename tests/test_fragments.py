@@ -107,3 +107,20 @@ def test_the_switch_to_a_new_issue_keeps_the_parts_of_the_old_ones(client, page,
 
     assert drawn(response) == 0
     assert "前一篇稿件" in response.content.decode()
+
+
+def test_a_story_page_rendered_again_draws_its_body_only_after_a_correction(client, page, editor):
+    url = story("要更正的稿件").get_absolute_url()
+    body = "articles/includes/story_body.html"
+    first, again = client.get(url), client.get(url)
+
+    assert [template.name for template in first.templates].count(body) == 1
+    assert [template.name for template in again.templates].count(body) == 0
+    assert again.content == first.content
+
+    article_correct(article=story("要更正的稿件"), user=editor, note="正文有误", body="<p>更正后的正文。</p>")
+    corrected = client.get(url)
+
+    assert [template.name for template in corrected.templates].count(body) == 1
+    text = corrected.content.decode()
+    assert "更正后的正文" in text and "正文有误" in text and "第1段正文" not in text
