@@ -44,13 +44,17 @@ def drop_all() -> None:
     _store().set(NAMESPACE_KEY, (_new_token(), time.time()), None)
 
 
-@lru_cache(maxsize=None)
 def template_version(*names: str) -> str:
-    """A digest of the templates a fragment is drawn with and of the translations, once per process.
+    """A digest of the templates a fragment is drawn with and of the translations.
 
     In every fragment's name, so a deploy that changes how a part looks never serves parts drawn
-    the old way.
+    the old way. Worked out once per process, or on every call with DEBUG on, where templates
+    are edited while the server runs.
     """
+    return _digest(names) if settings.DEBUG else _cached_digest(names)
+
+
+def _digest(names: tuple[str, ...]) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     for name in names:
         digest.update(get_template(name).template.source.encode())
@@ -58,6 +62,9 @@ def template_version(*names: str) -> str:
         for catalog in sorted(directory.glob("*/LC_MESSAGES/django.mo")):
             digest.update(catalog.read_bytes())
     return digest.hexdigest()[:12]
+
+
+_cached_digest = lru_cache(maxsize=None)(_digest)
 
 
 def cached_fragments(
