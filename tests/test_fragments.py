@@ -20,8 +20,9 @@ STORY_PART = "issues/includes/story_part.html"
 
 
 @pytest.fixture
-def page(public_cache_off):
+def page(public_cache_off, settings):
     """Page 2 of a released issue with three stories; whole pages are not cached, so every request renders."""
+    settings.NEWSROOM["PUBLIC_CACHE"]["FRAGMENTS"] = True
     page = PageFactory(issue=IssueFactory(), number=2)
     for order, headline in enumerate(("前一篇稿件", "要更正的稿件", "后一篇稿件")):
         PlacementFactory(page=page, order=order, article__headline=headline)
