@@ -9,7 +9,8 @@ for the index: it cuts by probability ("金科园区委" → 金科/园区/委),
 from the reader's query would never be found.
 
 The same token text feeds both databases: an FTS5 table on SQLite and a GIN-indexed tsvector
-(configuration 'simple') on PostgreSQL, both made by migrations articles 0004 and 0005. Both are kept in
+(configuration 'simple') on PostgreSQL, both made by migrations articles 0004 and 0005 (0015 adds
+the functions PostgreSQL's phrase search walks with, see ``_walk_newest_first``). Both are kept in
 step with the articles by ``search_document_update`` (called from articles.signals on every
 save, tag change and placement); ``manage.py rebuild_search_index`` rebuilds them all after
 bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
@@ -23,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -177,6 +178,16 @@ class Query:
             "({})".format(" <-> ".join(f"'{token}'" for token in phrase)) for phrase in self.phrases
         )
 
+    @property
+    def has_phrase(self) -> bool:
+        """Whether a phrase has more than one token: its order can only be checked in the story's text."""
+        return any(len(phrase) > 1 for phrase in self.phrases)
+
+    @property
+    def tokens_tsquery(self) -> str:
+        """PostgreSQL to_tsquery: every token of every phrase, in any order (the GIN index answers it alone)."""
+        return " & ".join(f"'{token}'" for token in dict.fromkeys(token for phrase in self.phrases for token in phrase))
+
 
 def parse_query(text: str) -> Query:
     """Split on spaces; each term must appear in the story as typed (one character or more)."""
@@ -202,8 +213,12 @@ def search_articles(
     relevance: bool = False,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    ordered: bool = True,
 ) -> ArticleQuerySet:
-    """Published articles matching every phrase of the query, newest first or best match first."""
+    """Published articles matching every phrase of the query, newest first or best match first.
+
+    ``ordered=False``: the same articles in no order, for counting them.
+    """
     articles = Article.objects.published().filter(search_document__isnull=False)
     if not query:
         return articles.none()
@@ -228,15 +243,70 @@ def search_articles(
         return articles.extra(order_by=[f"{FTS_TABLE}.rank" if relevance else f"-{FTS_TABLE}.rowid"])
 
     tsquery = "to_tsquery('simple'::regconfig, %s)"
-    articles = articles.extra(where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery])
-    if low is not None:
-        articles = articles.filter(search_document__sort_key__gte=low)
-    if high is not None:
-        articles = articles.filter(search_document__sort_key__lt=high)
+    if ordered and not relevance and query.has_phrase:
+        articles = _walk_newest_first(articles, query, low, high)
+    else:
+        articles = articles.extra(where=[f'"articles_searchdocument"."vector" @@ {tsquery}'], params=[query.tsquery])
+    articles = articles.filter(*_sort_key_range(low, high))
+    if not ordered:
+        return articles
     if relevance:
         rank = RawSQL(f'ts_rank(\'{{0.1, 0.2, 0.4, 1.0}}\', "articles_searchdocument"."vector", {tsquery})', [query.tsquery])
         return articles.annotate(rank=rank).order_by("-rank", "-search_document__sort_key")
     return articles.order_by("-search_document__sort_key")
+
+
+# A phrase is common when this many stories of the latest RECENT_DAYS hold all its tokens (about
+# one in twenty): walking the archive newest first then finds a page within a few hundred stories.
+RECENT_DAYS = 60
+COMMON_PHRASE = 200
+
+
+def _walk_newest_first(articles: ArticleQuerySet, query: Query, low: int | None, high: int | None) -> ArticleQuerySet:
+    """PostgreSQL, a phrase newest first: walk the sort key's index, checking the phrase, and stop after a page.
+
+    The GIN index knows which stories hold a phrase's tokens, in no order; whether they stand
+    together only each story's tsvector says (kilobytes, compressed). Left to itself the planner
+    often checks every candidate and then keeps the newest twenty (0.45-2 s for a phrase in a
+    tenth of the archive), as it takes a phrase's tokens to be independent and so rare. So one
+    query counts the candidates of the latest RECENT_DAYS (the index alone). A phrase common
+    there walks the archive newest first; a rarer one walks through its candidates only (an array
+    from a subquery, whose length the planner cannot see): a phrase common years ago but not
+    lately is not walked through every story since. Either way the phrase is checked only on the
+    stories walked past.
+    """
+    tokens = "to_tsquery('simple'::regconfig, %s)"
+    recent_high = high if high is not None else SearchDocument.first_sort_key(timezone.localdate()) + SORT_KEY_DAY
+    recent_low = max(low or 0, recent_high - RECENT_DAYS * SORT_KEY_DAY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT articles_search_candidate_count({tokens}, %s, %s)", [query.tokens_tsquery, recent_low, recent_high]
+        )
+        common = cursor.fetchone()[0] >= COMMON_PHRASE
+    if common:
+        # ts_match_vq() is the function behind @@: the same test, which the planner cannot hand
+        # to the GIN index, so it walks the sort key's index.
+        return articles.extra(
+            where=[f'ts_match_vq("articles_searchdocument"."vector", {tokens})'], params=[query.tsquery]
+        )
+    candidates = f"articles_search_candidates({tokens}, %s, %s)"
+    return articles.extra(
+        where=[
+            f'"articles_searchdocument"."sort_key" = ANY((SELECT {candidates})::bigint[])',
+            f'"articles_searchdocument"."vector" @@ {tokens}',
+        ],
+        params=[query.tokens_tsquery, low, high, query.tsquery],
+    )
+
+
+def _sort_key_range(low: int | None, high: int | None) -> list[Q]:
+    """The date filter as a range of sort keys (either end may be open)."""
+    limits = []
+    if low is not None:
+        limits.append(Q(search_document__sort_key__gte=low))
+    if high is not None:
+        limits.append(Q(search_document__sort_key__lt=high))
+    return limits
 
 
 # --- Showing results ----------------------------------------------------------------------------

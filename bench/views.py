@@ -3,6 +3,8 @@
 Run inside Django (``python -m bench.views OUT.json``, with the database in DATABASE_URL):
 writes the URL lists the load tool cycles through and, for each view, the queries one request
 runs (Django test client + CaptureQueriesContext, the page cache off).
+``python -m bench.views OUT.json search`` measures only the views whose names start with
+``search`` (the one-reader search latency), and no admin screens.
 
 A new public surface joins with an entry in ``public_views``; a new admin screen with a line
 in ``admin_screens``. A view that does not answer 200 fails the run: every one must exist.
@@ -93,7 +95,7 @@ def count_queries(client, url: str) -> tuple[int, int, float, float]:
     return response.status_code, len(captured), wall, cost
 
 
-def measure(seed: int = 7) -> dict:
+def measure(seed: int = 7, only: str = "") -> dict:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -105,6 +107,8 @@ def measure(seed: int = 7) -> dict:
     result = {"views": {}, "admin": {}}
     views = public_views(rng)
     for name, urls in views.items():
+        if not name.startswith(only):
+            continue
         counts, statuses = [], []
         # Spread over the list, so every kind of URL a view has (lists, details) is counted.
         counted = urls[:: max(1, len(urls) // QUERY_SAMPLE)][:QUERY_SAMPLE]
@@ -125,6 +129,8 @@ def measure(seed: int = 7) -> dict:
             walls = sorted(count_queries(client, url)[2] for url in urls for _ in range(SEARCH_REPEATS))
             result["views"][name]["alone_p50"] = round(statistics.median(walls), 1)
             result["views"][name]["alone_p95"] = round(walls[int(0.95 * (len(walls) - 1))], 1)
+    if only:
+        return result
     if settings.NEWSROOM.get("BENCH_FLOOR"):
         result["views"]["floor"] = {"urls": ["/bench/floor/"], "queries_min": 0, "queries_max": 0, "statuses": [200]}
 
@@ -151,7 +157,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    Path(argv[0]).write_text(json.dumps(measure(), ensure_ascii=False, indent=1))
+    Path(argv[0]).write_text(json.dumps(measure(only=argv[1] if len(argv) > 1 else ""), ensure_ascii=False, indent=1))
     return 0
 
 

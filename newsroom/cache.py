@@ -87,17 +87,23 @@ def invalidate(*, fragments: bool = True) -> tuple[str, float]:
     (``newsroom.fragments``) go too, unless ``fragments=False``: the clock's switch to a new
     issue changes no story.
     """
-    now = timezone.now()
-    # Pages rendered until "settled" may come from a database replica that has not seen the
-    # change yet: they are kept only until then (NEWSROOM_CACHE_SETTLE_SECONDS, 0 without replicas).
-    settled = now.timestamp() + _config().get("SETTLE_SECONDS", 0)
-    generation = (_new_token(), _scheduled_release(now), settled)
-    _store().set(GENERATION_KEY, generation, None)
+    generation = _new_generation(timezone.now())
+    store = _store()
+    store.set(GENERATION_KEY, generation, None)
+    # A claim to start the first generation must not outlive this one (see _next_generation).
+    _unclaim(store, _successor_claim(None))
     if fragments:
         from newsroom.fragments import drop_all  # fragments builds on this module
 
         drop_all()
     return generation
+
+
+def _new_generation(now) -> tuple[str, float, float]:
+    # Pages rendered until "settled" may come from a database replica that has not seen the
+    # change yet: they are kept only until then (NEWSROOM_CACHE_SETTLE_SECONDS, 0 without replicas).
+    settled = now.timestamp() + _config().get("SETTLE_SECONDS", 0)
+    return (_new_token(), _scheduled_release(now), settled)
 
 
 def invalidate_on_commit() -> None:
@@ -219,8 +225,41 @@ def current_generation(store: BaseCache | None = None, now=None, generation=None
         generation = store.get(GENERATION_KEY)
     if not _is_current(generation, now):
         # Cold cache, or an issue went out since this generation began: what readers see changed.
-        generation = invalidate(fragments=False)
+        generation = _next_generation(store, generation, now)
     return generation
+
+
+def _successor_claim(outdated) -> str:
+    previous = outdated[0] if isinstance(outdated, tuple) and len(outdated) == 3 else "cold"
+    return f"{GENERATION_KEY}:after:{previous}"
+
+
+# Long enough for the claimant's two cache writes, short enough not to matter if it dies between.
+SUCCESSION_SECONDS = 5
+
+
+def _next_generation(store: BaseCache, outdated, now) -> tuple[str, float, float]:
+    """Start the generation after ``outdated`` (None: the cache is cold) once, for every worker.
+
+    Readers that find the generation cold, or outrun by a release, at the same moment would
+    each start one, and each would make the others' renders worthless: the render lock would
+    then save nothing. The first to claim the succession starts it; the others take it up.
+    """
+    claim = _successor_claim(outdated)
+    if _claim(store, claim, SUCCESSION_SECONDS):
+        found = store.get(GENERATION_KEY)
+        if _is_current(found, now):
+            return found  # a release or a save started one meanwhile
+        generation = _new_generation(now)
+        store.set(GENERATION_KEY, generation, None)
+        return generation
+    deadline = time.monotonic() + SUCCESSION_SECONDS
+    while time.monotonic() < deadline:
+        found = store.get(GENERATION_KEY)
+        if _is_current(found, now):
+            return found
+        time.sleep(0.005)
+    return invalidate(fragments=False)  # the claimant died between its claim and its write
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -293,13 +332,16 @@ def _entry_state(store: BaseCache, entry, token: str, now: float) -> str:
     return state
 
 
-def _acquire(store: BaseCache, key: str) -> bool:
-    """Take the lock to render ``key``; False when another request (in any worker) holds it."""
-    seconds = _config()["RENDER_LOCK_SECONDS"]
+def _lock_path(store: FileBasedCache, name: str) -> str:
+    return os.path.join(store._dir, hashlib.md5(name.encode(), usedforsecurity=False).hexdigest() + ".lock")
+
+
+def _claim(store: BaseCache, name: str, seconds: int) -> bool:
+    """Claim ``name`` for ``seconds``; False when another request (in any worker) holds it."""
     if isinstance(store, FileBasedCache):
         # FileBasedCache.add() is a check then a write: two workers could both win. Creating a
-        # file exclusively is atomic; a lock left by a killed worker is broken after its time.
-        path = os.path.join(store._dir, hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + ".lock")
+        # file exclusively is atomic; a claim left by a killed worker is broken after its time.
+        path = _lock_path(store, name)
         try:
             if time.time() - os.path.getmtime(path) > seconds:
                 os.unlink(path)
@@ -311,24 +353,28 @@ def _acquire(store: BaseCache, key: str) -> bool:
         except FileExistsError:
             return False
         except OSError:
-            return True  # no lock to be had (a read-only directory): render, as before locks
-    return store.add(key + ":lock", 1, seconds)
+            return True  # no claim to be had (a read-only directory): go on, as before claims
+    return store.add(name, 1, seconds)
 
 
-def _release(store: BaseCache, key: str) -> None:
+def _unclaim(store: BaseCache, name: str) -> None:
     if isinstance(store, FileBasedCache):
         try:
-            os.unlink(os.path.join(store._dir, hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + ".lock"))
+            os.unlink(_lock_path(store, name))
         except OSError:
             pass
     else:
-        store.delete(key + ":lock")
+        store.delete(name)
 
 
-def _held(store: BaseCache, key: str) -> bool:
+def _held(store: BaseCache, name: str) -> bool:
     if isinstance(store, FileBasedCache):
-        return os.path.exists(os.path.join(store._dir, hashlib.md5(key.encode(), usedforsecurity=False).hexdigest() + ".lock"))
-    return store.get(key + ":lock") is not None
+        return os.path.exists(_lock_path(store, name))
+    return store.get(name) is not None
+
+
+def _render_lock(key: str) -> str:
+    return key + ":lock"
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -391,11 +437,11 @@ class PublicCacheMiddleware:
         state = _entry_state(store, entry, generation[0], now.timestamp())
         if state == FRESH:
             return self._answer(request, _response_from(entry), "hit")
-        if _acquire(store, key):
+        if _claim(store, _render_lock(key), _config()["RENDER_LOCK_SECONDS"]):
             try:
                 return self._render(request, store, key, generation, now)
             finally:
-                _release(store, key)
+                _unclaim(store, _render_lock(key))
         if state == STALE:
             response = _response_from(entry)
             response["Age"] = str(max(0, int(now.timestamp() - entry[3])))
@@ -417,7 +463,7 @@ class PublicCacheMiddleware:
             entry = found.get(key)
             if _entry_state(store, entry, generation[0], now.timestamp()) == FRESH:
                 return self._answer(request, _response_from(entry), "wait")
-            if not _held(store, key):
+            if not _held(store, _render_lock(key)):
                 break  # that render stored nothing (not a storable answer): make our own
         # Not taking the lock here: the renderer may still store its copy, and ours is as good.
         return self._render(request, store, key, current_generation(store), timezone.now())

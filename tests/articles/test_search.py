@@ -144,6 +144,25 @@ def test_search_never_returns_unpublished_stories(unpublished_stories):
     assert found("秘闻") == ["公开秘闻"]
 
 
+@pytest.mark.parametrize("common_from", [1, 200], ids=["common-phrase", "rare-phrase"])
+def test_search_finds_a_phrase_newest_first_within_the_dates_and_never_unpublished(
+    unpublished_stories, monkeypatch, common_from
+):
+    # On PostgreSQL a phrase newest first walks the sort key's index, through every story when
+    # the phrase is common lately, through its candidates otherwise: both must find the same.
+    monkeypatch.setattr("articles.search.RECENT_DAYS", 10**6)
+    monkeypatch.setattr("articles.search.COMMON_PHRASE", common_from)
+    for day in (1, 3, 5):
+        placed(date=datetime.date(2020, 12, day), headline=f"{day}日金科园集中宣讲")
+    placed(date=datetime.date(2020, 12, 4), headline="金科园的集中和宣讲")  # every token, not the phrase
+    placed(date=datetime.date(2020, 12, 2), headline="督查金科园")  # as the unpublished stories' bodies have it
+    assert found("金科园集中宣讲") == ["5日金科园集中宣讲", "3日金科园集中宣讲", "1日金科园集中宣讲"]
+    assert found("集中宣讲", date_from=datetime.date(2020, 12, 2), date_to=datetime.date(2020, 12, 4)) == ["3日金科园集中宣讲"]
+    assert found("宣讲 金科园") == ["5日金科园集中宣讲", "金科园的集中和宣讲", "3日金科园集中宣讲", "1日金科园集中宣讲"]
+    assert found("督查金科园") == ["督查金科园"]
+    assert found("集中宣讲", relevance=True)[0].endswith("集中宣讲")
+
+
 def test_search_index_uses_the_full_text_index():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -271,6 +290,18 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
         response = client.get(reverse("articles:search"), params)
     assert response.status_code == 200
     assert "<mark>" in response.content.decode()
+
+
+@pytest.mark.parametrize("issues", [1, 20])
+def test_search_page_for_a_phrase_runs_a_fixed_number_of_queries(client, django_assert_num_queries, issues):
+    from tests.helpers import fill_archive
+
+    fill_archive(issues)
+    # PostgreSQL first counts the phrase's recent candidates, to choose how to walk (articles.search).
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
+        response = client.get(reverse("articles:search"), {"q": "记者现场"})
+    assert response.status_code == 200
+    assert "<mark>记者现场</mark>" in response.content.decode()
 
 
 def test_moving_an_issue_to_another_date_moves_all_its_stories_in_a_fixed_number_of_queries(
