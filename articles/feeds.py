@@ -1,5 +1,8 @@
 """RSS and Atom feeds of the latest published stories, for the whole paper and per tag."""
 
+import io
+from functools import partial
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -37,6 +40,13 @@ class LatestStoriesFeed(Feed):
 
     def items(self) -> ArticleQuerySet:
         return latest_published(Article.objects.all())
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Django writes the XML into the response a few bytes at a time: over a thousand writes
+        # a feed, each encoded and appended on its own. Written into a buffer, then once.
+        feed.write = partial(_write_once, feed.write)
+        return feed
 
     def item_title(self, item: Article) -> str:
         return item.full_headline
@@ -118,3 +128,9 @@ class NewsAtomFeed(NewsFeed):
 
     feed_type = Atom1Feed
     subtitle = NewsFeed.description
+
+
+def _write_once(write, outfile, encoding: str) -> None:
+    buffer = io.BytesIO()
+    write(buffer, encoding)
+    outfile.write(buffer.getvalue())

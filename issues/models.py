@@ -275,12 +275,19 @@ class PlacementQuerySet(models.QuerySet):
             Q(article__isnull=True) | ArticleQuerySet.approved_q("article__")
         )
 
-    def for_reading(self) -> "PlacementQuerySet":
-        """Everything a page shows for a placement, in one query plus prefetches of photos and byline credits."""
-        return self.select_related("article", "photo", "jump").prefetch_related(
-            models.Prefetch("article__photos", queryset=Photo.objects.order_by("order", "pk")),
-            credits_prefetch("article__"),
-        )
+    def for_reading(self, *, photos: bool = True) -> "PlacementQuerySet":
+        """Everything a page shows for a placement, in one query plus prefetches of photos and byline credits.
+
+        ``photos=False`` leaves the stories' photos for ``story_photos()`` to fetch for the
+        stories a page draws (not those whose part it has stored: newsroom.fragments).
+        """
+        placements = self.select_related("article", "photo", "jump").prefetch_related(credits_prefetch("article__"))
+        return placements.prefetch_related(story_photos()) if photos else placements
+
+
+def story_photos() -> models.Prefetch:
+    """Prefetch placed stories' photos in their printed order."""
+    return models.Prefetch("article__photos", queryset=Photo.objects.order_by("order", "pk"))
 
 
 class Placement(models.Model):

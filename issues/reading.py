@@ -2,7 +2,8 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -16,9 +17,11 @@ class StoryPart:
     """One placement as printed: the paragraphs on this page and the jump lines around them."""
 
     placement: Placement
-    paragraphs: list[str] = field(default_factory=list)
     continued_from: Page | None = None
     continued_to: Page | None = None
+    # Where the part starts and ends among the story's paragraphs (None: at the story's end).
+    start: int = 0
+    end: int | None = None
 
     @property
     def article(self) -> Article | None:
@@ -31,6 +34,19 @@ class StoryPart:
     @property
     def is_first_part(self) -> bool:
         return self.continued_from is None
+
+    @cached_property
+    def paragraphs(self) -> list[str]:
+        """The paragraphs this page carries, the first part opened by the dateline.
+
+        Split only when asked: a page whose story parts come from the fragment cache
+        (issues.views) never splits the bodies of the stories that did not change.
+        """
+        if self.placement.article_id is None:
+            return []
+        article = self.placement.article
+        paragraphs = article.paragraphs[self.start : self.end]
+        return with_dateline(paragraphs, article.dateline) if self.start == 0 else paragraphs
 
 
 def page_parts(page: Page, pages: list[Page], placements: QuerySet[Placement]) -> list[StoryPart]:
@@ -58,22 +74,16 @@ def story_parts(
     for placement in placements:
         part = StoryPart(placement=placement)
         if placement.article_id is not None:
-            paragraphs = placement.article.paragraphs
-            start = 0
             # A jump to or from a page outside this issue (only an old bypass could make one)
             # reads as no jump: readers never follow a line into another issue.
             incoming = incoming_by_article.get(placement.article_id)
             if incoming is not None and incoming.placement.page_id in pages_by_id:
-                start = incoming.after_paragraph
+                part.start = incoming.after_paragraph
                 part.continued_from = pages_by_id[incoming.placement.page_id]
-            end = len(paragraphs)
             jump = getattr(placement, "jump", None)
             if jump is not None and jump.to_page_id in pages_by_id:
-                end = jump.after_paragraph
+                part.end = jump.after_paragraph
                 part.continued_to = pages_by_id[jump.to_page_id]
-            part.paragraphs = paragraphs[start:end]
-            if start == 0:
-                part.paragraphs = with_dateline(part.paragraphs, placement.article.dateline)
         parts.append(part)
     return parts
 

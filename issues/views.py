@@ -1,18 +1,31 @@
 import calendar
 import datetime
+import time
 from functools import partial
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from articles.models import ArticleQuerySet, Correction
-from issues.models import Issue, Placement, Teaser
-from issues.reading import page_parts, teaser_targets
+from issues.models import Issue, Placement, Teaser, story_photos
+from issues.reading import StoryPart, page_parts, teaser_targets
 from newsroom.cache import cache_public, cache_tag
+from newsroom.fragments import cached_fragments, template_version
 from newsroom.structured_data import json_ld, publication_issue
 
 
@@ -95,6 +108,8 @@ def _render_page(
         if page is None:
             raise Http404(_("This issue has no such page."))
     parts, teasers, zones = [], [], []
+    # Before the page's rows are read: a story dropped after this is not stored (newsroom.fragments).
+    started = time.time()
     if page is not None:
         cache_tag(request, f"page:{page.pk}")  # what drops it: newsroom/invalidation.py
         if preview:
@@ -104,12 +119,14 @@ def _render_page(
             )
         else:
             placed = Placement.objects.published()
-        placements = placed.for_reading().annotate(has_corrections=HAS_CORRECTIONS)
+        # Photos only for the stories drawn, not for those whose part is stored (_draw_story_parts).
+        placements = placed.for_reading(photos=False).annotate(has_corrections=HAS_CORRECTIONS)
         if page.image:
             # Zones hang off the placements shown: an unapproved story has no zone to click.
             placements = placements.prefetch_related("hot_zones")
         parts = page_parts(page, pages, placements)
         attach_corrections([part.placement for part in parts])
+        _draw_story_parts(parts, preview=preview, started=started)
         if page.image:
             zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages, preview=preview)
@@ -133,6 +150,50 @@ def _render_page(
             else json_ld({"@context": "https://schema.org", **publication_issue(request, issue)}),
         },
     )
+
+
+STORY_PART_TEMPLATE = "issues/includes/story_part.html"
+# Everything a story part is drawn with: in each stored part's name, so a deploy that changes
+# one of them draws the parts again.
+STORY_PART_TEMPLATES = (STORY_PART_TEMPLATE, "articles/includes/photo.html", "articles/includes/corrections.html")
+
+
+def _draw_story_parts(parts: list[StoryPart], *, preview: bool, started: float) -> None:
+    """Each story part's HTML as ``part.html``: stored by its story (newsroom.fragments), drawn on a miss.
+
+    A preview draws every part (drafts are never stored). The name of a stored part holds what
+    it shows besides its story: where it starts and ends, and the pages its jump lines link to.
+    """
+    stories = [part for part in parts if part.article is not None]
+
+    def draw(indexes: list[int]) -> list[str]:
+        prefetch_related_objects([stories[index].placement for index in indexes], story_photos())
+        template = get_template(STORY_PART_TEMPLATE)
+        return [template.render({"part": stories[index], "preview": preview}) for index in indexes]
+
+    if preview:
+        drawn = draw(list(range(len(stories))))
+    else:
+        version = template_version(*STORY_PART_TEMPLATES)
+        drawn = cached_fragments(
+            [
+                (
+                    f"article:{part.article.pk}",
+                    f"story-part:{version}:{part.article.pk}:{part.article.version}:"
+                    f"{part.article.updated_at.timestamp()}:{part.start}:{part.end}:"
+                    f"{_page_link(part.continued_from)}:{_page_link(part.continued_to)}",
+                )
+                for part in stories
+            ],
+            draw,
+            started=started,
+        )
+    for part, html in zip(stories, drawn, strict=True):
+        part.html = html
+
+
+def _page_link(page) -> str:
+    return f"{page.pk}@{page.get_absolute_url()}" if page is not None else ""
 
 
 # Whether a placement's story (or its photo news caption) was corrected: asked in the placements'

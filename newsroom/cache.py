@@ -79,17 +79,23 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def invalidate() -> tuple[str, float]:
+def invalidate(*, fragments: bool = True) -> tuple[str, float]:
     """Start a new generation: every worker's next lookup of every public page misses.
 
     The generation is stored together with the next scheduled release time, read from the
-    database now, so a lookup needs one cache read to know both.
+    database now, so a lookup needs one cache read to know both. Stored story parts
+    (``newsroom.fragments``) go too, unless ``fragments=False``: the clock's switch to a new
+    issue changes no story.
     """
     generation = _new_generation(timezone.now())
     store = _store()
     store.set(GENERATION_KEY, generation, None)
     # A claim to start the first generation must not outlive this one (see _next_generation).
     _unclaim(store, _successor_claim(None))
+    if fragments:
+        from newsroom.fragments import drop_all  # fragments builds on this module
+
+        drop_all()
     return generation
 
 
@@ -253,7 +259,7 @@ def _next_generation(store: BaseCache, outdated, now) -> tuple[str, float, float
         if _is_current(found, now):
             return found
         time.sleep(0.005)
-    return invalidate()  # the claimant died between its claim and its write
+    return invalidate(fragments=False)  # the claimant died between its claim and its write
 
 
 def _page_key(request: HttpRequest) -> str:

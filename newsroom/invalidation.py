@@ -224,4 +224,4 @@ def reschedule() -> None:
     """A change nobody sees yet may still move the next release time: keep the switch exact."""
     generation = cache.current_generation()
     if generation[1] != cache._scheduled_release(timezone.now()):
-        cache.invalidate()
+        cache.invalidate(fragments=False)  # a new release time changes no story

@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"),
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+FILE_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+if FILE_CACHE:
     # Django's default of 300 entries would keep culling a paper's worth of pages.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
@@ -183,6 +184,12 @@ NEWSROOM = {
         "ENABLED": env.bool("NEWSROOM_CACHE_PUBLIC", default=True),
         "ALIAS": "default",
         "TIMEOUT": env.int("NEWSROOM_CACHE_TIMEOUT", default=24 * 3600),
+        # Each story's part of a page, kept by the story so a page rendered again takes the
+        # stories that did not change from the store (newsroom/fragments.py); on even when
+        # whole pages are not cached. Off by default with the file cache: each of its writes
+        # lists its directory (about 1.7 ms of CPU per thousand entries), and a page's ten
+        # parts made a miss dearer, not cheaper (bench/RESULTS.md).
+        "FRAGMENTS": env.bool("NEWSROOM_CACHE_FRAGMENTS", default=not FILE_CACHE),
         # With database replicas: at least their allowed lag, so a page rendered from a lagging
         # replica right after a change is kept no longer than that.
         "SETTLE_SECONDS": env.int("NEWSROOM_CACHE_SETTLE_SECONDS", default=0),

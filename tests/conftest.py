@@ -45,12 +45,14 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
-    """Every test starts with no cached public pages (the cache outlives a test's rollback)."""
+    """Every test starts with no cached public pages or story parts (the cache outlives a test's rollback)."""
     from django.core.cache import cache
 
     from newsroom.cache import GENERATION_KEY
+    from newsroom.fragments import drop_all
 
     cache.delete(GENERATION_KEY)  # the next lookup starts a generation no stored page matches
+    drop_all()  # ids and frozen times repeat between tests: no part drawn in another test is found
 
 
 @pytest.fixture

@@ -313,9 +313,13 @@ def test_an_unreleased_photo_is_edited_not_corrected():
         photo_caption_correct(photo=photo, user=role_user(EDITOR), caption="新说明", note="说明")
 
 
-def test_page_view_shows_a_corrected_storys_note_at_a_constant_query_count(client, django_assert_num_queries, public_cache_off):
+def test_page_view_shows_a_corrected_storys_note_at_a_constant_query_count(
+    client, django_assert_num_queries, public_cache_off, settings
+):
     from articles.services import article_correct
 
+    # Every story part drawn each time: a stored part skips its photos' query (tests/test_fragments.py).
+    settings.NEWSROOM["PUBLIC_CACHE"]["FRAGMENTS"] = False
     editor = role_user(EDITOR)
     page = PageFactory(issue=IssueFactory(released=True), number=1)
     stories = [PlacementFactory(page=page).article for _ in range(3)]

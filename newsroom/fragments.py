@@ -1,0 +1,114 @@
+"""Rendered parts of public pages, kept apart from the pages: a story's part as a page prints it.
+
+A page of the paper is rendered again whenever anything on it changes, and every page is when a
+new generation starts (an issue goes out); most of the stories on it did not change. Each story's
+part is stored here under the story's own tag (``article:<id>``, which ``newsroom.invalidation``
+drops on any change to the story, its photos, its 更正 notes, its tags or its credits) and a name
+that says everything else it depends on (the language, where the part starts and ends, the pages
+its jump lines link to, the templates that drew it), so a page rendered again takes the parts of
+the stories that did not change from the store.
+
+What decides *whether* a story shows is never stored: the page's own query
+(``Placement.objects.published()``) picks the stories every time, so a withdrawn story is gone
+from the next render whatever is stored; a fragment only holds how a story that shows looks.
+``newsroom.cache.invalidate()`` (bulk writes that send no signals, renamed renditions, a released
+issue changed) drops every fragment too; the clock's switch to a new issue does not, as it
+changes no story.
+
+``NEWSROOM_CACHE_FRAGMENTS=false`` turns fragments off (every part is rendered each time).
+"""
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from newsroom.cache import TAG_KEY, _config, _new_token, _store, _tag_tokens
+
+# The token every fragment key includes; a new one drops every fragment at once.
+NAMESPACE_KEY = "newsroom:public:fragments"
+FRAGMENT_KEY = "newsroom:public:fragment:"
+
+
+def enabled() -> bool:
+    return _config().get("FRAGMENTS", True)
+
+
+def drop_all() -> None:
+    """Forget every stored fragment, in every worker: their keys name the old namespace."""
+    _store().set(NAMESPACE_KEY, (_new_token(), time.time()), None)
+
+
+def template_version(*names: str) -> str:
+    """A digest of the templates a fragment is drawn with and of the translations.
+
+    In every fragment's name, so a deploy that changes how a part looks never serves parts drawn
+    the old way. Worked out once per process, or on every call with DEBUG on, where templates
+    are edited while the server runs.
+    """
+    return _digest(names) if settings.DEBUG else _cached_digest(names)
+
+
+def _digest(names: tuple[str, ...]) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    for name in names:
+        digest.update(get_template(name).template.source.encode())
+    for directory in settings.LOCALE_PATHS:
+        for catalog in sorted(directory.glob("*/LC_MESSAGES/django.mo")):
+            digest.update(catalog.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_cached_digest = lru_cache(maxsize=None)(_digest)
+
+
+def cached_fragments(
+    items: Sequence[tuple[str, str]], render: Callable[[list[int]], list[str]], *, started: float
+) -> list[SafeString]:
+    """The HTML of each ``(tag, name)``: the stored copy while ``tag`` is unchanged since it was
+    stored, else what ``render(indexes)`` returns for the items at those indexes, stored for next time.
+
+    ``started`` is when the request began reading rows: a part whose tag (or the namespace) was
+    dropped after that may have been drawn from the old rows, so it is served but not stored.
+    Two round trips to the store (tokens, then fragments), and a third to store new parts.
+    """
+    if not items:
+        return []
+    if not enabled():
+        return [mark_safe(html) for html in render(list(range(len(items))))]
+    store = _store()
+    tags = {tag for tag, _name in items}
+    found = store.get_many([NAMESPACE_KEY, *(TAG_KEY + tag for tag in tags)])
+    namespace = found.get(NAMESPACE_KEY)
+    if not (isinstance(namespace, tuple) and len(namespace) == 2):
+        store.add(NAMESPACE_KEY, (_new_token(), time.time()), None)
+        namespace = store.get(NAMESPACE_KEY)
+    tokens = {tag: found.get(TAG_KEY + tag) for tag in tags}
+    missing = {tag for tag, value in tokens.items() if not isinstance(value, tuple)}
+    if missing:
+        tokens.update(_tag_tokens(store, missing))
+    language = get_language() or ""
+    keys = [
+        FRAGMENT_KEY
+        + hashlib.md5(f"{namespace[0]}:{tokens[tag][0]}:{language}:{name}".encode(), usedforsecurity=False).hexdigest()
+        for tag, name in items
+    ]
+    stored = store.get_many(keys)
+    html: list = [stored.get(key) for key in keys]
+    todo = [index for index, value in enumerate(html) if not isinstance(value, str)]
+    if todo:
+        for index, value in zip(todo, render(todo), strict=True):
+            html[index] = value
+        keep = {
+            keys[index]: str(html[index])
+            for index in todo
+            if namespace[1] <= started and tokens[items[index][0]][1] <= started
+        }
+        if keep:
+            store.set_many(keep, _config()["TIMEOUT"])
+    return [mark_safe(value) for value in html]

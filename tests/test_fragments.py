@@ -1,0 +1,127 @@
+"""Story parts kept by their story (newsroom/fragments.py): a page rendered again draws only what changed."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.services import article_correct, article_withdraw
+from newsroom import cache
+from tests.factories import IssueFactory, PageFactory, PlacementFactory
+from tests.helpers import page_url
+
+pytestmark = pytest.mark.django_db
+
+STORY_PART = "issues/includes/story_part.html"
+
+
+@pytest.fixture
+def page(public_cache_off, settings):
+    """Page 2 of a released issue with three stories; whole pages are not cached, so every request renders."""
+    settings.NEWSROOM["PUBLIC_CACHE"]["FRAGMENTS"] = True
+    page = PageFactory(issue=IssueFactory(), number=2)
+    for order, headline in enumerate(("前一篇稿件", "要更正的稿件", "后一篇稿件")):
+        PlacementFactory(page=page, order=order, article__headline=headline)
+    return page
+
+
+def drawn(response) -> int:
+    """How many story parts this response drew (the rest came from the store)."""
+    return [template.name for template in response.templates].count(STORY_PART)
+
+
+def story(headline: str) -> Article:
+    return Article.objects.get(headline=headline)
+
+
+def test_a_page_rendered_again_draws_only_the_story_that_changed(client, page, editor):
+    first = client.get(page_url(page))
+    again = client.get(page_url(page))
+
+    assert (drawn(first), drawn(again)) == (3, 0)
+    assert again.content == first.content
+
+    article_correct(article=story("要更正的稿件"), user=editor, note="标题有误", headline="更正后的标题")
+    corrected = client.get(page_url(page))
+
+    assert drawn(corrected) == 1
+    text = corrected.content.decode()
+    assert "更正后的标题" in text and "要更正的稿件" not in text
+    assert "标题有误" in text  # the 更正 note under it
+    assert "前一篇稿件" in text and "后一篇稿件" in text
+
+
+def test_stored_parts_cost_the_page_no_photo_query(client, page):
+    with CaptureQueriesContext(connection) as first:
+        client.get(page_url(page))
+    with CaptureQueriesContext(connection) as again:
+        client.get(page_url(page))
+
+    assert len(again) == len(first) - 1
+    assert not any('FROM "articles_photo"' in query["sql"] for query in again.captured_queries)
+
+
+def test_a_withdrawn_story_is_gone_from_the_page_rendered_again(client, page, chief):
+    assert "要更正的稿件" in client.get(page_url(page)).content.decode()
+
+    article_withdraw(article=story("要更正的稿件"), user=chief, reason="报道失实")
+
+    text = client.get(page_url(page)).content.decode()
+    assert "要更正的稿件" not in text
+    assert "前一篇稿件" in text and "后一篇稿件" in text
+
+
+def test_a_part_is_kept_per_language(client, page, editor):
+    article_correct(article=story("要更正的稿件"), user=editor, note="标题有误", headline="更正后的标题")
+    assert "更正（" in client.get(page_url(page)).content.decode()
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(page_url(page))
+
+    assert drawn(english) == 3
+    assert "Correction (" in english.content.decode()
+
+
+def test_a_change_that_sends_no_signal_shows_once_the_whole_site_is_dropped(client, page):
+    client.get(page_url(page))
+    client.get(page_url(page))
+    Article.objects.filter(headline="后一篇稿件").update(body="<p>批量改过的正文。</p>")  # no signal
+
+    cache.invalidate()  # what a bulk write calls
+
+    response = client.get(page_url(page))
+    assert drawn(response) == 3
+    assert "批量改过的正文" in response.content.decode()
+
+
+def test_the_switch_to_a_new_issue_keeps_the_parts_of_the_old_ones(client, page, time_machine):
+    client.get(page_url(page))
+    # Scheduled to go out within the hour (stored parts are kept a day, as pages are).
+    soon = IssueFactory(release_at=timezone.now() + datetime.timedelta(hours=1))
+    time_machine.move_to(soon.release_at)
+
+    response = client.get(page_url(page))
+
+    assert drawn(response) == 0
+    assert "前一篇稿件" in response.content.decode()
+
+
+def test_a_story_page_rendered_again_draws_its_body_only_after_a_correction(client, page, editor):
+    url = story("要更正的稿件").get_absolute_url()
+    body = "articles/includes/story_body.html"
+    first, again = client.get(url), client.get(url)
+
+    assert [template.name for template in first.templates].count(body) == 1
+    assert [template.name for template in again.templates].count(body) == 0
+    assert again.content == first.content
+
+    article_correct(article=story("要更正的稿件"), user=editor, note="正文有误", body="<p>更正后的正文。</p>")
+    corrected = client.get(url)
+
+    assert [template.name for template in corrected.templates].count(body) == 1
+    text = corrected.content.decode()
+    assert "更正后的正文" in text and "正文有误" in text and "第1段正文" not in text
