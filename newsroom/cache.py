@@ -90,8 +90,6 @@ def invalidate(*, fragments: bool = True) -> tuple[str, float]:
     generation = _new_generation(timezone.now())
     store = _store()
     store.set(GENERATION_KEY, generation, None)
-    # A claim to start the first generation must not outlive this one (see _next_generation).
-    _unclaim(store, _successor_claim(None))
     if fragments:
         from newsroom.fragments import drop_all  # fragments builds on this module
 
@@ -234,7 +232,8 @@ def _successor_claim(outdated) -> str:
     return f"{GENERATION_KEY}:after:{previous}"
 
 
-# Long enough for the claimant's two cache writes, short enough not to matter if it dies between.
+# Long enough for the claimant's read and write; a claim left by a worker killed between them
+# lapses after this, and the next reader claims it.
 SUCCESSION_SECONDS = 5
 
 
@@ -246,20 +245,24 @@ def _next_generation(store: BaseCache, outdated, now) -> tuple[str, float, float
     then save nothing. The first to claim the succession starts it; the others take it up.
     """
     claim = _successor_claim(outdated)
-    if _claim(store, claim, SUCCESSION_SECONDS):
-        found = store.get(GENERATION_KEY)
-        if _is_current(found, now):
-            return found  # a release or a save started one meanwhile
-        generation = _new_generation(now)
-        store.set(GENERATION_KEY, generation, None)
-        return generation
-    deadline = time.monotonic() + SUCCESSION_SECONDS
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 2 * SUCCESSION_SECONDS
+    while True:
+        if _claim(store, claim, SUCCESSION_SECONDS):
+            try:
+                found = store.get(GENERATION_KEY)
+                if _is_current(found, now):
+                    return found  # started meanwhile: by the claimant before us, a release or a save
+                generation = _new_generation(now)
+                store.set(GENERATION_KEY, generation, None)
+                return generation
+            finally:
+                _unclaim(store, claim)
         found = store.get(GENERATION_KEY)
         if _is_current(found, now):
             return found
+        if time.monotonic() > deadline:
+            return invalidate(fragments=False)  # the store refuses every claim: go on without one
         time.sleep(0.005)
-    return invalidate(fragments=False)  # the claimant died between its claim and its write
 
 
 def _page_key(request: HttpRequest) -> str:
