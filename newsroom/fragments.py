@@ -86,7 +86,8 @@ def cached_fragments(
     found = store.get_many([NAMESPACE_KEY, *(TAG_KEY + tag for tag in tags)])
     namespace = found.get(NAMESPACE_KEY)
     if not (isinstance(namespace, tuple) and len(namespace) == 2):
-        store.add(NAMESPACE_KEY, (_new_token(), time.time()), None)
+        # A cold store: nothing was dropped, so nothing drawn now is stale (as for a new tag).
+        store.add(NAMESPACE_KEY, (_new_token(), 0.0), None)
         namespace = store.get(NAMESPACE_KEY)
     tokens = {tag: found.get(TAG_KEY + tag) for tag in tags}
     missing = {tag for tag, value in tokens.items() if not isinstance(value, tuple)}

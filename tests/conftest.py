@@ -46,9 +46,10 @@ def media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
     """Every test starts with no cached public pages or story parts (the cache outlives a test's rollback)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    cache = caches["default"]  # the store itself: django.core.cache.cache is a proxy to it
     # Ids and frozen times repeat between tests: nothing stored in another test may be found,
     # and no tag dropped at a frozen time in the future may make this test's pages unstorable.
     if isinstance(cache, RedisCache):
@@ -57,7 +58,7 @@ def fresh_page_cache():
         if stored:
             client.delete(*stored)
     else:
-        cache.clear()  # local memory: this test process's own
+        cache.clear()  # local memory: this test process's own (on Redis, clear() empties every worker's)
 
 
 @pytest.fixture
