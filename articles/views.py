@@ -98,7 +98,8 @@ def _story_body(article: Article, *, started: float) -> SafeString:
         return [get_template(STORY_BODY_TEMPLATES[0]).render({"article": article})]
 
     version = template_version(*STORY_BODY_TEMPLATES)
-    name = f"story-body:{version}:{article.pk}:{article.version}:{article.updated_at.timestamp()}"
+    # Any change to the story drops its tag: the name needs nothing more of it.
+    name = f"story-body:{version}:{article.pk}"
     return cached_fragments([(f"article:{article.pk}", name)], draw, started=started)[0]
 
 

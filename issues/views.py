@@ -161,8 +161,9 @@ STORY_PART_TEMPLATES = (STORY_PART_TEMPLATE, "articles/includes/photo.html", "ar
 def _draw_story_parts(parts: list[StoryPart], *, preview: bool, started: float) -> None:
     """Each story part's HTML as ``part.html``: stored by its story (newsroom.fragments), drawn on a miss.
 
-    A preview draws every part (drafts are never stored). The name of a stored part holds what
-    it shows besides its story: where it starts and ends, and the pages its jump lines link to.
+    A preview draws every part (drafts are never stored). Any change to the story drops its tag;
+    the name of a stored part holds what it shows besides its story: where it starts and ends,
+    and the pages its jump lines link to.
     """
     stories = [part for part in parts if part.article is not None]
 
@@ -179,8 +180,7 @@ def _draw_story_parts(parts: list[StoryPart], *, preview: bool, started: float) 
             [
                 (
                     f"article:{part.article.pk}",
-                    f"story-part:{version}:{part.article.pk}:{part.article.version}:"
-                    f"{part.article.updated_at.timestamp()}:{part.start}:{part.end}:"
+                    f"story-part:{version}:{part.article.pk}:{part.start}:{part.end}:"
                     f"{_page_link(part.continued_from)}:{_page_link(part.continued_to)}",
                 )
                 for part in stories

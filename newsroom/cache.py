@@ -67,15 +67,18 @@ GENERATION_KEY = "newsroom:public:generation"
 NO_RELEASE_SCHEDULED = 0.0
 
 
-def _config() -> dict:
+def cache_settings() -> dict:
+    """NEWSROOM["PUBLIC_CACHE"]: the store's alias, timeouts, and whether story parts are stored."""
     return settings.NEWSROOM["PUBLIC_CACHE"]
 
 
-def _store() -> BaseCache:
-    return caches[_config()["ALIAS"]]
+def page_store() -> BaseCache:
+    """The shared store of pages, tags and story parts (newsroom.fragments)."""
+    return caches[cache_settings()["ALIAS"]]
 
 
-def _new_token() -> str:
+def new_token() -> str:
+    """A fresh token for a generation, a tag or the story parts' namespace."""
     return uuid.uuid4().hex[:16]
 
 
@@ -88,7 +91,7 @@ def invalidate(*, fragments: bool = True) -> tuple[str, float]:
     issue changes no story.
     """
     generation = _new_generation(timezone.now())
-    store = _store()
+    store = page_store()
     store.set(GENERATION_KEY, generation, None)
     if fragments:
         from newsroom.fragments import drop_all  # fragments builds on this module
@@ -100,8 +103,8 @@ def invalidate(*, fragments: bool = True) -> tuple[str, float]:
 def _new_generation(now) -> tuple[str, float, float]:
     # Pages rendered until "settled" may come from a database replica that has not seen the
     # change yet: they are kept only until then (NEWSROOM_CACHE_SETTLE_SECONDS, 0 without replicas).
-    settled = now.timestamp() + _config().get("SETTLE_SECONDS", 0)
-    return (_new_token(), _scheduled_release(now), settled)
+    settled = now.timestamp() + cache_settings().get("SETTLE_SECONDS", 0)
+    return (new_token(), _scheduled_release(now), settled)
 
 
 def invalidate_on_commit() -> None:
@@ -162,8 +165,8 @@ def invalidate_tags(tags: set[str] | list[str], *, hard: bool = False) -> None:
     copy while the page renders again: readers wait for the one render instead.
     """
     if tags:
-        bumped = (_new_token(), time.time(), hard)
-        _store().set_many({TAG_KEY + tag: bumped for tag in tags}, None)
+        bumped = (new_token(), time.time(), hard)
+        page_store().set_many({TAG_KEY + tag: bumped for tag in tags}, None)
 
 
 def invalidate_tags_on_commit(tags: set[str], *, hard: bool = False) -> None:
@@ -177,13 +180,13 @@ def cache_tag(request: HttpRequest, *tags: str) -> None:
     getattr(request, CACHE_TAGS, set()).update(tags)
 
 
-def _tag_tokens(store: BaseCache, tags: set[str]) -> dict[str, tuple]:
+def tag_tokens(store: BaseCache, tags: set[str]) -> dict[str, tuple]:
     """Every tag's current (token, bumped at, hard); a tag nobody dropped yet gets a token now."""
     keys = [TAG_KEY + tag for tag in tags]
     found = store.get_many(keys)
     missing = [key for key in keys if not isinstance(found.get(key), tuple)]
     for key in missing:
-        store.add(key, (_new_token(), 0.0, False), None)
+        store.add(key, (new_token(), 0.0, False), None)
     if missing:
         found.update(store.get_many(missing))
     return {key.removeprefix(TAG_KEY): found.get(key) for key in keys}
@@ -217,7 +220,7 @@ def _is_current(generation, now) -> bool:
 
 def current_generation(store: BaseCache | None = None, now=None, generation=None) -> tuple[str, float, float]:
     """The generation token pages are stored under now, the release time it lasts until, and when it settles."""
-    store = store or _store()
+    store = store or page_store()
     now = now or timezone.now()
     if not _is_current(generation, now):
         generation = store.get(GENERATION_KEY)
@@ -277,7 +280,7 @@ def _request_is_cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and _config()["ENABLED"]
+        and cache_settings()["ENABLED"]
     )
 
 
@@ -429,7 +432,7 @@ class PublicCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _request_is_cacheable(request):
             return self.get_response(request)
-        store = _store()
+        store = page_store()
         now = timezone.now()
         key = _page_key(request)
         # One round trip (one MGET on Redis): the generation and this page's entry; a second
@@ -440,7 +443,7 @@ class PublicCacheMiddleware:
         state = _entry_state(store, entry, generation[0], now.timestamp())
         if state == FRESH:
             return self._answer(request, _response_from(entry), "hit")
-        if _claim(store, _render_lock(key), _config()["RENDER_LOCK_SECONDS"]):
+        if _claim(store, _render_lock(key), cache_settings()["RENDER_LOCK_SECONDS"]):
             try:
                 return self._render(request, store, key, generation, now)
             finally:
@@ -457,7 +460,7 @@ class PublicCacheMiddleware:
 
     def _wait(self, request: HttpRequest, store: BaseCache, key: str) -> HttpResponse:
         """Another request renders this page: wait for its copy rather than render it again."""
-        deadline = time.monotonic() + _config()["RENDER_WAIT_SECONDS"]
+        deadline = time.monotonic() + cache_settings()["RENDER_WAIT_SECONDS"]
         while time.monotonic() < deadline:
             time.sleep(0.01)
             now = timezone.now()
@@ -481,20 +484,20 @@ class PublicCacheMiddleware:
             return response
         from newsroom.invalidation import page_tags  # the map imports this module
 
-        tags = _tag_tokens(store, page_tags(request) | getattr(request, CACHE_TAGS))
+        tags = tag_tokens(store, page_tags(request) | getattr(request, CACHE_TAGS))
         _add_validators(response, time.time())
         response[CACHE_HEADER] = "miss"
         # A tag dropped while this page was rendering: the page may show the old rows. Serve
         # it this once, store it not.
         if any(value[1] > started for value in tags.values()):
             return _conditional(request, response)
-        timeout = _config()["TIMEOUT"]
+        timeout = cache_settings()["TIMEOUT"]
         if next_release != NO_RELEASE_SCHEDULED:
             # Never outlive the next release, whatever happens to the generation key.
             timeout = max(1, min(timeout, int(next_release - now.timestamp())))
         # Pages rendered right after a change may come from a lagging replica: kept only until
         # it settled, whether the change started a generation or dropped a tag.
-        settle = _config().get("SETTLE_SECONDS", 0)
+        settle = cache_settings().get("SETTLE_SECONDS", 0)
         settled = max([settled] + [value[1] + settle for value in tags.values() if settle])
         if now.timestamp() < settled:
             timeout = max(1, min(timeout, int(settled - now.timestamp()) + 1))

@@ -28,7 +28,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from newsroom.cache import TAG_KEY, _config, _new_token, _store, _tag_tokens
+from newsroom.cache import TAG_KEY, cache_settings, new_token, page_store, tag_tokens
 
 # The token every fragment key includes; a new one drops every fragment at once.
 NAMESPACE_KEY = "newsroom:public:fragments"
@@ -36,12 +36,12 @@ FRAGMENT_KEY = "newsroom:public:fragment:"
 
 
 def enabled() -> bool:
-    return _config().get("FRAGMENTS", True)
+    return cache_settings().get("FRAGMENTS", True)
 
 
 def drop_all() -> None:
     """Forget every stored fragment, in every worker: their keys name the old namespace."""
-    _store().set(NAMESPACE_KEY, (_new_token(), time.time()), None)
+    page_store().set(NAMESPACE_KEY, (new_token(), time.time()), None)
 
 
 def template_version(*names: str) -> str:
@@ -81,18 +81,18 @@ def cached_fragments(
         return []
     if not enabled():
         return [mark_safe(html) for html in render(list(range(len(items))))]
-    store = _store()
+    store = page_store()
     tags = {tag for tag, _name in items}
     found = store.get_many([NAMESPACE_KEY, *(TAG_KEY + tag for tag in tags)])
     namespace = found.get(NAMESPACE_KEY)
     if not (isinstance(namespace, tuple) and len(namespace) == 2):
         # A cold store: nothing was dropped, so nothing drawn now is stale (as for a new tag).
-        store.add(NAMESPACE_KEY, (_new_token(), 0.0), None)
+        store.add(NAMESPACE_KEY, (new_token(), 0.0), None)
         namespace = store.get(NAMESPACE_KEY)
     tokens = {tag: found.get(TAG_KEY + tag) for tag in tags}
     missing = {tag for tag, value in tokens.items() if not isinstance(value, tuple)}
     if missing:
-        tokens.update(_tag_tokens(store, missing))
+        tokens.update(tag_tokens(store, missing))
     language = get_language() or ""
     keys = [
         FRAGMENT_KEY
@@ -111,5 +111,5 @@ def cached_fragments(
             if namespace[1] <= started and tokens[items[index][0]][1] <= started
         }
         if keep:
-            store.set_many(keep, _config()["TIMEOUT"])
+            store.set_many(keep, cache_settings()["TIMEOUT"])
     return [mark_safe(value) for value in html]

@@ -122,9 +122,9 @@ def key_of(url: str) -> str:
 def rendering_elsewhere():
     """Hold a page's render lock, as another worker rendering it would."""
     held = []
-    yield lambda url: held.append(key_of(url)) or cache._claim(cache._store(), cache._render_lock(key_of(url)), 30)
+    yield lambda url: held.append(key_of(url)) or cache._claim(cache.page_store(), cache._render_lock(key_of(url)), 30)
     for key in held:
-        cache._unclaim(cache._store(), cache._render_lock(key))
+        cache._unclaim(cache.page_store(), cache._render_lock(key))
 
 
 def test_while_a_page_renders_again_others_get_the_previous_copy_marked_with_its_age(
@@ -201,21 +201,21 @@ def starts_at_once(readers: int) -> set[str]:
 def test_readers_finding_the_cache_cold_at_once_start_one_generation():
     """Each starting its own would make the others' renders worthless (two renders of one page)."""
     for _attempt in range(5):
-        cache._store().delete(cache.GENERATION_KEY)  # evicted, or flushed: cold again, at once
+        cache.page_store().delete(cache.GENERATION_KEY)  # evicted, or flushed: cold again, at once
         assert len(starts_at_once(8)) == 1
 
 
 def test_a_succession_claimed_by_a_worker_that_died_lapses_and_readers_still_agree(monkeypatch):
     monkeypatch.setattr(cache, "SUCCESSION_SECONDS", 1)
-    cache._store().delete(cache.GENERATION_KEY)
-    assert cache._claim(cache._store(), cache._successor_claim(None), 1)  # and never wrote
+    cache.page_store().delete(cache.GENERATION_KEY)
+    assert cache._claim(cache.page_store(), cache._successor_claim(None), 1)  # and never wrote
     assert len(starts_at_once(8)) == 1
 
 
 def test_readers_finding_a_release_passed_at_once_start_one_generation():
     for attempt in range(5):
         outrun = (f"outrun{attempt}", 1.0, 0.0)  # its release time is long past
-        cache._store().set(cache.GENERATION_KEY, outrun, None)
+        cache.page_store().set(cache.GENERATION_KEY, outrun, None)
         tokens = starts_at_once(8)
         assert len(tokens) == 1 and outrun[0] not in tokens
 
@@ -223,7 +223,7 @@ def test_readers_finding_a_release_passed_at_once_start_one_generation():
 def test_a_save_after_a_cold_start_is_not_undone_by_the_start():
     first = cache.current_generation()
     saved = cache.invalidate()
-    cache._store().delete(cache.GENERATION_KEY)  # evicted
+    cache.page_store().delete(cache.GENERATION_KEY)  # evicted
     assert cache.current_generation()[0] not in {first[0], saved[0]}
 
 
