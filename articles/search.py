@@ -12,8 +12,9 @@ The same token text feeds both databases: an FTS5 table on SQLite and a GIN-inde
 (configuration 'simple') on PostgreSQL, both made by migrations articles 0004 and 0005 (0015 adds
 the functions PostgreSQL's phrase search walks with, see ``_walk_newest_first``). Both are kept in
 step with the articles by ``search_document_update`` (called from articles.signals on every
-save, tag change and placement); ``manage.py rebuild_search_index`` rebuilds them all after
-bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
+save, tag change and placement, and from the credit services of articles.contributors when a
+story's credits or a credited contributor's name change); ``manage.py rebuild_search_index``
+rebuilds them all after bulk writes that skip signals (``QuerySet.update``, ``bulk_create``, raw SQL).
 """
 
 import datetime
@@ -94,10 +95,15 @@ def quick_text(body: str) -> str:
 
 
 def search_document_update(*, article: Article) -> SearchDocument:
-    """Rewrite an article's search tokens and issue date from its text, tags and placements."""
+    """Rewrite an article's search tokens and issue date from its text, credits, tags and placements."""
+    from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
     from issues.models import Placement  # lazy: the publication rule is the one place articles reads issues
 
     tags = sorted(tag.name for tag in article.tags.all())
+    # Read afresh, not from article.credits: a credit saved since would not be in a prefetched cache.
+    # Each name is its own part, so no character pair joins two people's names.
+    credits = Credit.objects.filter(article=article).select_related("contributor")
+    credited = [credit.display_name for credit in credits]
     issue_date = _first_day(
         Placement.objects.filter(article=article).aggregate(first=Min("page__issue__date"))["first"], article.online_at
     )
@@ -105,7 +111,7 @@ def search_document_update(*, article: Article) -> SearchDocument:
         article=article,
         defaults={
             "title": index_text(article.kicker, article.headline, article.subheadline),
-            "body": index_text(body_text(article.body), article.byline, *tags),
+            "body": index_text(body_text(article.body), article.byline, *credited, *tags),
             "issue_date": issue_date,
             "sort_key": SearchDocument.make_sort_key(issue_date, article.pk),
         },

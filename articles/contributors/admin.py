@@ -17,11 +17,11 @@ from articles.contributors.services import (
     check_bands,
     contributor_delete,
     contributor_save,
-    credit_check_open,
     credit_confirm,
     credit_delete,
     credit_save,
     credits_follow_byline,
+    credits_open,
     rate_table_save,
 )
 from articles.contributors.statements import (
@@ -128,11 +128,7 @@ class CreditInline(admin.TabularInline):
     verbose_name_plural = _("byline (credits: the printed line is made from these)")
 
     def _open(self, obj) -> bool:
-        try:
-            credit_check_open(article=obj)
-        except ValidationError:
-            return False
-        return True
+        return credits_open(obj)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._open(obj)

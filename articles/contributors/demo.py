@@ -12,6 +12,7 @@ from articles.contributors.services import (
     rate_table_save,
 )
 from articles.models import Article, Photo
+from articles.search import search_document_update
 
 # (name, kind, unit, desk login)
 DEMO_CONTRIBUTORS = [
@@ -55,6 +56,7 @@ def contributors_demo() -> None:
         if not (report.matched or report.unmatched) and article.status == Article.Status.APPROVED:
             # The sample pages print many stories without a byline; the demo credits them to its staff.
             Credit.objects.create(article=article, contributor=staff[index % len(staff)], order=0)
+            search_document_update(article=article)  # credit_save would refuse a released story: index it here
     for photo in Photo.objects.filter(article__isnull=True):
         credits_from_photo_credit(photo=photo)
     draft = Article.objects.filter(status=Article.Status.DRAFT, credits__contributor__name="左燕").first()

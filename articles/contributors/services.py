@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.contributors.bylines import Name, parse_byline
 from articles.contributors.models import Contributor, Credit, RateBand, RateTable, StatementLine
 from articles.models import Article, Photo
+from articles.search import search_document_update
 from newsroom.cache import invalidate_on_commit
 
 
@@ -17,7 +18,14 @@ from newsroom.cache import invalidate_on_commit
 def contributor_save(*, contributor: Contributor) -> Contributor:
     """Add or change a contributor (two people of the same name are both kept: the desk chooses)."""
     contributor.full_clean()
+    name_before = (
+        Contributor.objects.filter(pk=contributor.pk).values_list("name", flat=True).first() if contributor.pk else None
+    )
     contributor.save()
+    if name_before is not None and name_before != contributor.name:
+        # A rename changes every byline that credits them: search finds their stories by the new name.
+        for article in Article.objects.filter(credits__contributor=contributor).distinct().prefetch_related("tags"):
+            search_document_update(article=article)
     return contributor
 
 
@@ -35,11 +43,16 @@ def contributor_delete(*, contributor: Contributor) -> None:
     invalidate_on_commit()  # the update() above sends no signal: bylines on the public pages changed
 
 
-def credit_check_open(*, article: Article | None) -> None:
-    """Refuse to change the byline of a story already in a released issue: that takes a 更正."""
+def credits_open(article: Article | None) -> bool:
+    """Whether the story may still change its credits: it is in no released issue (a story not yet saved is)."""
     from issues.models import Placement  # lazy: issues imports articles
 
-    if article is not None and Placement.objects.released().filter(article=article).exists():
+    return article is None or not Placement.objects.released().filter(article=article).exists()
+
+
+def credit_check_open(*, article: Article | None) -> None:
+    """Refuse to change the byline of a story already in a released issue: that takes a 更正."""
+    if not credits_open(article):
         raise ValidationError(
             _("“{headline}” ran in a released issue: its byline changes only through a correction.").format(
                 headline=article.headline
@@ -53,14 +66,19 @@ def credit_save(*, credit: Credit) -> Credit:
     credit_check_open(article=credit.article)
     credit.full_clean()
     credit.save()
+    if credit.article is not None:
+        search_document_update(article=credit.article)
     return credit
 
 
 @transaction.atomic
 def credit_delete(*, credit: Credit) -> None:
     """Remove one credit of a story still on the desk."""
-    credit_check_open(article=credit.article)
+    article = credit.article
+    credit_check_open(article=article)
     credit.delete()
+    if article is not None:
+        search_document_update(article=article)
 
 
 @transaction.atomic
@@ -144,6 +162,8 @@ def credits_from_byline(*, article: Article, text: str | None = None) -> CreditR
         return report
     _add_credits(report=report, sources=_byline_sources(article, article.byline if text is None else text),
                  article=article)
+    if report.matched or report.unmatched:
+        search_document_update(article=article)
     return report
 
 
@@ -182,9 +202,7 @@ def credits_follow_byline(*, article: Article, byline_before: str) -> CreditRepo
     credits = list(article.credits.all())
     if credits and not _read_from_byline(article, byline_before):
         return None
-    try:
-        credit_check_open(article=article)
-    except ValidationError:
+    if not credits_open(article):
         return None
     for credit in credits:
         credit_delete(credit=credit)

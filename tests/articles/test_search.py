@@ -3,10 +3,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.contributors.models import Contributor, Credit
+from articles.contributors.services import contributor_save, credit_delete, credit_save, credits_from_byline
 from articles.models import SearchDocument
-from articles.search import highlight, index_text, parse_query, search_articles
-from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory
+from articles.search import highlight, index_text, parse_query, rebuild_index, search_articles
+from tests.factories import ArticleFactory, IssueFactory, PageFactory, PhotoFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +23,15 @@ def placed(*, date=datetime.date(2020, 12, 3), **article_fields):
 
 def found(q: str, **kwargs) -> list[str]:
     return [article.headline for article in search_articles(parse_query(q), **kwargs)]
+
+
+def online(**article_fields):
+    """An approved story released online (网络首发) and in no issue: readers see it, and its credits may still change."""
+    return ArticleFactory(approved=True, online_at=timezone.now() - datetime.timedelta(hours=1), **article_fields)
+
+
+def photographer(name: str = "王跃中") -> Contributor:
+    return contributor_save(contributor=Contributor(name=name, kind=Contributor.Kind.STAFF))
 
 
 # --- Tokens -------------------------------------------------------------------------------------
@@ -115,6 +127,65 @@ def test_search_follows_a_tag_renamed_by_the_desk():
     tag.name = "金科园"
     tag.save()
     assert found("金科") == ["稿件"]
+
+
+# --- Credits (articles.contributors): the names readers see in the byline ------------------------
+
+
+def test_search_finds_a_story_by_a_credited_photographer_until_the_credit_is_removed():
+    story = online(headline="稿件", byline="本报记者 马晓璇", body="<p>正文。</p>")
+    assert found("王跃中") == []
+
+    credit = credit_save(credit=Credit(article=story, contributor=photographer(), role=Credit.Role.PHOTO, order=1))
+    assert found("王跃中") == ["稿件"]
+
+    credit_delete(credit=credit)
+    assert found("王跃中") == []
+
+
+def test_search_finds_a_one_off_name_read_from_a_photo_credit_line():
+    story = online(headline="稿件", byline="本报记者 马晓璇", body="<p>正文。</p>")
+    PhotoFactory(article=story, credit="赵一鸣 摄")
+
+    credits_from_byline(article=story)
+
+    assert found("赵一鸣") == ["稿件"]
+
+
+def test_search_finds_a_story_by_its_credited_contributors_new_name_after_a_rename():
+    person = photographer("王跃中")
+    credit_save(credit=Credit(article=online(headline="稿件", byline="本报记者 马晓璇"), contributor=person,
+                              role=Credit.Role.PHOTO, order=1))
+
+    person.name = "王越中"
+    contributor_save(contributor=person)
+
+    assert found("王越中") == ["稿件"]
+    assert found("王跃中") == []
+
+
+def test_search_never_finds_an_unpublished_story_by_its_credits(unpublished_stories):
+    person = photographer()
+    credit_save(credit=Credit(article=online(headline="公开稿件"), contributor=person, role=Credit.Role.PHOTO))
+    for story in unpublished_stories:
+        credits_from_byline(article=story, text="王跃中 摄")
+
+    # Their documents hold the name: only the publication rule keeps them out.
+    documents = SearchDocument.objects.filter(article__in=unpublished_stories)
+    assert ["跃中" in document.body.split() for document in documents] == [True, True, True]
+    assert found("王跃中") == ["公开稿件"]
+
+
+def test_rebuild_search_index_writes_the_credited_names_as_the_credit_services_do():
+    story = online(headline="稿件", byline="本报记者 马晓璇")
+    credit_save(credit=Credit(article=story, contributor=photographer(), role=Credit.Role.PHOTO, order=1))
+    written = SearchDocument.objects.get(article=story).body
+
+    SearchDocument.objects.all().delete()
+    rebuild_index()
+
+    assert SearchDocument.objects.get(article=story).body == written
+    assert found("王跃中") == ["稿件"]
 
 
 def test_search_orders_newest_issue_first_or_best_match_first():

@@ -10,6 +10,7 @@ from articles.contributors.services import (
     credit_confirm,
     credit_save,
     credits_from_byline,
+    credits_open,
     rate_table_save,
 )
 from articles.contributors.statements import statement_mark_paid
@@ -87,6 +88,16 @@ def test_deleting_an_unpaid_contributor_keeps_their_credits_as_names():
     contributor_delete(contributor=zuo)
 
     assert [(c.contributor, c.name) for c in article.credits.all()] == [(None, "左燕")]
+
+
+def test_credits_are_open_until_the_story_runs_in_a_released_issue():
+    on_the_desk = ArticleFactory()
+    in_tomorrows_paper = printed_story(day=datetime.date(2020, 12, 4), chars=100, released=False)
+    printed = printed_story(day=datetime.date(2020, 12, 3), chars=100)
+
+    assert credits_open(on_the_desk) is True
+    assert credits_open(in_tomorrows_paper) is True
+    assert credits_open(printed) is False
 
 
 def test_a_released_storys_credits_change_only_by_correction(rates):
