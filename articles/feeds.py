@@ -12,8 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.contributors.bylines import article_byline_text
-from articles.models import NEWS_FRONT_WINDOW, Article, ArticleQuerySet, published_tag_or_404
+from articles.models import (
+    NEWS_FRONT_WINDOW,
+    STORY_CREDITS,
+    Article,
+    ArticleQuerySet,
+    attach_tag_lists,
+    published_tag_or_404,
+)
 from articles.search import excerpt, quick_text
+from newsroom.prepared import PreparedQuery
 
 FEED_LENGTH = 30
 
@@ -21,7 +29,18 @@ FEED_LENGTH = 30
 def latest_published(articles: ArticleQuerySet) -> ArticleQuerySet:
     """Published stories newest first, each with the release time of the issue it first ran in."""
     # The newest stories come off the sort key's index; release times are looked up for those alone.
-    return articles.published().newest_first().with_first_release().with_tag_list().with_credits()[:FEED_LENGTH]
+    return articles.published().newest_first().with_first_release()[:FEED_LENGTH]
+
+
+# Compiled once per process (newsroom/prepared.py), as are the tags and credits attached to them.
+LATEST = PreparedQuery(lambda: latest_published(Article.objects.all()))
+LATEST_TAGGED = PreparedQuery(lambda tag: latest_published(Article.objects.filter(tags=tag)), tag=int)
+
+
+def with_tags_and_credits(stories: list[Article]) -> list[Article]:
+    attach_tag_lists(stories)
+    STORY_CREDITS.attach(stories)
+    return stories
 
 
 class LatestStoriesFeed(Feed):
@@ -38,8 +57,8 @@ class LatestStoriesFeed(Feed):
     def description(self) -> str:
         return _("The latest stories published by {paper}.").format(paper=settings.NEWSROOM["PAPER_NAME"])
 
-    def items(self) -> ArticleQuerySet:
-        return latest_published(Article.objects.all())
+    def items(self) -> list[Article]:
+        return with_tags_and_credits(LATEST.fetch())
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -91,8 +110,8 @@ class TagFeed(LatestStoriesFeed):
             tag=tag.name, paper=settings.NEWSROOM["PAPER_NAME"]
         )
 
-    def items(self, tag: Tag) -> ArticleQuerySet:
-        return latest_published(Article.objects.filter(tags=tag))
+    def items(self, tag: Tag) -> list[Article]:
+        return with_tags_and_credits(LATEST_TAGGED.fetch(tag=tag.pk))
 
 
 class TagAtomFeed(TagFeed):
@@ -116,11 +135,9 @@ class NewsFeed(LatestStoriesFeed):
             paper=settings.NEWSROOM["PAPER_NAME"]
         )
 
-    def items(self) -> ArticleQuerySet:
+    def items(self) -> list[Article]:
         since = timezone.now() - NEWS_FRONT_WINDOW
-        return (
-            Article.objects.published().as_they_went_public(since=since).with_tag_list().with_credits()[:FEED_LENGTH]
-        )
+        return with_tags_and_credits(list(Article.objects.published().as_they_went_public(since=since)[:FEED_LENGTH]))
 
 
 class NewsAtomFeed(NewsFeed):

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from newsroom import prepared
 from newsroom.images.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
 from newsroom.images.validators import validate_image_upload
@@ -89,7 +90,7 @@ class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def online_q(prefix: str = "") -> Q:
         """The web-first half of the publication rule: released online (网络首发), its time passed."""
-        return Q(**{f"{prefix}online_at__lte": timezone.now()})
+        return Q(**{f"{prefix}online_at__lte": prepared.now()})
 
     def published(self) -> "ArticleQuerySet":
         """Articles readers may see: approved, and placed in a released issue or released online."""
@@ -519,3 +520,42 @@ class SearchDocument(models.Model):
 
 # Room for ten billion article ids per day; the largest key (year 9999) still fits in 63 bits.
 SORT_KEY_DAY = 10**10
+
+
+def _story_credits(ids: list) -> models.QuerySet:
+    from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
+
+    return Credit.objects.select_related("contributor").filter(article__in=ids)
+
+
+# What with_photos() and with_credits() prefetch, compiled once per process for the reader's
+# views (newsroom/prepared.py): STORY_PHOTOS.attach(stories).
+STORY_PHOTOS = prepared.PreparedPrefetch(
+    Article, "photos", lambda ids: Photo.objects.filter(article__in=ids).order_by("order", "pk")
+)
+STORY_CREDITS = prepared.PreparedPrefetch(Article, "credits", _story_credits)
+
+
+def _story_tags(ids: list) -> models.QuerySet:
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    # By tag id: the order with_tag_list() gives on SQLite (taggit's query names none).
+    return (
+        TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article), object_id__in=ids)
+        .select_related("tag")
+        .order_by("tag_id")
+    )
+
+
+STORY_TAGS = prepared.PreparedQuery(_story_tags, ids=list)
+
+
+def attach_tag_lists(stories: list["Article"]) -> None:
+    """What with_tag_list() prefetches, from STORY_TAGS: each story's tags as ``story.tag_list``."""
+    tags: dict[int, list[Tag]] = {story.pk: [] for story in stories}
+    if tags:
+        for item in STORY_TAGS.fetch(ids=list(tags)):
+            tags[item.object_id].append(item.tag)
+    for story in stories:
+        story.tag_list = tags[story.pk]

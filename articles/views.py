@@ -3,20 +3,29 @@ import time
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from articles.contributors.bylines import article_byline_text
 from articles.forms import SearchForm
-from articles.models import NEWS_FRONT_WINDOW, Article, published_tag_or_404
+from articles.models import (
+    NEWS_FRONT_WINDOW,
+    STORY_CREDITS,
+    STORY_PHOTOS,
+    Article,
+    attach_tag_lists,
+    published_tag_or_404,
+)
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
 from issues.models import Issue, Placement
 from newsroom.cache import cache_public, cache_tag
 from newsroom.fragments import cached_fragments, template_version
+from newsroom.prepared import PreparedQuery
 from newsroom.structured_data import byline_people, json_ld, moment, publication_issue
 
 RESULTS_PER_PAGE = 20
@@ -29,6 +38,27 @@ COUNTED_PAGES_AHEAD = 10
 MAX_PAGE_NUMBER = 10_000
 
 
+# The story page's queries, compiled once per process (newsroom/prepared.py).
+PUBLISHED_STORY = PreparedQuery(
+    lambda pk: Article.objects.published().with_last_change().filter(pk=pk),
+    pk=int,
+)
+STORY_IN_PRINT = PreparedQuery(
+    lambda article: Placement.objects.published()
+    .filter(article=article)
+    .select_related("page__issue", "jump__to_page")
+    .order_by("-page__issue__date", "page__number"),
+    article=int,
+)
+STORIES_OF_ISSUE = PreparedQuery(
+    lambda issue: Placement.objects.published()
+    .filter(page__issue=issue, article__isnull=False)
+    .order_by("page__number", "order", "pk")
+    .values_list("article_id", "article__headline"),
+    issue=int,
+)
+
+
 @cache_public
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """The whole story, with its photos, tags, the pages it ran on and its neighbours in print.
@@ -38,16 +68,13 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     """
     # Before the story is read: a change after this is not stored (newsroom.fragments).
     started = time.time()
-    article = get_object_or_404(
-        Article.objects.published().with_last_change().with_photos().with_tag_list().with_credits(),
-        pk=pk,
-    )
-    placements = list(
-        Placement.objects.published()
-        .filter(article=article)
-        .select_related("page__issue", "jump__to_page")
-        .order_by("-page__issue__date", "page__number")
-    )
+    article = PUBLISHED_STORY.first(pk=pk)
+    if article is None:
+        raise Http404(_("No such article."))
+    STORY_PHOTOS.attach([article])
+    STORY_CREDITS.attach([article])
+    attach_tag_lists([article])
+    placements = STORY_IN_PRINT.fetch(article=article.pk)
     # Where the story first ran (a reprint in a later issue does not move it): the line under the
     # headline, the masthead's issue, and the issue whose reading order 上一篇/下一篇 follow.
     printed = min(
@@ -137,12 +164,7 @@ def _neighbours_in_print(article: Article, issue: Issue) -> tuple[Article | None
     # Plain tuples, not model instances: an issue has some eighty placements, and building a
     # placement and an article for each was a fifth of an uncached story page's time.
     stories: dict[int, str] = {}
-    for article_id, headline in (
-        Placement.objects.published()
-        .filter(page__issue=issue, article__isnull=False)
-        .order_by("page__number", "order", "pk")
-        .values_list("article_id", "article__headline")
-    ):
+    for article_id, headline in STORIES_OF_ISSUE.fetch(issue=issue.pk):
         stories.setdefault(article_id, headline)
     ids = list(stories)
     index = ids.index(article.pk)

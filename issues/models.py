@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, ArticleQuerySet, Photo, credits_prefetch
+from newsroom import prepared
 from newsroom.images.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
 from newsroom.images.validators import validate_image_upload
 from issues.pdf import validate_page_pdf
@@ -26,7 +27,7 @@ class IssueQuerySet(models.QuerySet):
     @staticmethod
     def released_q(prefix: str = "") -> Q:
         """The time half of the publication rule: the issue's release time has passed."""
-        return Q(**{f"{prefix}release_at__lte": timezone.now()})
+        return Q(**{f"{prefix}release_at__lte": prepared.now()})
 
     def released(self) -> "IssueQuerySet":
         """Issues readers may see: their release time has passed."""
@@ -275,13 +276,16 @@ class PlacementQuerySet(models.QuerySet):
             Q(article__isnull=True) | ArticleQuerySet.approved_q("article__")
         )
 
-    def for_reading(self, *, photos: bool = True) -> "PlacementQuerySet":
+    def for_reading(self, *, photos: bool = True, credits: bool = True) -> "PlacementQuerySet":
         """Everything a page shows for a placement, in one query plus prefetches of photos and byline credits.
 
-        ``photos=False`` leaves the stories' photos for ``story_photos()`` to fetch for the
-        stories a page draws (not those whose part it has stored: newsroom.fragments).
+        ``photos=False`` leaves the stories' photos to be fetched for the stories a page draws
+        (not those whose part it has stored: newsroom.fragments); ``credits=False`` leaves the
+        credits to ``articles.models.STORY_CREDITS``.
         """
-        placements = self.select_related("article", "photo", "jump").prefetch_related(credits_prefetch("article__"))
+        placements = self.select_related("article", "photo", "jump")
+        if credits:
+            placements = placements.prefetch_related(credits_prefetch("article__"))
         return placements.prefetch_related(story_photos()) if photos else placements
 
 

@@ -5,11 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import QuerySet
-
 from articles.models import Article, Photo
 from articles.text import with_dateline
 from issues.models import Jump, Page, Placement, Teaser
+from newsroom.prepared import PreparedQuery
 
 
 @dataclass
@@ -49,14 +48,17 @@ class StoryPart:
         return with_dateline(paragraphs, article.dateline) if self.start == 0 else paragraphs
 
 
-def page_parts(page: Page, pages: list[Page], placements: QuerySet[Placement]) -> list[StoryPart]:
-    """A page as readers see it, for the views and the API alike: the placements given (already
+# Compiled once per process (newsroom/prepared.py): every page view asks it.
+INCOMING_JUMPS = PreparedQuery(lambda page: Jump.objects.filter(to_page=page).select_related("placement"), page=int)
+
+
+def page_parts(page: Page, pages: list[Page], placements: Iterable[Placement]) -> list[StoryPart]:
+    """A page as readers see it, for the views and the API alike: the page's placements (already
     narrowed by the publication rule, or by the preview), cut where their stories jump in and out."""
-    placed = list(placements.filter(page=page))
+    placed = list(placements)
     for placement in placed:
         placement.page = page
-    incoming = Jump.objects.filter(to_page=page).select_related("placement")
-    return story_parts(placed, incoming, pages)
+    return story_parts(placed, INCOMING_JUMPS.fetch(page=page.pk), pages)
 
 
 def story_parts(

@@ -279,7 +279,7 @@ def page_detail(request: HttpRequest, date: datetime.date, number: int):
         .prefetch_related(tag_list_prefetch("article__"), credits_prefetch("article__"))
         .select_related("photo", "jump")
     )
-    page.stories = page_parts(page, pages, placements)
+    page.stories = page_parts(page, pages, placements.filter(page=page))
     return page
 
 
