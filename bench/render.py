@@ -26,9 +26,13 @@ URLS_PER_VIEW = 40
 TARGETS = {"front": 5, "issue": 5, "page": 5, "article": 3, "feed": 4}
 
 
-def measure(client, urls: list[str], rounds: int) -> tuple[list[float], list[float]]:
-    """CPU ms of each URL's first request (stored story parts are drawn and stored then), and of
-    every URL ``rounds`` times after it."""
+def measure(client, urls: list[str], rounds: int) -> tuple[list[float], list[float], float]:
+    """CPU ms of each URL's first request (stored story parts are drawn and stored then), of
+    every URL ``rounds`` times after it, and the mean of the quickest pass over all the URLs.
+
+    The quickest pass is the steadiest figure on a shared virtual machine: a neighbour can only
+    slow a pass down, so the best of several is the nearest to what the code costs.
+    """
     first = []
     for url in urls:
         started = time.process_time()
@@ -36,13 +40,15 @@ def measure(client, urls: list[str], rounds: int) -> tuple[list[float], list[flo
         first.append((time.process_time() - started) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-    costs = []
+    costs, passes = [], []
     for _ in range(rounds):
+        pass_started = time.process_time()
         for url in urls:
             started = time.process_time()
             client.get(url)
             costs.append((time.process_time() - started) * 1000)
-    return first, costs
+        passes.append((time.process_time() - pass_started) * 1000 / len(urls))
+    return first, costs, min(passes, default=0.0)
 
 
 def main(argv: list[str]) -> int:
@@ -83,15 +89,20 @@ def main(argv: list[str]) -> int:
         stats.sort_stats("tottime").print_stats(args.top)
         return 0
     # "first": each URL's first request in this process; then the repeats: mean, median, p90.
-    print(f"{'view':8} {'urls':>4} {'first':>8} {'requests':>8} {'mean ms':>8} {'median':>8} {'p90':>8} {'target':>7}")
+    print(
+        f"{'view':8} {'urls':>4} {'first':>8} {'requests':>8} {'mean ms':>8} {'median':>8} {'p90':>8}"
+        f" {'best pass':>9} {'target':>7}"
+    )
     for name in args.views:
         urls = samples[name][: args.urls]
-        first, costs = measure(client, urls, args.rounds)
+        # As many requests for a view of one or two URLs (front, feeds) as for one of forty.
+        first, costs, best = measure(client, urls, args.rounds * max(1, URLS_PER_VIEW // len(urls)))
         costs.sort()
         target = TARGETS.get(name)
         print(
             f"{name:8} {len(urls):4} {statistics.fmean(first):8.2f} {len(costs):8} {statistics.fmean(costs):8.2f}"
-            f" {statistics.median(costs):8.2f} {costs[int(0.9 * (len(costs) - 1))]:8.2f} {target if target else '—':>7}"
+            f" {statistics.median(costs):8.2f} {costs[int(0.9 * (len(costs) - 1))]:8.2f} {best:9.2f}"
+            f" {target if target else '—':>7}"
         )
     return 0
 
