@@ -238,7 +238,13 @@ class Page(models.Model):
         return f"{self.issue} {self.label} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("issues:page-detail", kwargs={"date": self.issue.date, "number": self.number})
+        # A page of the paper links to every page a dozen times (navigation, jump lines, teasers):
+        # reversed once per instance, again only if its date or number changed since.
+        key = (self.issue.date, self.number)
+        known = self.__dict__.get("_url_for")
+        if known is None or known[0] != key:
+            known = self._url_for = (key, reverse("issues:page-detail", kwargs={"date": key[0], "number": key[1]}))
+        return known[1]
 
     @property
     def label(self) -> str:

@@ -75,7 +75,9 @@ def cached_fragments(
 
     ``started`` is when the request began reading rows: a part whose tag (or the namespace) was
     dropped after that may have been drawn from the old rows, so it is served but not stored.
-    Two round trips to the store (tokens, then fragments), and a third to store new parts.
+    A part is stored under its name with the tokens it was drawn under, and served only while
+    they are the current ones: one round trip to the store reads the tokens and the parts
+    together, and a second stores what was drawn.
     """
     if not items:
         return []
@@ -83,7 +85,12 @@ def cached_fragments(
         return [mark_safe(html) for html in render(list(range(len(items))))]
     store = page_store()
     tags = {tag for tag, _name in items}
-    found = store.get_many([NAMESPACE_KEY, *(TAG_KEY + tag for tag in tags)])
+    language = get_language() or ""
+    keys = [
+        FRAGMENT_KEY + hashlib.md5(f"{language}:{name}".encode(), usedforsecurity=False).hexdigest()
+        for _tag, name in items
+    ]
+    found = store.get_many([NAMESPACE_KEY, *(TAG_KEY + tag for tag in tags), *keys])
     namespace = found.get(NAMESPACE_KEY)
     if not (isinstance(namespace, tuple) and len(namespace) == 2):
         # A cold store: nothing was dropped, so nothing drawn now is stale (as for a new tag).
@@ -93,20 +100,17 @@ def cached_fragments(
     missing = {tag for tag, value in tokens.items() if not isinstance(value, tuple)}
     if missing:
         tokens.update(tag_tokens(store, missing))
-    language = get_language() or ""
-    keys = [
-        FRAGMENT_KEY
-        + hashlib.md5(f"{namespace[0]}:{tokens[tag][0]}:{language}:{name}".encode(), usedforsecurity=False).hexdigest()
-        for tag, name in items
-    ]
-    stored = store.get_many(keys)
-    html: list = [stored.get(key) for key in keys]
-    todo = [index for index, value in enumerate(html) if not isinstance(value, str)]
+    html: list = []
+    for (tag, _name), key in zip(items, keys, strict=True):
+        stored = found.get(key)
+        current = isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (namespace[0], tokens[tag][0])
+        html.append(stored[2] if current else None)
+    todo = [index for index, value in enumerate(html) if value is None]
     if todo:
         for index, value in zip(todo, render(todo), strict=True):
             html[index] = value
         keep = {
-            keys[index]: str(html[index])
+            keys[index]: (namespace[0], tokens[items[index][0]][0], str(html[index]))
             for index in todo
             if namespace[1] <= started and tokens[items[index][0]][1] <= started
         }
