@@ -445,7 +445,13 @@ class PublicCacheMiddleware:
             return self._answer(request, _response_from(entry), "hit")
         if _claim(store, _render_lock(key), cache_settings()["RENDER_LOCK_SECONDS"]):
             try:
-                return self._render(request, store, key, generation, now)
+                response, overlapped = self._render(request, store, key, generation, now)
+                if overlapped:
+                    # A change landed while it rendered: this copy may show the old rows, and
+                    # the readers waiting for it would each render their own. Render once more
+                    # under the same claim; they go on waiting for this one.
+                    response, _overlapped = self._render(request, store, key, current_generation(store), timezone.now())
+                return response
             finally:
                 _unclaim(store, _render_lock(key))
         if state == STALE:
@@ -472,16 +478,19 @@ class PublicCacheMiddleware:
             if not _held(store, _render_lock(key)):
                 break  # that render stored nothing (not a storable answer): make our own
         # Not taking the lock here: the renderer may still store its copy, and ours is as good.
-        return self._render(request, store, key, current_generation(store), timezone.now())
+        return self._render(request, store, key, current_generation(store), timezone.now())[0]
 
-    def _render(self, request: HttpRequest, store: BaseCache, key: str, generation: tuple, now) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, store: BaseCache, key: str, generation: tuple, now
+    ) -> tuple[HttpResponse, bool]:
+        """The view's answer, stored when it may be; and whether a change overlapped the render."""
         token, next_release, settled = generation
         started = time.time()
         setattr(request, CACHE_TAGS, set())
         response = self.get_response(request)
         if not (getattr(request, MARK, False) and _response_is_storable(request, response)):
             response[CACHE_HEADER] = "miss"
-            return response
+            return response, False
         from newsroom.invalidation import page_tags  # the map imports this module
 
         tags = tag_tokens(store, page_tags(request) | getattr(request, CACHE_TAGS))
@@ -490,7 +499,7 @@ class PublicCacheMiddleware:
         # A tag dropped while this page was rendering: the page may show the old rows. Serve
         # it this once, store it not.
         if any(value[1] > started for value in tags.values()):
-            return _conditional(request, response)
+            return _conditional(request, response), True
         timeout = cache_settings()["TIMEOUT"]
         if next_release != NO_RELEASE_SCHEDULED:
             # Never outlive the next release, whatever happens to the generation key.
@@ -509,4 +518,4 @@ class PublicCacheMiddleware:
              response.status_code, headers, response.content),
             timeout,
         )
-        return _conditional(request, response)
+        return _conditional(request, response), False

@@ -262,6 +262,39 @@ def test_concurrent_misses_render_the_page_once(live_server, editor):
     assert Issue.objects.released().count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_change_during_the_one_render_makes_one_more_render_not_one_per_waiting_reader(live_server):
+    """The copy a change overlapped may show the old rows: it is not stored, so its renderer
+    renders once more under the same claim, and the readers waiting for it go on waiting."""
+    page = PageFactory(issue=IssueFactory(), number=1)
+    PlacementFactory(page=page, article__headline="头版稿件")
+    from issues import views
+
+    renders, lock = [], threading.Lock()
+    real_render = views._render_page
+
+    def render_overlapped_once(*args, **kwargs):
+        with lock:
+            renders.append(1)
+            overlapped = len(renders) == 1
+        threading.Event().wait(0.5)  # long enough for every reader to arrive during the render
+        response = real_render(*args, **kwargs)
+        if overlapped:
+            cache.invalidate_tags({f"page:{page.pk}"})  # a save lands while the page renders
+        return response
+
+    def read(_n) -> str:
+        with urllib.request.urlopen(live_server.url + "/", timeout=20) as response:
+            return response.headers["X-Newsroom-Cache"]
+
+    with mock.patch.object(views, "_render_page", render_overlapped_once):
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            kinds = list(pool.map(read, range(8)))
+        assert len(renders) == 2, kinds  # before: one more render for every reader that waited
+        assert kinds.count("miss") == 1 and set(kinds) <= {"miss", "wait", "hit"}, kinds
+        assert read(0) == "hit"  # the second render was stored
+
+
 def test_scheduling_an_issue_keeps_the_exact_time_switch(client, paper):
     """A new release time is the one change nobody sees yet that drops every page: the switch moves."""
     urls = {"front": reverse("issues:front")}
