@@ -234,7 +234,8 @@ def _database(url_variable: str, default: str | None = None, *, connect_timeout:
             transaction_mode="IMMEDIATE",
             timeout=20,
         )
-        config["CONN_MAX_AGE"] = 0
+        # Kept open as on PostgreSQL: a new connection reads the whole schema before its first
+        # query (0.9 ms of CPU) and starts with an empty page cache, on every uncached page.
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # A server that does not answer is given up on quickly, so the replica's fallback is fast.
         options.setdefault("connect_timeout", connect_timeout)
