@@ -56,7 +56,7 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLResolver
+from django.urls import Resolver404, URLResolver, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -407,7 +407,16 @@ def cache_public(view: Callable) -> Callable:
         setattr(request, MARK, True)
         return view(request, *args, **kwargs)
 
+    cached_view.cache_public = True
     return cached_view
+
+
+def _view_is_public(request: HttpRequest) -> bool:
+    """Whether the URL leads to a cache_public view: only those render under a claim."""
+    try:
+        return getattr(resolve(request.path_info), "func", None).cache_public
+    except (Resolver404, AttributeError):
+        return False
 
 
 def cache_public_urls(patterns: list) -> list:
@@ -443,6 +452,8 @@ class PublicCacheMiddleware:
         state = _entry_state(store, entry, generation[0], now.timestamp())
         if state == FRESH:
             return self._answer(request, _response_from(entry), "hit")
+        if not _view_is_public(request):
+            return self.get_response(request)  # nothing it answers is stored: no claim to make
         if _claim(store, _render_lock(key), cache_settings()["RENDER_LOCK_SECONDS"]):
             try:
                 response, overlapped = self._render(request, store, key, generation, now)

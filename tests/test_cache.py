@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from newsroom import cache
 from newsroom.cache import cache_public, invalidate
 from tests.conftest import aware
 from tests.factories import ArticleFactory, IssueFactory, PageFactory, PlacementFactory, UserFactory
@@ -231,6 +233,22 @@ def test_responses_that_differ_per_reader_or_ask_not_to_be_cached_are_never_stor
     client.cookies.clear()
     client.get(path)
     assert probes == [path, path]
+
+
+def render_claims(client, path: str) -> int:
+    with mock.patch.object(cache, "_claim", wraps=cache._claim) as claim:
+        client.get(path)
+    return sum(1 for call in claim.call_args_list if call.args[1].endswith(":lock"))
+
+
+@pytest.mark.parametrize("path, claims", [("/plain/", 1), ("/unmarked/", 0)])
+def test_only_a_public_view_renders_under_a_claim(client, probes, path, claims):
+    """A view that never stores makes no claim: two trips to the store saved on each request."""
+    assert render_claims(client, path) == claims
+
+
+def test_a_page_not_found_renders_under_no_claim(client, db):
+    assert render_claims(client, "/no-such-page/") == 0
 
 
 def test_requests_with_a_session_cookie_bypass_the_cache(client, probes):
