@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -234,12 +233,6 @@ class VisibleTagsFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"pk__in": seen}, ordering=ordering)
 
 
-class ArticleChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        # The list shows no body: leave the largest column out of the page's rows.
-        return super().get_queryset(request, exclude_parameters).defer("body")
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -332,9 +325,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_submit_permission(self, request):
         return request.user.has_perm(workflow.STEP["submit"].perm)
-
-    def get_changelist(self, request, **kwargs):
-        return ArticleChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:

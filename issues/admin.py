@@ -46,6 +46,16 @@ def _refused(model_admin, request, error: ValidationError) -> None:
         model_admin.message_user(request, text, messages.ERROR)
 
 
+def _issue_open(request, issue: Issue) -> bool:
+    """issue_is_open, asked once per issue and request: the admin asks every inline form's
+    permissions (an issue of eight pages asked it forty times). Only for what a screen shows:
+    every write is guarded again by its service."""
+    known = request.__dict__.setdefault("_newsroom_issue_open", {})
+    if issue.pk not in known:
+        known[issue.pk] = issue_is_open(issue)
+    return known[issue.pk]
+
+
 class OpenIssueAdminMixin:
     """Changes and deletes only while the issue the object belongs to is open."""
 
@@ -60,10 +70,10 @@ class OpenIssueAdminMixin:
         return deleted, counts, perms_needed, protected
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or issue_is_open(self.issue_of(obj)))
+        return super().has_change_permission(request, obj) and (obj is None or _issue_open(request, self.issue_of(obj)))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or issue_is_open(self.issue_of(obj)))
+        return super().has_delete_permission(request, obj) and (obj is None or _issue_open(request, self.issue_of(obj)))
 
 
 class IssueForm(forms.ModelForm):
@@ -99,19 +109,27 @@ class PageInline(admin.TabularInline):
     readonly_fields = ["open_page"]
     ordering = ["number"]
 
+    def get_queryset(self, request):
+        # Each row shows its page (issue, label, name) and its editor.
+        return super().get_queryset(request).select_related("issue", "editor")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "editor":
             kwargs["queryset"] = editor_choices()
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Read once for the formset, not once for each page's row.
+            field.choices = list(field.choices)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or issue_is_open(obj))
+        return super().has_change_permission(request, obj) and (obj is None or _issue_open(request, obj))
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (obj is None or issue_is_open(obj))
+        return super().has_add_permission(request, obj) and (obj is None or _issue_open(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or issue_is_open(obj))
+        return super().has_delete_permission(request, obj) and (obj is None or _issue_open(request, obj))
 
     @admin.display(description=_("stories"))
     def open_page(self, page: Page) -> str:

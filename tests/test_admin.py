@@ -327,3 +327,34 @@ def test_issue_screen_links_each_page_with_a_real_link_not_escaped_markup(staff_
 
     assert f'<a href="{reverse("admin:issues_page_change", args=[page.pk])}">' in content
     assert "&lt;a href" not in content
+
+
+def queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # sessions, content types and permissions cached as on any later visit
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_article_list_reads_the_same_queries_for_two_stories_or_twelve(staff_client):
+    url = reverse("admin:articles_article_changelist")
+    ArticleFactory.create_batch(2, body="<p>字数要数正文</p>")
+    two = queries_for(staff_client, url)
+    ArticleFactory.create_batch(10, body="<p>字数要数正文</p>")
+    assert queries_for(staff_client, url) == two  # 字数 once read each row's deferred body
+
+
+@pytest.mark.parametrize("released", [False, True])
+def test_an_issue_form_reads_the_same_queries_for_two_pages_or_eight(staff_client, editor, released):
+    issue = IssueFactory(released=released)
+    for number in (1, 2):
+        PageFactory(issue=issue, number=number, editor=editor)
+    url = reverse("admin:issues_issue_change", args=[issue.pk])
+    two = queries_for(staff_client, url)
+    for number in range(3, 9):
+        PageFactory(issue=issue, number=number, editor=editor)
+    # Before: each page's row asked whether the issue is open, read its issue and its editor's choices.
+    assert queries_for(staff_client, url) == two
