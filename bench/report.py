@@ -56,9 +56,9 @@ def database_section(db: str, data: dict, one_issue: dict) -> tuple[list[str], l
                 f"{result['rps']:.0f}",
                 f"{_ms(result['p50'])} / {_ms(result['p95'])} / {_ms(result['p99'])}",
                 str(result["errors"]),
-                f"{result.get('cpu_ms', 0):.2f}",
+                f"{result['cpu_ms']:.2f}" if result.get("cpu_ms") is not None else "— (worker replaced)",
                 f"{ratio:.0%}" if name != "floor" else "—",
-                f"{cpu_share:.0%}" if name != "floor" else "—",
+                f"{cpu_share:.0%}" if name != "floor" and cpu_share else "—",
             ]
             if name != "floor" and ratio < share:
                 misses.append(f"{db}, {name} {mode}: {ratio:.0%} of the floor's req/s (CPU share {cpu_share:.0%}), "

@@ -224,15 +224,20 @@ def load_pass(server: Server, views: dict, seconds: float, connections: int, fil
             request_each(server, view["urls"])
         wrk(server.url, view["urls"], 1, connections)  # warm connections and caches
         floor = wrk(server.url, ["/bench/floor/"], max(2, seconds / 3), connections)
-        load_before, cpu_before = os.getloadavg()[0], server.cpu_seconds()
+        load_before, cpu_before, workers = os.getloadavg()[0], server.cpu_seconds(), set(server.worker_pids())
         result = wrk(server.url, view["urls"], seconds, connections)
-        # The workers' own CPU per request does not depend on what else runs on the machine.
-        result["cpu_ms"] = round((server.cpu_seconds() - cpu_before) * 1000 / max(1, result["requests"]), 2)
+        # The workers' own CPU per request does not depend on what else runs on the machine;
+        # unknown when granian replaced a worker meanwhile (GRANIAN_WORKERS_MAX_RSS): its time went with it.
+        replaced = set(server.worker_pids()) != workers
+        result["cpu_ms"] = None if replaced else round(
+            (server.cpu_seconds() - cpu_before) * 1000 / max(1, result["requests"]), 2
+        )
         # Other processes share the CPUs: the load around each measurement says how much.
         result["loadavg"] = round(max(load_before, os.getloadavg()[0]), 1)
         result["floor_rps"] = floor["rps"]
         results[name] = result
-        log(f"  {name:16} {result['rps']:8.1f} req/s  p95 {result['p95']:7.1f} ms  {result['cpu_ms']:6.2f} CPU ms/req  "
+        cpu = "a worker was replaced" if replaced else f"{result['cpu_ms']:6.2f} CPU ms/req"
+        log(f"  {name:16} {result['rps']:8.1f} req/s  p95 {result['p95']:7.1f} ms  {cpu}  "
             f"floor {floor['rps']:.0f} req/s  errors {result['errors']}")
     cpu_before = server.cpu_seconds()
     results["floor"] = wrk(server.url, ["/bench/floor/"], seconds, connections)
