@@ -115,6 +115,8 @@ CACHES = {
 }
 FILE_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
 if FILE_CACHE:
+    # The same store, without a listing of its folder on every write (newsroom/file_cache.py).
+    CACHES["default"]["BACKEND"] = "newsroom.file_cache.FileCache"
     # Django's default of 300 entries would keep culling a paper's worth of pages.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
