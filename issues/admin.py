@@ -16,7 +16,7 @@ from issues.desk.assembly import assembly_urls
 from issues.desk.epaper import PageFilesForm, issue_print_urls, page_zone_urls, print_link, zones_link
 from issues.desk.import_page import page_import_urls
 from issues.desk import page_plans  # noqa: F401  (registers the standing layouts' admin)
-from issues.desk.people import editor_choices
+from issues.desk.people import editor_choices, editor_field
 from issues.models import Issue, IssueQuerySet, Page, Placement, Teaser
 from issues.services import (
     ISSUE_FIELDS,
@@ -116,10 +116,7 @@ class PageInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "editor":
             kwargs["queryset"] = editor_choices()
-            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            # Read once for the formset, not once for each page's row.
-            field.choices = list(field.choices)
-            return field
+            return editor_field(super().formfield_for_foreignkey(db_field, request, **kwargs))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -277,6 +274,7 @@ class PageAdmin(OpenIssueAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "editor":
             kwargs["queryset"] = editor_choices()
+            return editor_field(super().formfield_for_foreignkey(db_field, request, **kwargs))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from issues.desk.people import editor_choices
+from issues.desk.people import editor_choices, editor_field
 from issues.models import PagePlan, PlannedPage
 from issues.services import page_plan_delete, page_plan_save, planned_page_delete, planned_page_save
 
@@ -17,6 +17,7 @@ class PlannedPageInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "editor":
             kwargs["queryset"] = editor_choices()
+            return editor_field(super().formfield_for_foreignkey(db_field, request, **kwargs))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
