@@ -44,8 +44,6 @@ PAGES_OF_ISSUE = PreparedQuery(lambda issue: Page.objects.filter(issue=issue).se
 @cache_public
 def front_page(request: HttpRequest) -> HttpResponse:
     """The latest released issue's front page."""
-    # Pick the latest issue in a subquery first: ordering the annotated queryset would work out
-    # both neighbour subqueries for every issue in the archive before keeping one (47 ms at ten years).
     issue = LATEST_ISSUE.first()
     if issue is None:
         return render(request, "issues/no_issue.html", status=404)

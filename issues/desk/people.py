@@ -18,4 +18,3 @@ def editor_field(field):
     field.label_from_instance = person_name
     field.choices = list(field.choices)
     return field
-
