@@ -59,11 +59,21 @@ def tag_list_prefetch(to_article: str = "") -> models.Prefetch:
     return models.Prefetch(f"{to_article}tags", to_attr="tag_list")
 
 
-def credits_prefetch(to_article: str = "") -> models.Prefetch:
-    """The byline's credits with their contributors (articles.contributors); ``to_article`` as above."""
+def credits_with_contributors() -> models.QuerySet:
+    """The byline's credits as every reader surface reads them (articles.contributors)."""
     from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
 
-    return models.Prefetch(f"{to_article}credits", queryset=Credit.objects.select_related("contributor"))
+    return Credit.objects.select_related("contributor")
+
+
+def photos_in_print_order() -> models.QuerySet:
+    """A story's photos as the page and the story page show them."""
+    return Photo.objects.order_by("order", "pk")
+
+
+def credits_prefetch(to_article: str = "") -> models.Prefetch:
+    """The byline's credits with their contributors; ``to_article`` as above."""
+    return models.Prefetch(f"{to_article}credits", queryset=credits_with_contributors())
 
 
 def last_change(released, corrected):
@@ -111,9 +121,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_photos(self) -> "ArticleQuerySet":
         """Prefetch photos in their printed order."""
-        return self.prefetch_related(
-            models.Prefetch("photos", queryset=Photo.objects.order_by("order", "pk"))
-        )
+        return self.prefetch_related(models.Prefetch("photos", queryset=photos_in_print_order()))
 
     def newest_first(self) -> "ArticleQuerySet":
         """Newest first by the search document's unique sort key (first issue date, then id).
@@ -522,18 +530,12 @@ class SearchDocument(models.Model):
 SORT_KEY_DAY = 10**10
 
 
-def _story_credits(ids: list) -> models.QuerySet:
-    from articles.contributors.models import Credit  # lazy: the contributors app builds on articles
-
-    return Credit.objects.select_related("contributor").filter(article__in=ids)
-
-
 # What with_photos() and with_credits() prefetch, compiled once per process for the reader's
 # views (newsroom/prepared.py): STORY_PHOTOS.attach(stories).
-STORY_PHOTOS = prepared.PreparedPrefetch(
-    Article, "photos", lambda ids: Photo.objects.filter(article__in=ids).order_by("order", "pk")
+STORY_PHOTOS = prepared.PreparedPrefetch(Article, "photos", lambda ids: photos_in_print_order().filter(article__in=ids))
+STORY_CREDITS = prepared.PreparedPrefetch(
+    Article, "credits", lambda ids: credits_with_contributors().filter(article__in=ids)
 )
-STORY_CREDITS = prepared.PreparedPrefetch(Article, "credits", _story_credits)
 
 
 def _story_tags(ids: list) -> models.QuerySet:

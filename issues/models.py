@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from articles.models import Article, ArticleQuerySet, Photo, credits_prefetch
+from articles.models import Article, ArticleQuerySet, Photo, credits_prefetch, photos_in_print_order
 from newsroom import prepared
 from newsroom.images.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
 from newsroom.images.validators import validate_image_upload
@@ -296,7 +296,7 @@ class PlacementQuerySet(models.QuerySet):
 
 def story_photos() -> models.Prefetch:
     """Prefetch placed stories' photos in their printed order."""
-    return models.Prefetch("article__photos", queryset=Photo.objects.order_by("order", "pk"))
+    return models.Prefetch("article__photos", queryset=photos_in_print_order())
 
 
 class Placement(models.Model):
