@@ -30,6 +30,19 @@ from articles.text import char_count
 from articles.workflow import waiting_for_q
 
 
+def photo_preview(photo: Photo) -> str:
+    """The photo as the desk sees it on the story's page and its own; a stand-in says it waits for its image."""
+    if not photo.image:
+        return "—"
+    if photo.image_pending:
+        return format_html(
+            '<img src="{}" alt="" style="max-height:8rem"> <strong class="errornote">{}</strong>',
+            photo.image.url,
+            _("Waiting for its image: choose the real photo above to replace the grey stand-in."),
+        )
+    return format_html('<img src="{}" alt="" style="max-height:8rem">', photo.image.url)
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
     form = PhotoForm
@@ -58,15 +71,7 @@ class PhotoInline(admin.StackedInline):
 
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
-        if not photo.image:
-            return "—"
-        if photo.image_pending:
-            return format_html(
-                '<img src="{}" alt="" style="max-height:8rem"> <strong class="errornote">{}</strong>',
-                photo.image.url,
-                _("Waiting for its image: choose the real photo above to replace the grey stand-in."),
-            )
-        return format_html('<img src="{}" alt="" style="max-height:8rem">', photo.image.url)
+        return photo_preview(photo)
 
     @admin.display(description=_("correction"))
     def caption_correction(self, photo: Photo) -> str:
@@ -538,7 +543,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
-        return PhotoInline.preview(None, photo)
+        return photo_preview(photo)
 
     # Words, not the boolean icons: a green tick read as "fine" where it meant "still waiting".
     @admin.display(description=_("waiting for its image"), ordering="image_pending")

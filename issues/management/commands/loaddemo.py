@@ -23,9 +23,9 @@ from issues.demo.printing import Fonts, find_fonts, print_page
 from issues.demo.planning import page_plans_demo, story_plans_demo
 from issues.demo.tonight import make_tonights_issue
 from issues.importer import page_import
-from issues.models import HotZone, Issue, Jump, Page, Placement
+from issues.models import HotZone, Issue, Page, Placement
 from issues.pdf import images_to_pdf
-from issues.reading import story_parts
+from issues.reading import page_parts
 from issues.services import (
     hot_zone_delete,
     hot_zone_save,
@@ -165,9 +165,7 @@ class Command(BaseCommand):
 
     def _print_page(self, page: Page, fonts: Fonts) -> None:
         pages = list(page.issue.pages.all())
-        placements = list(Placement.objects.filter(page=page).for_reading())
-        incoming = Jump.objects.filter(to_page=page).select_related("placement")
-        parts = story_parts(placements, incoming, pages)
+        parts = page_parts(page, pages, Placement.objects.filter(page=page).for_reading())
         image, boxes = print_page(page, parts, fonts, settings.NEWSROOM["PAPER_NAME"])
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=85, optimize=True)
