@@ -48,14 +48,26 @@ def reader_pages(env: dict) -> dict[str, str]:
     }
 
 
+# Lighthouse sometimes fails to record a page load's trace and asks to be run again.
+RUNS_ON_RUNTIME_ERROR = 3
+
+
 def lighthouse(binary: str, url: str, categories: list[str], folder: Path) -> dict[str, float]:
     """Each category's score, and on stderr each weighed audit that lost points (to know what to fix)."""
     report = folder / "report.json"
-    subprocess.run(
-        [binary, url, "--quiet", "--output=json", f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}",
-         f"--only-categories={','.join(categories)}"],
-        check=True, timeout=240, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
-    )
+    command = [binary, url, "--quiet", "--output=json", f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}",
+               f"--only-categories={','.join(categories)}"]
+    for attempt in range(1, RUNS_ON_RUNTIME_ERROR + 1):
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=240, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+        )
+        if done.returncode == 0:
+            break
+        # Lighthouse's own failure, not the page's ("Something went wrong with recording the
+        # trace… Please run Lighthouse again." NO_NAVSTART): a score never reaches here.
+        print(f"    {url}: Lighthouse failed (attempt {attempt}): {done.stderr.strip()[-300:]}", file=sys.stderr)
+    else:
+        raise subprocess.CalledProcessError(done.returncode, command, done.stdout, done.stderr)
     found = json.loads(report.read_text())
     for name in categories:
         for ref in found["categories"][name]["auditRefs"]:
