@@ -289,7 +289,12 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article-detail", kwargs={"pk": self.pk})
+        # A story page links to its own URL several times (canonical, share card, byline lines):
+        # reversed once per instance, again only if its pk changed since.
+        known = self.__dict__.get("_url_for")
+        if known is None or known[0] != self.pk:
+            known = self._url_for = (self.pk, reverse("articles:article-detail", kwargs={"pk": self.pk}))
+        return known[1]
 
     def save(self, *args, **kwargs) -> None:
         # Sanitize on every save, not only through forms: imports and scripts write here too.

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -197,7 +198,7 @@ def _draw_story_parts(parts: list[StoryPart], *, preview: bool, started: float) 
         return [template.render({"part": stories[index], "preview": preview}) for index in indexes]
 
     if preview:
-        drawn = draw(list(range(len(stories))))
+        drawn = [mark_safe(html) for html in draw(list(range(len(stories))))]
     else:
         version = template_version(*STORY_PART_TEMPLATES)
         drawn = cached_fragments(

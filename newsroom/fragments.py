@@ -22,6 +22,7 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import get_template
@@ -57,7 +58,7 @@ def template_version(*names: str) -> str:
 def _digest(names: tuple[str, ...]) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     for name in names:
-        digest.update(get_template(name).template.source.encode())
+        digest.update(Path(get_template(name).origin.name).read_bytes())
     for directory in settings.LOCALE_PATHS:
         for catalog in sorted(directory.glob("*/LC_MESSAGES/django.mo")):
             digest.update(catalog.read_bytes())

@@ -86,6 +86,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
+    # The reader's pages, in Jinja2 (newsroom/jinja.py): first, as they are the ones served most.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "reader"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "newsroom.context_processors.site",
+            ],
+        },
+    },
+    # The desk's: Django's admin and the screens built on it.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -1,5 +1,6 @@
 import datetime
 import os
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -41,6 +42,23 @@ def media_root(settings, tmp_path):
     """Every test writes uploads to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja_renders_are_recorded():
+    """The reader's Jinja2 templates report their renders as Django's templates do in tests, so a
+    response's ``templates`` lists them too (Django instruments only its own engine)."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def recorded(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self.template, context=context or {})
+        return render(self, context, request)
+
+    with mock.patch.object(backend.Template, "render", recorded):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,131 @@
+"""The Jinja2 environment of the reader's pages (templates/reader/).
+
+The reader's pages are rendered with Jinja2, the desk's (Django's admin) with Django's own
+templates. An uncached page spent half its time in Django's template engine, resolving some
+hundred variables and tags one by one (bench/RESULTS.md, issue #17); Jinja2 compiles a template
+to Python once, so the same page renders several times faster.
+
+What the templates may use beyond Jinja2's own: ``url()`` and ``static()``; the translation
+calls ``_()``, ``gettext()``, ``ngettext()``, ``pgettext()`` and ``{% trans %}`` blocks (whitespace
+trimmed, as Django's ``blocktranslate trimmed``), with the same messages as the catalogue in
+locale/ (``manage.py makemessages`` reads these templates too: newsroom/management/commands/
+makemessages.py); ``languages()``; and the filters below, which format as Django's filters do
+(dates in the current time zone and language).
+"""
+
+from functools import lru_cache
+
+import jinja2
+from markupsafe import Markup
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template import defaultfilters
+from django.templatetags.static import static as static_url
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
+
+from articles.contributors.bylines import article_byline_parts
+from issues.numerals import pages_label
+
+
+# Reversed URLs by (URLconf, script prefix, name, arguments), and static files' URLs by path:
+# the masthead alone links to eight fixed URLs and four static files on every page, and working
+# them out was a third of a page's template time.
+_reversed: dict = {}
+_static: dict = {}
+REVERSED_KEPT = 10_000
+
+
+def url(name: str, *args) -> str:
+    key = (get_urlconf(), get_script_prefix(), name, args)
+    found = _reversed.get(key)
+    if found is None:
+        if len(_reversed) >= REVERSED_KEPT:
+            _reversed.clear()
+        found = _reversed[key] = reverse(name, args=args or None)
+    return found
+
+
+def static(path: str) -> str:
+    found = _static.get(path)
+    if found is None:
+        found = _static[path] = static_url(path)
+    return found
+
+
+@receiver(setting_changed)
+def _forget_urls(**kwargs) -> None:
+    """A test that changes the URLconf or the static files' settings gets their new URLs."""
+    _reversed.clear()
+    _static.clear()
+
+
+# The translation calls, formatting as Jinja2's "newstyle" gettext does (escaping the values, a
+# literal % written %%), without its two extra calls through the template context per message:
+# a page asks for some forty messages.
+def gettext(message: str, **variables) -> Markup:
+    return _format(translation.gettext(message), variables)
+
+
+def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
+    variables.setdefault("num", number)
+    return _format(translation.ngettext(singular, plural, number), variables)
+
+
+def pgettext(context: str, message: str, **variables) -> Markup:
+    return _format(translation.pgettext(context, message), variables)
+
+
+def npgettext(context: str, singular: str, plural: str, number: int, **variables) -> Markup:
+    variables.setdefault("num", number)
+    return _format(translation.npgettext(context, singular, plural, number), variables)
+
+
+def _format(translated: str, variables: dict) -> Markup:
+    return Markup(translated) % variables if "%" in translated else Markup(translated)
+
+
+def date(value, format_name: str | None = None) -> str:
+    """Django's ``date`` filter, in the current time zone as Django's templates show it."""
+    if value is None or value == "":
+        return ""
+    return defaultfilters.date(timezone.template_localtime(value), format_name)
+
+
+def width_ratio(value: float, max_value: float, max_width: float) -> int:
+    """Django's ``widthratio``: value scaled from max_value to max_width, rounded."""
+    if not max_value:
+        return 0
+    return round(value / max_value * max_width)
+
+
+@lru_cache(maxsize=None)
+def _languages(codes: tuple[str, ...]) -> list[dict]:
+    return [translation.get_language_info(code) for code in codes]
+
+
+def languages() -> list[dict]:
+    """The site's languages (code, name_local, …) for the language switch."""
+    return _languages(tuple(code for code, _name in settings.LANGUAGES))
+
+
+def environment(**options) -> jinja2.Environment:
+    # Lenient as Django's templates are, with DEBUG on or off: a missing value, or an attribute
+    # of one, prints nothing (Django's backend would pick DebugUndefined or Undefined).
+    options["undefined"] = jinja2.ChainableUndefined
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.policies["ext.i18n.trimmed"] = True
+    # {% trans %} blocks call gettext() and ngettext() with their values, as newstyle gettext does.
+    env.newstyle_gettext = True
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
+    env.globals.update(url=url, static=static, languages=languages, width_ratio=width_ratio)
+    env.filters.update(
+        date=date,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        truncatechars=defaultfilters.truncatechars,
+        urlencode=defaultfilters.urlencode,
+        byline=article_byline_parts,
+        pages_label=lambda pages: pages_label([page.number for page in pages]),
+    )
+    return env
