@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import DateTimeField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -19,6 +18,7 @@ from newsroom import prepared
 from newsroom.images.renditions import PHOTO_WIDTHS, Renditions, renditions_before_save
 from articles.text import split_paragraphs, with_dateline
 from newsroom.images.validators import validate_image_upload
+from newsroom.links import link
 
 # What the editor offers is what the sanitizer keeps: django-prose-editor builds
 # its nh3 allowlist from this list, so a pasted <script> or onclick never reaches the page.
@@ -289,12 +289,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        # A story page links to its own URL several times (canonical, share card, byline lines):
-        # reversed once per instance, again only if its pk changed since.
-        known = self.__dict__.get("_url_for")
-        if known is None or known[0] != self.pk:
-            known = self._url_for = (self.pk, reverse("articles:article-detail", kwargs={"pk": self.pk}))
-        return known[1]
+        return link("articles:article-detail", self.pk)
 
     def save(self, *args, **kwargs) -> None:
         # Sanitize on every save, not only through forms: imports and scripts write here too.

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,6 +15,7 @@ from articles.models import Article, ArticleQuerySet, Photo, credits_prefetch, p
 from newsroom import prepared
 from newsroom.images.renditions import PAGE_WIDTHS, Renditions, renditions_before_save
 from newsroom.images.validators import validate_image_upload
+from newsroom.links import link
 from issues.pdf import validate_page_pdf
 from issues.numerals import page_label
 
@@ -112,7 +112,7 @@ class Issue(models.Model):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("issues:issue-detail", kwargs={"date": self.date})
+        return link("issues:issue-detail", self.date)
 
 
 def page_file_upload_to(page: "Page", filename: str) -> str:
@@ -237,13 +237,7 @@ class Page(models.Model):
         return f"{self.issue} {self.label} {self.name}"
 
     def get_absolute_url(self) -> str:
-        # A page of the paper links to every page a dozen times (navigation, jump lines, teasers):
-        # reversed once per instance, again only if its date or number changed since.
-        key = (self.issue.date, self.number)
-        known = self.__dict__.get("_url_for")
-        if known is None or known[0] != key:
-            known = self._url_for = (key, reverse("issues:page-detail", kwargs={"date": key[0], "number": key[1]}))
-        return known[1]
+        return link("issues:page-detail", self.issue.date, self.number)
 
     @property
     def label(self) -> str:

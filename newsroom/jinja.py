@@ -3,9 +3,9 @@
 The reader's pages are rendered with Jinja2, the desk's (Django's admin) with Django's own
 templates. An uncached page spent half its time in Django's template engine, resolving some
 hundred variables and tags one by one (bench/RESULTS.md, issue #17); Jinja2 compiles a template
-to Python once, so the same page renders several times faster.
+to Python once, and the same page renders two to four times faster.
 
-What the templates may use beyond Jinja2's own: ``url()`` and ``static()``; the translation
+What the templates may use beyond Jinja2's own: ``url()`` (newsroom/links.py) and ``static()``; the translation
 calls ``_()``, ``gettext()``, ``ngettext()``, ``pgettext()`` and ``{% trans %}`` blocks (whitespace
 trimmed, as Django's ``blocktranslate trimmed``), with the same messages as the catalogue in
 locale/ (``manage.py makemessages`` reads these templates too: newsroom/management/commands/
@@ -16,35 +16,20 @@ makemessages.py); ``languages()``; and the filters below, which format as Django
 from functools import lru_cache
 
 import jinja2
-from markupsafe import Markup
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static as static_url
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from markupsafe import Markup
 
 from articles.contributors.bylines import article_byline_parts
 from issues.numerals import pages_label
+from newsroom.links import link
 
-
-# Reversed URLs by (URLconf, script prefix, name, arguments), and static files' URLs by path:
-# the masthead alone links to eight fixed URLs and four static files on every page, and working
-# them out was a third of a page's template time.
-_reversed: dict = {}
+# Static files' URLs by path: the masthead links to four on every page.
 _static: dict = {}
-REVERSED_KEPT = 10_000
-
-
-def url(name: str, *args) -> str:
-    key = (get_urlconf(), get_script_prefix(), name, args)
-    found = _reversed.get(key)
-    if found is None:
-        if len(_reversed) >= REVERSED_KEPT:
-            _reversed.clear()
-        found = _reversed[key] = reverse(name, args=args or None)
-    return found
 
 
 def static(path: str) -> str:
@@ -55,9 +40,8 @@ def static(path: str) -> str:
 
 
 @receiver(setting_changed)
-def _forget_urls(**kwargs) -> None:
-    """A test that changes the URLconf or the static files' settings gets their new URLs."""
-    _reversed.clear()
+def _forget_static(**kwargs) -> None:
+    """A test that changes the static files' settings gets their new URLs."""
     _static.clear()
 
 
@@ -119,7 +103,7 @@ def environment(**options) -> jinja2.Environment:
     # {% trans %} blocks call gettext() and ngettext() with their values, as newstyle gettext does.
     env.newstyle_gettext = True
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
-    env.globals.update(url=url, static=static, languages=languages, width_ratio=width_ratio)
+    env.globals.update(url=link, static=static, languages=languages, width_ratio=width_ratio)
     env.filters.update(
         date=date,
         linebreaksbr=defaultfilters.linebreaksbr,
