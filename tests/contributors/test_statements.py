@@ -228,3 +228,4 @@ def test_finance_prints_a_sheet_a_person_with_a_line_to_sign(client, december):
     page = client.get(reverse("admin:contributors_statement_print", args=["2020-12"])).content.decode()
     assert page.count('class="payslip"') == 3 and page.count("领款人（签名）") == 3
     assert "150.00" in page
+    assert "<h1>2020-12稿费结算单</h1>" in page  # the title in the desk's language, not English
