@@ -116,7 +116,7 @@ def invalidate_on_commit() -> None:
     under the old generation is never served after it. However many rows the transaction
     writes, that is one drop.
     """
-    _on_commit(WHOLE_SITE, hard=True)
+    _on_commit(set(), {WHOLE_SITE})
 
 
 WHOLE_SITE = "*"
@@ -133,17 +133,15 @@ class _Pending:
         if WHOLE_SITE in self.tags | self.hard_tags:
             invalidate()
         else:
-            invalidate_tags(self.tags - self.hard_tags)
-            invalidate_tags(self.hard_tags, hard=True)
+            _drop_tags(self.tags - self.hard_tags, self.hard_tags)
 
 
-def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
-    tags = {tags} if isinstance(tags, str) else set(tags)
+def _on_commit(soft: set[str], hard: set[str]) -> None:
     connection = transaction.get_connection()
     blocks = connection.atomic_blocks
     # Outside a transaction, or inside a test's own, which never commits: drop it now.
     if not blocks or blocks[0]._from_testcase:
-        invalidate() if WHOLE_SITE in tags else invalidate_tags(tags, hard=hard)
+        invalidate() if WHOLE_SITE in soft | hard else _drop_tags(soft - hard, hard)
         return
     # The callback this transaction registered already, if any; a rollback discards it, and
     # with it what it collected.
@@ -151,7 +149,8 @@ def _on_commit(tags: set[str] | str, *, hard: bool) -> None:
     if pending is None:
         pending = _Pending()
         transaction.on_commit(pending, robust=True)
-    (pending.hard_tags if hard else pending.tags).update(tags)
+    pending.tags.update(soft)
+    pending.hard_tags.update(hard)
 
 
 TAG_KEY = "newsroom:public:tag:"
@@ -164,15 +163,29 @@ def invalidate_tags(tags: set[str] | list[str], *, hard: bool = False) -> None:
     A ``hard`` drop (a withdrawal, a story's own changed text) also forbids serving the previous
     copy while the page renders again: readers wait for the one render instead.
     """
-    if tags:
-        bumped = (new_token(), time.time(), hard)
-        page_store().set_many({TAG_KEY + tag: bumped for tag in tags}, None)
+    tags = set(tags)
+    if hard:
+        _drop_tags(set(), tags)
+    else:
+        _drop_tags(tags, set())
 
 
-def invalidate_tags_on_commit(tags: set[str], *, hard: bool = False) -> None:
-    """Drop the tags once the transaction commits (see invalidate_on_commit for why not before)."""
+def _drop_tags(soft: set[str], hard: set[str]) -> None:
+    """One write for all of them: a page showing a soft and a hard tag, rendered between two
+    writes, would carry the second tag's old token and be rendered again (two renders for one
+    change, seen in bench/run's mixed day)."""
+    if soft or hard:
+        token, now = new_token(), time.time()
+        dropped = {TAG_KEY + tag: (token, now, False) for tag in soft}
+        dropped.update({TAG_KEY + tag: (token, now, True) for tag in hard})
+        page_store().set_many(dropped, None)
+
+
+def invalidate_tags_on_commit(tags: set[str], *, hard: set[str] = frozenset()) -> None:
+    """Drop the tags once the transaction commits (see invalidate_on_commit for why not before),
+    those also in ``hard`` hard, all in one write."""
     if tags:
-        _on_commit(tags, hard=hard)
+        _on_commit(tags - hard, tags & hard)
 
 
 def cache_tag(request: HttpRequest, *tags: str) -> None:

@@ -209,8 +209,7 @@ def changed(instance, before: tuple[set[str], bool] | None, *, deleted: bool = F
         # stale either: whoever confirmed a 更正 and opens the story must see it. Lists may lag the
         # one render by a moment.
         hard = tags if leaving else {tag for tag in tags if tag.startswith("article:")}
-        cache.invalidate_tags_on_commit(tags - hard)
-        cache.invalidate_tags_on_commit(hard, hard=True)
+        cache.invalidate_tags_on_commit(tags, hard=hard)
     else:
         # After the commit (at once outside a transaction, or in a test's, which never commits).
         blocks = transaction.get_connection().atomic_blocks

@@ -263,6 +263,33 @@ def test_concurrent_misses_render_the_page_once(live_server, editor):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_correction_drops_all_its_tags_in_one_write(editor):
+    """Its story's own tags hard, the pages' soft, at once: a page showing both, rendered between
+    two writes, kept the second tag's old token and was rendered again (bench/run's mixed day
+    counted two renders of one key after one correction)."""
+    page = PageFactory(issue=IssueFactory(), number=2)
+    story = PlacementFactory(page=page, article__headline="要更正的稿件").article
+    store = cache.page_store()
+    real_set_many = store.set_many
+    writes = []
+
+    def recorded(mapping, *args, **kwargs):
+        dropped = {key.removeprefix(cache.TAG_KEY): value for key, value in mapping.items() if key.startswith(cache.TAG_KEY)}
+        if dropped:
+            writes.append(dropped)
+        return real_set_many(mapping, *args, **kwargs)
+
+    with mock.patch.object(store, "set_many", recorded):
+        article_correct(article=story, user=editor, note="标题有误", headline="更正后的标题")
+
+    assert len(writes) == 1, writes
+    (dropped,) = writes
+    assert dropped[f"article:{story.pk}"][2] is True  # hard: the story's own page is never served stale
+    assert dropped[f"page:{page.pk}"][2] is False
+    assert len({value[:2] for value in dropped.values()}) == 1  # one token, one time
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_change_during_the_one_render_makes_one_more_render_not_one_per_waiting_reader(live_server):
     """The copy a change overlapped may show the old rows: it is not stored, so its renderer
     renders once more under the same claim, and the readers waiting for it go on waiting."""
