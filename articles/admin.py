@@ -28,6 +28,7 @@ from articles.rules import can_edit, is_published, sees_all_articles, visible_ar
 from articles.services import TEXT_FIELDS, article_create, article_reopen, article_step
 from articles.text import char_count
 from articles.workflow import waiting_for_q
+from newsroom.people import person_name
 
 
 def photo_preview(photo: Photo) -> str:
@@ -449,7 +450,7 @@ class ArticleAdmin(admin.ModelAdmin):
             (
                 (
                     date_format(timezone.localtime(step.at), "Y-m-d H:i"),
-                    step.actor.get_full_name() or step.actor.get_username(),
+                    person_name(step.actor),
                     step.get_action_display(),
                     step.get_from_status_display(),
                     step.get_to_status_display(),

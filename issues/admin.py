@@ -32,6 +32,7 @@ from issues.services import (
     page_update,
     proposed_issue_date,
 )
+from newsroom.people import person_name
 
 
 def _adopt(obj, saved) -> None:
@@ -304,7 +305,7 @@ class PageAdmin(OpenIssueAdminMixin, admin.ModelAdmin):
         if page.signed_off_at is None:
             return _("Not signed off. Saving a change to a signed-off page takes its sign-off back.")
         return _("Signed off by %(user)s. Saving a change here takes the sign-off back.") % {
-            "user": page.signed_off_by.get_full_name() or page.signed_off_by.get_username()
+            "user": person_name(page.signed_off_by)
         }
 
     @admin.display(description=_("stories on this page, in reading order"))

@@ -24,6 +24,7 @@ from articles.services import (
     article_restore,
     article_step,
 )
+from newsroom.people import person_name
 
 Status = Article.Status
 
@@ -69,7 +70,7 @@ def sent_back_note(article: Article) -> dict | None:
     if step is None:
         return None
     return {
-        "who": step.actor.get_full_name() or step.actor.get_username(),
+        "who": person_name(step.actor),
         "when": date_format(timezone.localtime(step.at), "Y-m-d H:i"),
         "comment": step.comment,
     }

@@ -31,6 +31,7 @@ from articles.planning.services import (
 )
 from articles.text import char_count
 from issues.numerals import page_label
+from newsroom.people import person_name
 
 
 def _messages(request: HttpRequest, error: Exception) -> None:
@@ -101,7 +102,7 @@ class PersonFilter(admin.SimpleListFilter):
     parameter_name = "person"
 
     def lookups(self, request, model_admin):
-        return [(str(user.pk), user.get_full_name() or user.get_username()) for user in assignable_people()]
+        return [(str(user.pk), person_name(user)) for user in assignable_people()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -251,7 +252,6 @@ class StoryPlanAdmin(admin.ModelAdmin):
         action = request.POST.get("action")
         known = request.POST.get("known_version")
         known_version = int(known) if known and known.isdigit() else None
-        people = {str(user.pk): user for user in assignable_people()}
         try:
             if action == "approve":
                 plan_approve(plan=plan, user=request.user, known_version=known_version)
@@ -269,7 +269,7 @@ class StoryPlanAdmin(admin.ModelAdmin):
                     raise ValidationError(_("Choose the reporter to assign the story to."))
                 plan_assign(plan=plan, user=request.user, reporter=reporter, photographer=photographer,
                             known_version=known_version)
-                messages.success(request, _("The story is assigned to {who}.").format(who=people.get(str(reporter.pk), reporter)))
+                messages.success(request, _("The story is assigned to {who}.").format(who=person_name(reporter)))
             elif action == "start":
                 article = plan_start_writing(plan=plan, user=request.user)
                 messages.success(request, _("The draft story is made from the plan: write it here."))

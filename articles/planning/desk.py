@@ -20,6 +20,7 @@ from articles.planning.services import calendar_token_for, calendar_token_reset
 from articles.text import char_count
 from issues.fit import PageFill, fills, placement_chars
 from issues.numerals import page_label
+from newsroom.people import person_name
 
 # How far ahead the calendar looks, in days.
 CALENDAR_DAYS = 28
@@ -35,13 +36,6 @@ def planning_urls(model_admin) -> list:
         path("calendar/token/", wrap(lambda request: token_reset_view(model_admin, request)),
              name="planning_storyplan_token_reset"),
     ]
-
-
-def person_name(user) -> str:
-    """A person as the desk names them: their name, else their login; "—" for nobody."""
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
 
 
 def _date(value: str) -> datetime.date:

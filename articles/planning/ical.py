@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.planning.models import CalendarToken, StoryPlan
 from issues.numerals import page_label
+from newsroom.people import person_name
 
 app_name = "planning"
 
@@ -87,7 +88,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
         .filter(Q(reporter=user) | Q(photographer=user), deadline__gte=since)
         .order_by("deadline", "pk")[:FEED_LIMIT]
     )
-    name = f"{settings.NEWSROOM['PAPER_NAME']} · {user.get_full_name() or user.get_username()}"
+    name = f"{settings.NEWSROOM['PAPER_NAME']} · {person_name(user)}"
     response = HttpResponse(calendar_text(plans, name=name, host=request.get_host()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="planning.ics"'
     return response

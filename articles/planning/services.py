@@ -19,6 +19,7 @@ from articles.models import Article
 from articles.planning.models import CalendarToken, PlanningEvent, StoryPlan, new_token
 from articles.services import article_create
 from issues.numerals import page_label
+from newsroom.people import person_name
 
 Status = StoryPlan.Status
 
@@ -180,7 +181,7 @@ def plan_assign(
         if person is not None and not can_file(person):
             raise ValidationError(
                 _("{person} cannot be assigned a story: only active reporters and editors who file stories can.").format(
-                    person=person.get_full_name() or person.get_username()
+                    person=person_name(person)
                 )
             )
     locked = _locked(plan)
@@ -211,7 +212,7 @@ def plan_start_writing(*, plan: StoryPlan, user: AbstractBaseUser) -> Article:
     article = article_create(
         user=user,
         headline=locked.slug,
-        byline=user.get_full_name() or user.get_username(),
+        byline=person_name(user),
         body="<p>{}</p>".format(_("(Plan: {summary})").format(summary=html.escape(locked.summary))),
     )
     locked.article = article

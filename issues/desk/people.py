@@ -2,14 +2,12 @@
 
 from django.contrib.auth import get_user_model
 
+from newsroom.people import person_name
+
 
 def editor_choices():
     """People who can be a page's 责任编辑: active desk staff (a plain list: a desk has dozens)."""
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
-
-
-def person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def editor_field(field):

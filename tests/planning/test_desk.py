@@ -122,6 +122,21 @@ def test_a_stale_plan_form_is_refused_and_keeps_what_was_typed(client, editor, s
     assert plan.slug == "选题0"
 
 
+def test_the_assign_button_names_the_reporter_as_the_desk_knows_them(client, editor, reporter, issue):
+    reporter.first_name = "左燕"
+    reporter.save()
+    (plan,) = make_plans(1, reporter=reporter, day=issue.date)
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:planning_storyplan_decide", args=[plan.pk]),
+        {"action": "assign", "reporter": reporter.pk, "known_version": 1},
+        follow=True,
+    )
+
+    assert "稿件已派给左燕。" in response.content.decode()  # by name, not the login "zuoyan"
+
+
 def test_the_assign_button_refused_for_a_second_editor_says_so(client, editor, second_editor, reporter, issue):
     (plan,) = make_plans(1, reporter=reporter, day=issue.date)
     decide = reverse("admin:planning_storyplan_decide", args=[plan.pk])
