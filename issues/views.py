@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -192,13 +192,14 @@ def _draw_story_parts(parts: list[StoryPart], *, preview: bool, started: float) 
     """
     stories = [part for part in parts if part.article is not None]
 
-    def draw(indexes: list[int]) -> list[str]:
+    def draw(indexes: list[int]) -> list[SafeString]:
         STORY_PHOTOS.attach([stories[index].placement.article for index in indexes])
         template = get_template(STORY_PART_TEMPLATE)
-        return [template.render({"part": stories[index], "preview": preview}) for index in indexes]
+        # Our own template's output: Jinja2 hands it back as a plain string.
+        return [mark_safe(template.render({"part": stories[index], "preview": preview})) for index in indexes]
 
     if preview:
-        drawn = [mark_safe(html) for html in draw(list(range(len(stories))))]
+        drawn = draw(list(range(len(stories))))
     else:
         version = template_version(*STORY_PART_TEMPLATES)
         drawn = cached_fragments(

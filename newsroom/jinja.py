@@ -27,6 +27,7 @@ from markupsafe import Markup
 from articles.contributors.bylines import article_byline_parts
 from issues.numerals import pages_label
 from newsroom.links import link
+from newsroom.people import person_name
 
 # Static files' URLs by path: the masthead links to four on every page.
 _static: dict = {}
@@ -72,16 +73,7 @@ def _format(translated: str, variables: dict) -> Markup:
 
 def date(value, format_name: str | None = None) -> str:
     """Django's ``date`` filter, in the current time zone as Django's templates show it."""
-    if value is None or value == "":
-        return ""
     return defaultfilters.date(timezone.template_localtime(value), format_name)
-
-
-def width_ratio(value: float, max_value: float, max_width: float) -> int:
-    """Django's ``widthratio``: value scaled from max_value to max_width, rounded."""
-    if not max_value:
-        return 0
-    return round(value / max_value * max_width)
 
 
 @lru_cache(maxsize=None)
@@ -103,13 +95,14 @@ def environment(**options) -> jinja2.Environment:
     # {% trans %} blocks call gettext() and ngettext() with their values, as newstyle gettext does.
     env.newstyle_gettext = True
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
-    env.globals.update(url=link, static=static, languages=languages, width_ratio=width_ratio)
+    env.globals.update(url=link, static=static, languages=languages)
     env.filters.update(
         date=date,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,
         urlencode=defaultfilters.urlencode,
         byline=article_byline_parts,
+        person_name=person_name,
         pages_label=lambda pages: pages_label([page.number for page in pages]),
     )
     return env

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
-from jinja2.ext import GETTEXT_FUNCTIONS, babel_extract
 
-from newsroom.management.commands.makemessages import READER_TEMPLATES, jinja_messages_as_python
+from newsroom.management.commands.makemessages import READER_TEMPLATES, jinja_messages_as_python, template_messages
 
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -40,10 +39,7 @@ def reader_template_messages() -> set[tuple[str | None, str]]:
     """(context, message) of every translation the reader's Jinja2 templates ask for."""
     asked = set()
     for path in sorted(READER_TEMPLATES.rglob("*.html")):
-        for _line, function, message, _comments in babel_extract(
-            path.open("rb"), GETTEXT_FUNCTIONS, [], {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
-        ):
-            arguments = message if isinstance(message, tuple) else (message,)
+        for _line, function, arguments in template_messages(path.read_text(encoding="utf-8")):
             context = arguments[0] if function in ("pgettext", "npgettext") else None
             asked.add((context, arguments[1] if context else arguments[0]))
     return asked

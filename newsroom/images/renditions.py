@@ -292,3 +292,9 @@ class Renditions:
     @property
     def height(self) -> int | None:
         return self.data.get("height")
+
+    def height_at(self, width: int) -> int:
+        """The image's height when it is shown ``width`` wide (0 when its size is unknown)."""
+        if not (self.width and self.height):
+            return 0
+        return round(self.height / self.width * width)

@@ -403,6 +403,10 @@ def test_page_nav_shows_thumbnails_of_the_issues_page_images(client):
     assert front.image_rendition_set.thumb_url in content
     assert second.image_rendition_set.thumb_url in content
     assert "版面导航" in content or "本期版面" in content
+    # Sized as the page image's proportions, so the list does not jump while thumbnails load.
+    image = front.image_rendition_set
+    assert image.height_at(100) == round(image.height / image.width * 100) > 0
+    assert f'width="100" height="{image.height_at(100)}"' in content
 
 
 def test_page_image_of_an_unreleased_issue_is_never_linked(client):

@@ -6,6 +6,7 @@ template line, so the catalogue's ``#:`` references point at the template.
 """
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -15,16 +16,20 @@ from jinja2.ext import GETTEXT_FUNCTIONS, babel_extract
 READER_TEMPLATES = Path(settings.BASE_DIR, "templates", "reader").resolve()
 
 
-def jinja_messages_as_python(source: str) -> str:
-    """The template's messages as Python calls xgettext reads (``{% trans %}`` blocks trimmed)."""
-    lines = [""] * (source.count("\n") + 1)
+def template_messages(source: str) -> Iterator[tuple[int, str, tuple]]:
+    """(line, function, arguments) of each translation a Jinja2 template asks for, ``{% trans %}``
+    blocks trimmed as the environment trims them (newsroom/jinja.py)."""
     options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
-    for lineno, function, message, _comments in babel_extract(
-        io.BytesIO(source.encode()), GETTEXT_FUNCTIONS, [], options
-    ):
-        arguments = message if isinstance(message, tuple) else (message,)
+    for line, function, message, _comments in babel_extract(io.BytesIO(source.encode()), GETTEXT_FUNCTIONS, [], options):
+        yield line, function, message if isinstance(message, tuple) else (message,)
+
+
+def jinja_messages_as_python(source: str) -> str:
+    """The template's messages as Python calls xgettext reads, each on its template line."""
+    lines = [""] * (source.count("\n") + 1)
+    for line, function, arguments in template_messages(source):
         # A plural's count is not a string: any number stands for it.
-        lines[lineno - 1] += f"{function}({', '.join('0' if value is None else repr(value) for value in arguments)}); "
+        lines[line - 1] += f"{function}({', '.join('0' if value is None else repr(value) for value in arguments)}); "
     return "\n".join(lines)
 
 
