@@ -500,6 +500,10 @@ class PublicCacheMiddleware:
             if _entry_state(store, entry, generation[0], now.timestamp()) == FRESH:
                 return self._answer(request, _response_from(entry), "wait")
             if not _held(store, _render_lock(key)):
+                # Released since the read above: its copy may have been stored in between.
+                entry = store.get(key)
+                if _entry_state(store, entry, generation[0], time.time()) == FRESH:
+                    return self._answer(request, _response_from(entry), "wait")
                 break  # that render stored nothing (not a storable answer): make our own
         # Not taking the lock here: the renderer may still store its copy, and ours is as good.
         return self._render(request, store, key, current_generation(store), timezone.now())[0]
