@@ -250,7 +250,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     # rendered_body stands in for body when the user may only view the story (get_fieldsets).
     readonly_fields = ["status", "review_history", "rendered_body"]
-    list_display = ["headline", "byline", "reporter", "status", "chars", "printed_on", "updated_at"]
+    list_display = ["headline", "byline", "reporter_name", "status", "chars", "printed_on", "updated_at"]
     list_filter = [
         WaitingForMeFilter,
         "status",
@@ -284,11 +284,17 @@ class ArticleAdmin(admin.ModelAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # Reporters file under their own name; only a superuser files for someone else.
-            readonly.append("reporter")
+            readonly.append("reporter_name")
         return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.is_superuser:
+            # The reporter read-only by name, not by login (get_readonly_fields).
+            fieldsets = [
+                (name, {**options, "fields": ["reporter_name" if f == "reporter" else f for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         if obj is not None and not self.has_change_permission(request, obj):
             # Read-only: the body as the formatted text it is, not its HTML source.
             fieldsets = [
@@ -296,6 +302,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 for name, options in fieldsets
             ]
         return fieldsets if obj else fieldsets[:2]
+
+    @admin.display(description=_("reporter"), ordering="reporter__username")
+    def reporter_name(self, obj):
+        return person_name(obj.reporter) if obj.reporter_id else "—"
 
     @admin.display(description=_("字数"))
     def chars(self, article: Article) -> int:
@@ -337,7 +347,7 @@ class ArticleAdmin(admin.ModelAdmin):
             # A new story through its one door; the form's tags and inlines are saved on obj after this.
             columns = {field.name for field in Article._meta.concrete_fields}
             created = article_create(
-                user=request.user, **{name: value for name, value in form.cleaned_data.items() if name in columns}
+                user=request.user, credit_byline=False, **{name: value for name, value in form.cleaned_data.items() if name in columns}
             )
             obj.pk, obj._state = created.pk, created._state
             obj.refresh_from_db()

@@ -58,13 +58,15 @@ def article_log(
 
 
 @transaction.atomic
-def article_create(*, user: AbstractBaseUser, **fields) -> Article:
+def article_create(*, user: AbstractBaseUser, credit_byline: bool = True, **fields) -> Article:
     """File a new story, a draft: its reporter is the user unless another is named; its first revision is theirs.
 
     The one door for a new article: the admin's add form, "start writing" a plan, the page importer
     and the demo call it. Who may file is their question (the add permission, the plan's reporter,
     the page import screen's permission): an imported page's stories are filed by whoever imports it.
-    The review log starts with the submission; the filing is in the revisions.
+    The review log starts with the submission; the filing is in the revisions. A byline becomes the
+    story's credits (articles.contributors), so the 稿费 statement pays whoever it names; the admin's
+    add form passes ``credit_byline=False`` because it credits the byline after the credits typed by hand.
     """
     if fields.get("status", Status.DRAFT) != Status.DRAFT:
         raise ValueError("A new article is a draft: the review table moves it on (article_step).")
@@ -75,6 +77,10 @@ def article_create(*, user: AbstractBaseUser, **fields) -> Article:
     article._change_reason = str(_("Story filed"))
     article._history_user = user
     article.save()
+    if credit_byline and article.byline:
+        from articles.contributors.services import credits_from_byline  # the contributors app builds on this one
+
+        credits_from_byline(article=article)
     return article
 
 

@@ -94,6 +94,21 @@ def test_reporter_files_an_article_with_a_photo_and_tags(reporter_client):
     assert (photo.caption, photo.credit, photo.width, photo.height) == ("家庭医生上门随访。", "记者 左燕", 64, 48)
 
 
+def test_a_reporter_sees_their_name_not_their_login_as_the_storys_reporter(reporter_client):
+    reporter = reporter_client.user
+    reporter.first_name = "左燕"
+    reporter.save()
+    reporter_client.post(reverse("admin:articles_article_add"), article_form())
+    article = Article.objects.get()
+
+    page = reporter_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    listing = reporter_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert article.reporter == reporter
+    assert '<div class="readonly">左燕</div>' in page
+    assert "<td class=\"field-reporter_name\">左燕</td>" in listing
+
+
 def test_a_story_filed_on_the_add_form_has_its_filing_as_its_first_revision(reporter_client):
     response = reporter_client.post(reverse("admin:articles_article_add"), article_form())
 

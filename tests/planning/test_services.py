@@ -122,6 +122,19 @@ def test_start_writing_makes_the_linked_draft_owned_by_the_reporter(editor, repo
     assert plan_start_writing(plan=plan, user=reporter) == article  # twice makes one story
 
 
+def test_a_story_started_from_a_plan_is_credited_to_its_reporter_for_the_statement(editor, reporter):
+    from articles.contributors.models import Contributor
+
+    reporter.first_name = "左燕"
+    reporter.save()
+    contributor = Contributor.objects.create(name="左燕", user=reporter)
+    plan = propose(editor)
+    plan_assign(plan=plan, user=editor, reporter=reporter)
+    article = plan_start_writing(plan=plan, user=reporter)
+    assert article.byline == "左燕"
+    assert [(c.contributor, c.role) for c in article.credits.all()] == [(contributor, "text")]
+
+
 def test_deleting_a_plan_with_a_story_is_refused_and_the_story_is_kept(editor, reporter):
     plan = propose(reporter)
     plan_approve(plan=plan, user=editor)
