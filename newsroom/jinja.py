@@ -41,16 +41,28 @@ def static(path: str) -> str:
 
 
 @receiver(setting_changed)
-def _forget_static(**kwargs) -> None:
-    """A test that changes the static files' settings gets their new URLs."""
+def _forget(**kwargs) -> None:
+    """A test that changes the settings gets static URLs, messages and dates made under the new ones."""
     _static.clear()
+    _translated.clear()
+    _date.cache_clear()
 
 
 # The translation calls, formatting as Jinja2's "newstyle" gettext does (escaping the values, a
 # literal % written %%), without its two extra calls through the template context per message:
-# a page asks for some forty messages.
+# a page asks for some forty messages. A message without values is looked up once per language
+# and process: the catalogues do not change while a process runs.
+_translated: dict = {}
+
+
 def gettext(message: str, **variables) -> Markup:
-    return _format(translation.gettext(message), variables)
+    if variables:
+        return _format(translation.gettext(message), variables)
+    key = (translation.get_language(), message)
+    found = _translated.get(key)
+    if found is None:
+        found = _translated[key] = _format(translation.gettext(message), variables)
+    return found
 
 
 def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
@@ -59,7 +71,13 @@ def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
 
 
 def pgettext(context: str, message: str, **variables) -> Markup:
-    return _format(translation.pgettext(context, message), variables)
+    if variables:
+        return _format(translation.pgettext(context, message), variables)
+    key = (translation.get_language(), context, message)
+    found = _translated.get(key)
+    if found is None:
+        found = _translated[key] = _format(translation.pgettext(context, message), variables)
+    return found
 
 
 def npgettext(context: str, singular: str, plural: str, number: int, **variables) -> Markup:
@@ -72,7 +90,18 @@ def _format(translated: str, variables: dict) -> Markup:
 
 
 def date(value, format_name: str | None = None) -> str:
-    """Django's ``date`` filter, in the current time zone as Django's templates show it."""
+    """Django's ``date`` filter, in the current time zone as Django's templates show it.
+
+    A page formats the same few dates many times (its issue's, in the masthead and on each link),
+    and Django's formatting walks the format character by character: the last few thousand are kept.
+    """
+    if value in (None, ""):
+        return ""
+    return _date(value, format_name, translation.get_language(), timezone.get_current_timezone_name())
+
+
+@lru_cache(maxsize=4096)
+def _date(value, format_name, _language, _time_zone) -> str:
     return defaultfilters.date(timezone.template_localtime(value), format_name)
 
 
