@@ -1,3 +1,4 @@
+import json
 import time
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ from articles.models import (
     published_tag_or_404,
 )
 from articles.search import excerpt, highlight, parse_query, quick_text, search_articles
-from issues.models import Issue, Placement
+from issues.models import Placement
 from newsroom.cache import cache_public, cache_tag
 from newsroom.fragments import cached_fragments, template_version
 from newsroom.prepared import PreparedQuery
@@ -71,9 +73,6 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     article = PUBLISHED_STORY.first(pk=pk)
     if article is None:
         raise Http404(_("No such article."))
-    STORY_PHOTOS.attach([article])
-    STORY_CREDITS.attach([article])
-    attach_tag_lists([article])
     placements = STORY_IN_PRINT.fetch(article=article.pk)
     # Where the story first ran (a reprint in a later issue does not move it): the line under the
     # headline, the masthead's issue, and the issue whose reading order 上一篇/下一篇 follow.
@@ -81,53 +80,103 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         placements, key=lambda placement: (placement.page.issue.date, placement.page.number), default=None
     )
     issue = printed.page.issue if printed else None
-    previous_story, next_story = _neighbours_in_print(article, issue) if issue else (None, None)
+    parts, reading_order = _stored_parts(request, article, printed, started=started)
+    previous_story, next_story = _neighbours_in_print(article, reading_order)
     # Their headlines show here: a correction of either drops this page too (newsroom/invalidation.py).
     cache_tag(request, *(f"article:{story.pk}" for story in (previous_story, next_story) if story))
-    photos = list(article.photos.all())
-    published_at = article.released_at
-    description = article.subheadline or excerpt(quick_text(article.body), (), width=120)
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "story_body": _story_body(article, started=started),
+            "parts": parts,
             "placements": placements,
             "printed": printed,
             "issue": issue,
             "previous_story": previous_story,
             "next_story": next_story,
-            # For sharing: the first photo, and when the story first reached readers.
-            "share_photo": photos[0] if photos else None,
-            "published_at": published_at,
-            "description": description,
-            "structured_data": json_ld(
-                _news_article(request, article, printed, photos, published_at=published_at, description=description)
-            ),
         },
     )
 
 
-STORY_BODY_TEMPLATES = (
-    "articles/includes/story_body.html",
-    "includes/listen.html",
-    "articles/includes/photo.html",
-    "articles/includes/corrections.html",
-)
+STORY_PART_TEMPLATES = {
+    "story": ("articles/includes/story_body.html", "includes/listen.html", "articles/includes/photo.html",
+              "articles/includes/corrections.html", "contributors/includes/byline.html"),
+    "tags": ("articles/includes/story_tags.html",),
+    "head": ("articles/includes/story_head.html", "articles/includes/tag_feeds.html",
+             "articles/includes/share_meta.html"),
+}
 
 
-def _story_body(article: Article, *, started: float) -> SafeString:
-    """The story's photos, paragraphs and 更正 notes: stored by the story (newsroom.fragments), drawn on a miss."""
+def _stored_parts(
+    request: HttpRequest, article: Article, printed: Placement | None, *, started: float
+) -> tuple[dict[str, SafeString], list[tuple[int, str]]]:
+    """The story's own parts of its page (its text and photos, its tags, its <head> and summary),
+    stored by the story, and its issue's reading order, stored by the issue (newsroom.fragments):
+    a story page rendered again reads neither its photos, credits, tags and 更正 notes nor the issue.
 
-    def draw(_indexes: list[int]) -> list[str]:
-        prefetch_related_objects([article], "corrections")  # only the drawn body shows them
-        return [get_template(STORY_BODY_TEMPLATES[0]).render({"article": article})]
+    A part's name holds what it shows besides the story: where it first ran and when it reached
+    readers (both move with the clock: an issue's release, an online embargo lifting), the host
+    its links name, the templates.
+    """
+    moments = ":".join(
+        str(moment and moment.timestamp()) for moment in (article.released_at, article.online_released_at, article.changed_at)
+    )
+    story = f"{printed.pk if printed else 0}:{moments}"
+    origin = f"{request.scheme}://{request.get_host()}"
+    tag = f"article:{article.pk}"
+    items = [
+        (tag, f"story-body:{template_version(*STORY_PART_TEMPLATES['story'])}:{article.pk}:{story}"),
+        (tag, f"story-tags:{template_version(*STORY_PART_TEMPLATES['tags'])}:{article.pk}"),
+        (tag, f"story-head:{template_version(*STORY_PART_TEMPLATES['head'])}:{article.pk}:{story}:{origin}"),
+        (tag, f"story-description:{article.pk}"),
+    ]
+    issue = printed.page.issue_id if printed else None
+    if issue is not None:
+        # Any public change to a story of the issue drops ``issue:<id>`` (newsroom/invalidation.py).
+        items.append((f"issue:{issue}", f"reading-order:{issue}"))
 
-    version = template_version(*STORY_BODY_TEMPLATES)
-    # Any change to the story drops its tag: the name needs nothing more of it.
-    name = f"story-body:{version}:{article.pk}"
-    return cached_fragments([(f"article:{article.pk}", name)], draw, started=started)[0]
+    def draw(indexes: list[int]) -> list[str]:
+        if any(index < 4 for index in indexes):
+            STORY_PHOTOS.attach([article])
+            STORY_CREDITS.attach([article])
+            attach_tag_lists([article])
+        drawn = {"description": lambda: escape(_description(article))}
+        drawn["story"] = lambda: _draw_story(article, printed)
+        drawn["tags"] = lambda: get_template(STORY_PART_TEMPLATES["tags"][0]).render({"article": article})
+        drawn["head"] = lambda: _draw_head(request, article, printed)
+        drawn["reading-order"] = lambda: json.dumps(_reading_order(issue), ensure_ascii=False)
+        names = ("story", "tags", "head", "description", "reading-order")
+        return [drawn[names[index]]() for index in indexes]
+
+    stored = cached_fragments(items, draw, started=started)
+    parts = dict(zip(("story", "tags", "head", "description"), stored))
+    return parts, [tuple(story) for story in json.loads(stored[4])] if issue is not None else []
+
+
+def _description(article: Article) -> str:
+    return article.subheadline or excerpt(quick_text(article.body), (), width=120)
+
+
+def _draw_story(article: Article, printed: Placement | None) -> str:
+    prefetch_related_objects([article], "corrections")  # only the drawn part shows them
+    return get_template(STORY_PART_TEMPLATES["story"][0]).render({"article": article, "printed": printed})
+
+
+def _draw_head(request: HttpRequest, article: Article, printed: Placement | None) -> str:
+    photos = list(article.photos.all())
+    description = _description(article)
+    context = {
+        "article": article,
+        "description": description,
+        # For sharing: the first photo, and when the story first reached readers.
+        "share_photo": photos[0] if photos else None,
+        "published_at": article.released_at,
+        "structured_data": json_ld(
+            _news_article(request, article, printed, photos, published_at=article.released_at, description=description)
+        ),
+    }
+    return get_template(STORY_PART_TEMPLATES["head"][0]).render(context, request)
 
 
 def _news_article(request, article: Article, printed: Placement | None, photos, *, published_at, description: str) -> dict:
@@ -155,22 +204,24 @@ def _news_article(request, article: Article, printed: Placement | None, photos, 
     return data
 
 
-def _neighbours_in_print(article: Article, issue: Issue) -> tuple[Article | None, Article | None]:
-    """The stories before and after this one in the issue's reading order (page, then place on it).
-
-    One query for the issue's published stories: a story continued on a later page counts once,
-    where it starts.
-    """
-    # Plain tuples, not model instances: an issue has some eighty placements, and building a
-    # placement and an article for each was a fifth of an uncached story page's time.
+def _reading_order(issue: int) -> list[tuple[int, str]]:
+    """The issue's published stories in reading order (page, then place on it), each once, where it starts."""
+    # Plain tuples, not model instances: an issue has some eighty placements.
     stories: dict[int, str] = {}
-    for article_id, headline in STORIES_OF_ISSUE.fetch(issue=issue.pk):
+    for article_id, headline in STORIES_OF_ISSUE.fetch(issue=issue):
         stories.setdefault(article_id, headline)
-    ids = list(stories)
+    return list(stories.items())
+
+
+def _neighbours_in_print(article: Article, reading_order: list[tuple[int, str]]) -> tuple[Article | None, Article | None]:
+    """The stories before and after this one in its issue's reading order."""
+    ids = [pk for pk, _headline in reading_order]
+    if article.pk not in ids:
+        return None, None
     index = ids.index(article.pk)
 
     def story(at: int) -> Article | None:
-        return Article(pk=ids[at], headline=stories[ids[at]]) if 0 <= at < len(ids) else None
+        return Article(pk=reading_order[at][0], headline=reading_order[at][1]) if 0 <= at < len(ids) else None
 
     return story(index - 1), story(index + 1)
 

@@ -27,8 +27,9 @@ after, decided only by the querysets (``Article.objects.published()``, ``Issue.o
 ``Photo.objects.published()``), never by restating the rule:
 
 - a story, its photos, its 更正 notes, its tags: ``article:<id>``, ``page:<id>`` of every page
-  it is placed on or teased from, and ``feeds``, ``sitemaps``, ``search``, ``api``, ``tags``,
-  ``other``. The story's own ``article:<id>`` drop is *hard*: its page is never served stale
+  it is placed on or teased from, ``issue:<id>`` of their issues (no page carries it: it drops
+  the issue's stored reading order, newsroom/fragments.py), and ``feeds``, ``sitemaps``,
+  ``search``, ``api``, ``tags``, ``other``. The story's own ``article:<id>`` drop is *hard*: its page is never served stale
   while it renders again (readers wait for the one render), so a confirmed 更正 is what the next
   reader sees; the lists may show the previous copy for that moment. Taken out of public view
   (撤稿, or sent back to draft), every drop is hard.
@@ -104,11 +105,13 @@ def story_tags(article_ids: set[int]) -> set[str]:
 
     if not article_ids:
         return set()
-    pages = Page.objects.filter(placements__article__in=article_ids).values_list("pk", flat=True)
-    teased = Page.objects.filter(teasers__article__in=article_ids).values_list("pk", flat=True)
+    pages = Page.objects.filter(placements__article__in=article_ids).values_list("pk", "issue_id")
+    teased = Page.objects.filter(teasers__article__in=article_ids).values_list("pk", "issue_id")
+    shown = {*pages, *teased}
     return (
         {f"article:{pk}" for pk in article_ids}
-        | {f"page:{pk}" for pk in {*pages, *teased}}
+        | {f"page:{pk}" for pk, _issue in shown}
+        | {f"issue:{issue}" for _page, issue in shown}
         | STORY_LISTS
     )
 

@@ -1,6 +1,7 @@
 """Story parts kept by their story (newsroom/fragments.py): a page rendered again draws only what changed."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -125,3 +126,31 @@ def test_a_story_page_rendered_again_draws_its_body_only_after_a_correction(clie
     assert [template.name for template in corrected.templates].count(body) == 1
     text = corrected.content.decode()
     assert "更正后的正文" in text and "正文有误" in text and "第1段正文" not in text
+
+
+def test_a_story_page_rendered_again_reads_only_the_story_and_where_it_ran(client, page):
+    url = story("要更正的稿件").get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url)
+
+    tables = {re.match(r'SELECT "(\w+)"\.', query["sql"])[1] for query in again.captured_queries}
+    assert tables == {"articles_article", "issues_placement"}, tables
+    assert len(again) == 2 < len(first)
+    text = response.content.decode()
+    assert "前一篇稿件" in text and "后一篇稿件" in text  # 上一篇/下一篇 from the stored reading order
+
+
+def test_a_neighbours_correction_and_withdrawal_show_on_the_story_page_rendered_again(client, page, editor, chief):
+    url = story("要更正的稿件").get_absolute_url()
+    client.get(url)
+
+    article_correct(article=story("后一篇稿件"), user=editor, note="标题有误", headline="更正后的后一篇")
+    corrected = client.get(url).content.decode()
+    assert "更正后的后一篇" in corrected and "后一篇稿件" not in corrected
+
+    article_withdraw(article=story("前一篇稿件"), user=chief, reason="失实")
+    withdrawn = client.get(url).content.decode()
+    assert "前一篇稿件" not in withdrawn and 'rel="prev"' not in withdrawn
+    assert 'rel="next"' in withdrawn
