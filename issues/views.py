@@ -118,7 +118,7 @@ def _render_page(
         if page is None:
             raise Http404(_("This issue has no such page."))
     parts, teasers, zones = [], [], []
-    # Before the page's rows are read: a story dropped after this is not stored (newsroom.fragments).
+    # Before the page's rows are read: a part dropped after this is not stored (newsroom.fragments).
     started = time.time()
     if page is not None:
         cache_tag(request, f"page:{page.pk}")  # what drops it: newsroom/invalidation.py
@@ -133,12 +133,11 @@ def _render_page(
         else:
             placements = (PUBLISHED_ON_IMAGED_PAGE if page.image else PUBLISHED_ON_PAGE).fetch(page=page.pk)
         parts = page_parts(page, pages, placements)
-        STORY_CREDITS.attach([part.placement.article for part in parts])
         attach_corrections([part.placement for part in parts])
-        _draw_story_parts(parts, preview=preview, started=started)
         if page.image:
             zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages, preview=preview)
+    sidebar = _draw_parts(parts, {"issue": issue, "page": page, "pages": pages}, preview=preview, started=started)
     index = pages.index(page) if page in pages else 0
     return render(
         request,
@@ -150,6 +149,7 @@ def _render_page(
             "parts": parts,
             "zones": zones,
             "teasers": teasers,
+            "sidebar": sidebar,
             "previous_page": pages[index - 1] if index > 0 else None,
             "next_page": pages[index + 1] if index + 1 < len(pages) else None,
             "preview": preview,
@@ -162,8 +162,7 @@ def _render_page(
 
 
 def _placements_to_read(placements, *, zones: bool):
-    # Photos only for the stories drawn, not for those whose part is stored (_draw_story_parts);
-    # credits by STORY_CREDITS, compiled once.
+    # Photos and credits only for the stories drawn, not for those whose part is stored (_draw_parts).
     placements = placements.for_reading(photos=False, credits=False).annotate(has_corrections=HAS_CORRECTIONS)
     # Zones hang off the placements shown: an unapproved story has no zone to click.
     return placements.prefetch_related("hot_zones") if zones else placements
@@ -178,44 +177,69 @@ PUBLISHED_ON_IMAGED_PAGE = PreparedQuery(
 
 
 STORY_PART_TEMPLATE = "issues/includes/story_part.html"
-# Everything a story part is drawn with: in each stored part's name, so a deploy that changes
+SIDEBAR_TEMPLATE = "issues/includes/sidebar.html"
+# Everything a stored part is drawn with: in each stored part's name, so a deploy that changes
 # one of them draws the parts again.
-STORY_PART_TEMPLATES = (STORY_PART_TEMPLATE, "articles/includes/photo.html", "articles/includes/corrections.html")
+STORY_PART_TEMPLATES = (
+    STORY_PART_TEMPLATE,
+    "articles/includes/photo.html",
+    "articles/includes/corrections.html",
+    "contributors/includes/byline.html",
+)
+SIDEBAR_TEMPLATES = (SIDEBAR_TEMPLATE, "issues/includes/page_nav.html", "issues/includes/issue_nav.html")
 
 
-def _draw_story_parts(parts: list[StoryPart], *, preview: bool, started: float) -> None:
-    """Each story part's HTML as ``part.html``: stored by its story (newsroom.fragments), drawn on a miss.
+def _draw_parts(parts: list[StoryPart], sidebar: dict, *, preview: bool, started: float) -> SafeString:
+    """Each story part's HTML as ``part.html``, and the sidebar's (the issue's pages and its
+    neighbours) returned: stored (newsroom.fragments), drawn on a miss.
 
-    A preview draws every part (drafts are never stored). Any change to the story drops its tag;
-    the name of a stored part holds what it shows besides its story: where it starts and ends,
-    and the pages its jump lines link to.
+    A preview draws every part (drafts are never stored, its links stay in the preview). Any
+    change to a story drops its tag; the name of a stored story part holds what it shows besides
+    its story: where it starts and ends, and the pages its jump lines link to. The sidebar is
+    stored under the issue's tag and named by the page it marks and the neighbouring issues'
+    dates, which the clock's switch to a new issue changes; any change to a released issue's
+    pages drops every stored part (newsroom/invalidation.py).
     """
     stories = [part for part in parts if part.article is not None]
 
     def draw(indexes: list[int]) -> list[SafeString]:
-        STORY_PHOTOS.attach([stories[index].placement.article for index in indexes])
+        drawn = [index for index in indexes if index < len(stories)]
+        articles = [stories[index].placement.article for index in drawn]
+        STORY_PHOTOS.attach(articles)
+        STORY_CREDITS.attach(articles)
         template = get_template(STORY_PART_TEMPLATE)
-        # Our own template's output: Jinja2 hands it back as a plain string.
-        return [mark_safe(template.render({"part": stories[index], "preview": preview})) for index in indexes]
+        # Our own templates' output: Jinja2 hands it back as a plain string.
+        html = {index: mark_safe(template.render({"part": stories[index], "preview": preview})) for index in drawn}
+        if len(stories) in indexes:
+            html[len(stories)] = mark_safe(get_template(SIDEBAR_TEMPLATE).render(sidebar))
+        return [html[index] for index in indexes]
 
-    if preview:
-        drawn = draw(list(range(len(stories))))
+    page, issue = sidebar["page"], sidebar["issue"]
+    if preview or page is None:
+        drawn = draw(list(range(len(stories) + 1)))
     else:
         version = template_version(*STORY_PART_TEMPLATES)
         drawn = cached_fragments(
             [
+                *(
+                    (
+                        f"article:{part.article.pk}",
+                        f"story-part:{version}:{part.article.pk}:{part.start}:{part.end}:"
+                        f"{_page_link(part.continued_from)}:{_page_link(part.continued_to)}",
+                    )
+                    for part in stories
+                ),
                 (
-                    f"article:{part.article.pk}",
-                    f"story-part:{version}:{part.article.pk}:{part.start}:{part.end}:"
-                    f"{_page_link(part.continued_from)}:{_page_link(part.continued_to)}",
-                )
-                for part in stories
+                    f"issue:{issue.pk}",
+                    f"sidebar:{template_version(*SIDEBAR_TEMPLATES)}:{page.pk}:{issue.previous_date}:{issue.next_date}",
+                ),
             ],
             draw,
             started=started,
         )
-    for part, html in zip(stories, drawn, strict=True):
+    for part, html in zip(stories, drawn, strict=False):
         part.html = html
+    return drawn[-1]
 
 
 def _page_link(page) -> str:

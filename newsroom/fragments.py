@@ -12,7 +12,8 @@ What decides *whether* a story shows is never stored: the page's own query
 (``Placement.objects.published()``) picks the stories every time, so a withdrawn story is gone
 from the next render whatever is stored; a fragment only holds how a story that shows looks.
 The one exception is an issue's reading order (a story page's 上一篇/下一篇, articles.views),
-stored under ``issue:<id>``, which any public change to one of the issue's stories drops.
+stored under ``issue:<id>``, which any public change to one of the issue's stories drops (as it
+drops the issue's other stored part, its pages' sidebar).
 ``newsroom.cache.invalidate()`` (bulk writes that send no signals, renamed renditions, a released
 issue changed) drops every fragment too; the clock's switch to a new issue does not, as it
 changes no story.

@@ -28,7 +28,7 @@ after, decided only by the querysets (``Article.objects.published()``, ``Issue.o
 
 - a story, its photos, its 更正 notes, its tags: ``article:<id>``, ``page:<id>`` of every page
   it is placed on or teased from, ``issue:<id>`` of their issues (no page carries it: it drops
-  the issue's stored reading order, newsroom/fragments.py), and ``feeds``, ``sitemaps``,
+  the issue's stored parts, its reading order and its pages' sidebar, newsroom/fragments.py), and ``feeds``, ``sitemaps``,
   ``search``, ``api``, ``tags``, ``other``. The story's own ``article:<id>`` drop is *hard*: its page is never served stale
   while it renders again (readers wait for the one render), so a confirmed 更正 is what the next
   reader sees; the lists may show the previous copy for that moment. Taken out of public view

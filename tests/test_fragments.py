@@ -56,14 +56,31 @@ def test_a_page_rendered_again_draws_only_the_story_that_changed(client, page, e
     assert "前一篇稿件" in text and "后一篇稿件" in text
 
 
-def test_stored_parts_cost_the_page_no_photo_query(client, page):
+def test_stored_parts_cost_the_page_no_photo_or_credit_query(client, page):
     with CaptureQueriesContext(connection) as first:
         client.get(page_url(page))
     with CaptureQueriesContext(connection) as again:
         client.get(page_url(page))
 
-    assert len(again) == len(first) - 1
-    assert not any('FROM "articles_photo"' in query["sql"] for query in again.captured_queries)
+    assert len(again) == len(first) - 2
+    read = " ".join(query["sql"] for query in again.captured_queries)
+    assert 'FROM "articles_photo"' not in read and 'FROM "contributors_credit"' not in read
+
+
+def test_the_sidebar_is_stored_with_the_issue_and_follows_the_next_issue(client, page, time_machine):
+    def sidebar(response):
+        return response.content.decode().split('<aside class="sidebar">')[1].split("</aside>")[0]
+
+    first = client.get(page_url(page))
+    again = client.get(page_url(page))
+    assert "issues/includes/sidebar.html" in [template.name for template in first.templates]
+    assert "issues/includes/sidebar.html" not in [template.name for template in again.templates]
+    assert sidebar(again) == sidebar(first) and 'rel="next"' not in sidebar(first)
+
+    # The next day's issue goes out by the clock (no change is saved): the sidebar links to it.
+    following = IssueFactory(date=page.issue.date + datetime.timedelta(days=1), release_at=timezone.now() + datetime.timedelta(hours=1))
+    time_machine.move_to(following.release_at)
+    assert 'rel="next"' in sidebar(client.get(page_url(page)))
 
 
 def test_a_withdrawn_story_is_gone_from_the_page_rendered_again(client, page, chief):
