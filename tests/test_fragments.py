@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -171,3 +172,18 @@ def test_a_neighbours_correction_and_withdrawal_show_on_the_story_page_rendered_
     withdrawn = client.get(url).content.decode()
     assert "前一篇稿件" not in withdrawn and 'rel="prev"' not in withdrawn
     assert 'rel="next"' in withdrawn
+
+
+def test_a_feed_rendered_again_reads_only_its_stories_and_shows_a_correction(client, page, editor):
+    url = reverse("articles:feed-rss")
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+
+    assert again.content == first.content
+    assert {re.match(r'SELECT "(\w+)"\.', query["sql"])[1] for query in queries.captured_queries} == {"articles_article"}
+
+    article_correct(article=story("后一篇稿件"), user=editor, note="标题有误", headline="更正后的后一篇")
+    corrected = client.get(url).content.decode()
+    assert "更正后的后一篇" in corrected and "后一篇稿件" not in corrected
+    assert corrected.count("<item>") == 3
