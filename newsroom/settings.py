@@ -133,6 +133,9 @@ if FILE_CACHE:
     CACHES["default"]["BACKEND"] = "newsroom.file_cache.FileCache"
     # Django's default of 300 entries would keep culling a paper's worth of pages.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same store, without a new client for every lookup (newsroom/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "newsroom.redis_cache.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,9 +205,8 @@ NEWSROOM = {
         "TIMEOUT": env.int("NEWSROOM_CACHE_TIMEOUT", default=24 * 3600),
         # Each story's part of a page, kept by the story so a page rendered again takes the
         # stories that did not change from the store (newsroom/fragments.py); on even when
-        # whole pages are not cached. Off by default with the file cache: each of its writes
-        # lists its directory (about 1.7 ms of CPU per thousand entries), and a page's ten
-        # parts made a miss dearer, not cheaper (bench/RESULTS.md).
+        # whole pages are not cached. Off by default with the file cache: a file per part
+        # would fill its MAX_ENTRIES and have it cull pages and tag tokens at random.
         "FRAGMENTS": env.bool("NEWSROOM_CACHE_FRAGMENTS", default=not FILE_CACHE),
         # With database replicas: at least their allowed lag, so a page rendered from a lagging
         # replica right after a change is kept no longer than that.

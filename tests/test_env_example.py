@@ -114,7 +114,7 @@ def test_production_settings_come_from_the_environment_alone():
     assert primary["OPTIONS"]["pool"]["max_size"] == 8 and primary["CONN_MAX_AGE"] == 0
     assert replica["TEST"]["MIRROR"] == "default"
     assert config["routers"] == ["newsroom.routers.PrimaryReplicaRouter"]
-    assert config["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"]["BACKEND"] == "newsroom.redis_cache.RedisCache"  # Django's, one client per pool
     assert config["session"] == "django.contrib.sessions.backends.cached_db"
     assert config["media"]["BACKEND"] == "newsroom.storage.PrivateS3Storage"
     assert config["media"]["OPTIONS"]["addressing_style"] == "virtual"
