@@ -56,11 +56,11 @@ def desk(seconds: float, draft_every: float, correct_every: float) -> None:
     from django.contrib.auth import get_user_model
 
     from articles.models import Article
-    from articles.services import article_correct
+    from articles.services import article_correct, article_create
     from issues.models import Issue
 
     user, _ = get_user_model().objects.get_or_create(username="bench-desk", defaults={"is_superuser": True, "is_staff": True})
-    draft = Article.objects.create(headline="记者正在写的草稿", body="<p>草稿。</p>", reporter=user)
+    draft = article_create(user=user, headline="记者正在写的草稿", body="<p>草稿。</p>")
     latest = Issue.objects.released().order_by("-date").first()
     stories = list(Article.objects.published().filter(placements__page__issue=latest).distinct())
     rng = random.Random(2026)
