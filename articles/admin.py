@@ -239,6 +239,15 @@ class VisibleTagsFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"pk__in": seen}, ordering=ordering)
 
 
+class ReporterFilter(admin.RelatedFieldListFilter):
+    """The reporters filter by name (newsroom.people), as the list's column shows them, not by login."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ("first_name", "last_name", "username")
+        users = field.related_model._default_manager.order_by(*ordering)
+        return [(user.pk, person_name(user)) for user in users]
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -256,7 +265,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "status",
         ("placements__page__issue__date", admin.DateFieldListFilter),
         "placements__page__name",
-        "reporter",
+        ("reporter", ReporterFilter),
         ("tags", VisibleTagsFilter),
         ProofingFilter,  # 校对 (articles.proofing)
     ]

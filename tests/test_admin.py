@@ -15,6 +15,7 @@ from tests.factories import (
     PhotoFactory,
     PlacementFactory,
     TeaserFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,7 @@ def test_a_reporter_sees_their_name_not_their_login_as_the_storys_reporter(repor
     reporter = reporter_client.user
     reporter.first_name = "左燕"
     reporter.save()
+    UserFactory(first_name="马晓璇")  # a second person: the reporters filter shows once there is a choice
     reporter_client.post(reverse("admin:articles_article_add"), article_form())
     article = Article.objects.get()
 
@@ -107,6 +109,9 @@ def test_a_reporter_sees_their_name_not_their_login_as_the_storys_reporter(repor
     assert article.reporter == reporter
     assert '<div class="readonly">左燕</div>' in page
     assert "<td class=\"field-reporter_name\">左燕</td>" in listing
+    filters = listing.split('id="changelist-filter"')[1]
+    assert f'reporter__id__exact={reporter.pk}">左燕</a>' in filters
+    assert f">{reporter.username}</a>" not in filters
 
 
 def test_a_story_filed_on_the_add_form_has_its_filing_as_its_first_revision(reporter_client):
