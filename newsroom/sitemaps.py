@@ -1,10 +1,12 @@
 """Sitemaps of released issues, pages and published articles, a Google News sitemap, and robots.txt."""
 
 import datetime
+from collections.abc import Callable
+from functools import cache
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import DateTimeField, Max, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Q, Subquery
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -32,10 +34,18 @@ def corrected_on(placed: str) -> Q:
 
 
 def latest_change() -> datetime.datetime | None:
-    """The newest release or correction readers can see, for the sitemap index, in one query."""
-    visible = Q(article__in=Article.objects.published()) | Q(article__isnull=True, photo__in=Photo.objects.published())
-    latest = Issue.objects.released().aggregate(latest=last_change(Max("release_at"), latest_correction(visible)))
-    return latest["latest"]
+    """The newest release or correction readers can see, for the sitemap index.
+
+    Corrections newest first, each asked whether its story (or photo news) is public: the first
+    that is ends the search. Asking the other way round, whether a correction's story is among
+    the published ones, worked out every published story first (0.6 s at ten years, per section).
+    """
+    visible = Exists(Article.objects.published().filter(pk=OuterRef("article_id"))) | (
+        Q(article__isnull=True) & Exists(Photo.objects.published().filter(pk=OuterRef("photo_id")))
+    )
+    corrected = Correction.objects.filter(visible).order_by("-corrected_at").values_list("corrected_at", flat=True)
+    released = Issue.objects.released().aggregate(latest=Max("release_at"))["latest"]
+    return max((moment for moment in (corrected.first(), released) if moment is not None), default=None)
 
 
 class ArchiveSitemap(Sitemap):
@@ -43,12 +53,15 @@ class ArchiveSitemap(Sitemap):
     # (216,000 stories) the index lists about a hundred files of this size instead.
     limit = 2000
 
+    def __init__(self, latest_change: Callable[[], datetime.datetime | None] = latest_change) -> None:
+        self.latest_change = latest_change
+
     def lastmod(self, item) -> datetime.datetime:
         return item.changed_at
 
     def get_latest_lastmod(self) -> datetime.datetime | None:
-        # One aggregate instead of Django's default, which loads every item to find the latest.
-        return latest_change()
+        # Two small queries instead of Django's default, which loads every item to find the latest.
+        return self.latest_change()
 
 
 class IssueSitemap(ArchiveSitemap):
@@ -118,8 +131,16 @@ class NewsSitemap(Sitemap):
 
 SITEMAPS = {"issues": IssueSitemap, "pages": PageSitemap, "articles": ArticleSitemap}
 
+
+def index(request):
+    """The sitemap index: every section's latest change is the site's, worked out once a request."""
+    latest = cache(latest_change)
+    sections = {name: section(latest) for name, section in SITEMAPS.items()}
+    return sitemap_views.index(request, sections, sitemap_url_name="sitemaps:section")
+
+
 urlpatterns = [
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemaps:section"}, name="index"),
+    path("sitemap.xml", index, name="index"),
     path(
         "sitemap-news.xml",
         sitemap_views.sitemap,
