@@ -125,33 +125,45 @@ def _stored_parts(
     story = f"{printed.pk if printed else 0}:{moments}"
     origin = f"{request.scheme}://{request.get_host()}"
     tag = f"article:{article.pk}"
-    items = [
-        (tag, f"story-body:{template_version(*STORY_PART_TEMPLATES['story'])}:{article.pk}:{story}"),
-        (tag, f"story-tags:{template_version(*STORY_PART_TEMPLATES['tags'])}:{article.pk}"),
-        (tag, f"story-head:{template_version(*STORY_PART_TEMPLATES['head'])}:{article.pk}:{story}:{origin}"),
-        (tag, f"story-description:{article.pk}"),
-    ]
+    # Each part: its tag, its name, and how it is drawn on a miss.
+    parts = {
+        "story": (
+            tag,
+            f"story-body:{template_version(*STORY_PART_TEMPLATES['story'])}:{article.pk}:{story}",
+            lambda: _draw_story(article, printed),
+        ),
+        "tags": (
+            tag,
+            f"story-tags:{template_version(*STORY_PART_TEMPLATES['tags'])}:{article.pk}",
+            lambda: get_template(STORY_PART_TEMPLATES["tags"][0]).render({"article": article}),
+        ),
+        "head": (
+            tag,
+            f"story-head:{template_version(*STORY_PART_TEMPLATES['head'])}:{article.pk}:{story}:{origin}",
+            lambda: _draw_head(request, article, printed),
+        ),
+        "description": (tag, f"story-description:{article.pk}", lambda: escape(_description(article))),
+    }
     issue = printed.page.issue_id if printed else None
     if issue is not None:
         # Any public change to a story of the issue drops ``issue:<id>`` (newsroom/invalidation.py).
-        items.append((f"issue:{issue}", f"reading-order:{issue}"))
+        parts["reading-order"] = (
+            f"issue:{issue}",
+            f"reading-order:{issue}",
+            lambda: json.dumps(_reading_order(issue), ensure_ascii=False),
+        )
+    names = list(parts)
 
     def draw(indexes: list[int]) -> list[str]:
-        if any(index < 4 for index in indexes):
+        if any(names[index] != "reading-order" for index in indexes):
             STORY_PHOTOS.attach([article])
             STORY_CREDITS.attach([article])
             attach_tag_lists([article])
-        drawn = {"description": lambda: escape(_description(article))}
-        drawn["story"] = lambda: _draw_story(article, printed)
-        drawn["tags"] = lambda: get_template(STORY_PART_TEMPLATES["tags"][0]).render({"article": article})
-        drawn["head"] = lambda: _draw_head(request, article, printed)
-        drawn["reading-order"] = lambda: json.dumps(_reading_order(issue), ensure_ascii=False)
-        names = ("story", "tags", "head", "description", "reading-order")
-        return [drawn[names[index]]() for index in indexes]
+        return [parts[names[index]][2]() for index in indexes]
 
-    stored = cached_fragments(items, draw, started=started)
-    parts = dict(zip(("story", "tags", "head", "description"), stored))
-    return parts, [tuple(story) for story in json.loads(stored[4])] if issue is not None else []
+    stored = dict(zip(names, cached_fragments([parts[name][:2] for name in names], draw, started=started), strict=True))
+    reading_order = [tuple(entry) for entry in json.loads(stored.pop("reading-order", "[]"))]
+    return stored, reading_order
 
 
 def _description(article: Article) -> str:

@@ -237,9 +237,10 @@ def _draw_parts(parts: list[StoryPart], sidebar: dict, *, preview: bool, started
             draw,
             started=started,
         )
-    for part, html in zip(stories, drawn, strict=False):
+    *story_html, sidebar_html = drawn
+    for part, html in zip(stories, story_html, strict=True):
         part.html = html
-    return drawn[-1]
+    return sidebar_html
 
 
 def _page_link(page) -> str:
