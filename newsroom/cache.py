@@ -469,6 +469,11 @@ class PublicCacheMiddleware:
             return self.get_response(request)  # nothing it answers is stored: no claim to make
         if _claim(store, _render_lock(key), cache_settings()["RENDER_LOCK_SECONDS"]):
             try:
+                # Another render may have stored its copy and let go of the claim between our
+                # read and our claim: that copy is the one render this change gets.
+                entry = store.get(key)
+                if _entry_state(store, entry, generation[0], now.timestamp()) == FRESH:
+                    return self._answer(request, _response_from(entry), "hit")
                 response, overlapped = self._render(request, store, key, generation, now)
                 if overlapped:
                     # A change landed while it rendered: this copy may show the old rows, and
