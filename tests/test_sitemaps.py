@@ -52,10 +52,28 @@ def test_a_long_archive_is_split_into_numbered_sitemap_files(client, monkeypatch
 
     monkeypatch.setattr(ArticleSitemap, "limit", 1)
     first = story()
-    story(headline="第二篇", date=datetime.date(2020, 12, 4))
+    second = story(headline="第二篇", date=datetime.date(2020, 12, 4))
     assert "http://testserver/sitemap-articles.xml?p=2" in locations(client, reverse("sitemaps:index"))
-    assert locations(client, "/sitemap-articles.xml?p=2") == [f"http://testserver{first.get_absolute_url()}"]
-    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+    assert locations(client, "/sitemap-articles.xml") == [f"http://testserver{first.get_absolute_url()}"]
+    assert locations(client, "/sitemap-articles.xml?p=2") == [f"http://testserver{second.get_absolute_url()}"]
+    for beyond in ("3", "0", "二"):
+        assert client.get(f"/sitemap-articles.xml?p={beyond}").status_code == 404
+
+
+def test_a_sitemap_file_keeps_its_stories_when_new_ones_are_published(client, monkeypatch):
+    """Files are ranges of ids from the first published story: a new story opens a new file at the
+    end and the old files read as before, so crawlers need not fetch them again."""
+    from newsroom.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    stories = [story(headline=f"第{n}篇", date=datetime.date(2020, 12, n)) for n in (1, 2, 3)]
+    before = {p: client.get(f"/sitemap-articles.xml?p={p}").content for p in (1, 2)}
+    ArticleFactory(headline="未发布的草稿")  # an id in the third file, unpublished
+    stories.append(story(headline="第4篇", date=datetime.date(2020, 12, 5)))
+
+    assert {p: client.get(f"/sitemap-articles.xml?p={p}").content for p in (1, 2)} == before
+    assert locations(client, "/sitemap-articles.xml?p=3") == [f"http://testserver{stories[3].get_absolute_url()}"]
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
 
 
 def test_sitemaps_list_released_issues_pages_and_published_articles_with_lastmod(client, unpublished_stories):
@@ -112,9 +130,10 @@ def test_unknown_sitemap_section_is_404(client):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        ("/sitemap.xml", 5),  # a page count per section, and the latest change once (two queries)
-        ("/sitemap-issues.xml", 2),
-        ("/sitemap-pages.xml", 2),
+        # Each section's first and last public id (six), and the latest change once (two)
+        ("/sitemap.xml", 8),
+        ("/sitemap-issues.xml", 3),  # the first public id, the file's rows, their corrections
+        ("/sitemap-pages.xml", 3),
         ("/sitemap-articles.xml", 2),
         ("/sitemap-news.xml", 1),
     ],
@@ -166,3 +185,23 @@ def test_a_correction_moves_the_lastmod_of_the_story_its_page_and_issue(client):
     assert lastmods(client, "/sitemap-pages.xml")[f"http://testserver{page.get_absolute_url()}"] == corrected
     assert lastmods(client, "/sitemap-issues.xml")[f"http://testserver{page.issue.get_absolute_url()}"] == corrected
     assert index_lastmods(client) == {corrected}
+
+
+def test_a_caption_correction_of_photo_news_moves_the_lastmod_of_its_page_and_issue_only(client):
+    from tests.factories import PhotoFactory
+
+    release_at = timezone.now() - datetime.timedelta(days=5)
+    released = timezone.localdate(release_at)
+    article = story(release_at=release_at)
+    page = article.placements.get().page
+    other_page = PageFactory(issue=page.issue, number=2)
+    photo = PhotoFactory(article=None, caption="田间一片金黄。")
+    PlacementFactory(page=page, article=None, photo=photo, order=9)
+    corrected_at = timezone.now() - datetime.timedelta(days=1)
+    Correction.objects.create(photo=photo, note="说明有误", corrected_by=UserFactory(), corrected_at=corrected_at)
+
+    pages = lastmods(client, "/sitemap-pages.xml")
+    assert pages[f"http://testserver{page.get_absolute_url()}"] == timezone.localdate(corrected_at)
+    assert pages[f"http://testserver{other_page.get_absolute_url()}"] == released
+    assert lastmods(client, "/sitemap-issues.xml")[f"http://testserver{page.issue.get_absolute_url()}"] == timezone.localdate(corrected_at)
+    assert lastmods(client, "/sitemap-articles.xml")[f"http://testserver{article.get_absolute_url()}"] == released
