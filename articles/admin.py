@@ -25,7 +25,7 @@ from articles.models import Article, Photo
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
 from articles.proofing.desk import ProofingFilter, proofing_urls
 from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
-from articles.services import TEXT_FIELDS, article_create, article_reopen, article_step
+from articles.services import EDIT_FIELDS, TEXT_FIELDS, article_create, article_edit, article_step
 from articles.text import char_count
 from articles.workflow import waiting_for_q
 from newsroom.people import person_name
@@ -352,36 +352,34 @@ class ArticleAdmin(admin.ModelAdmin):
         return request.user.has_perm(workflow.STEP["submit"].perm)
 
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
         if not change:
-            # A new story through its one door; the form's tags and inlines are saved on obj after this.
+            # A new story through its one door; the inlines are saved on obj after this.
             columns = {field.name for field in Article._meta.concrete_fields}
             created = article_create(
-                user=request.user, credit_byline=False, **{name: value for name, value in form.cleaned_data.items() if name in columns}
+                user=request.user,
+                credit_byline=False,
+                tags=data.get("tags"),
+                **{name: value for name, value in data.items() if name in columns},
             )
             obj.pk, obj._state = created.pk, created._state
             obj.refresh_from_db()
             return
-        if not obj.reporter_id:
-            obj.reporter = request.user
-        # Only an approved story goes back to 终审 when it changes: only then is its old text needed.
-        reopens = change and obj.status == Article.Status.APPROVED
-        self._text_before = Article.objects.filter(pk=obj.pk).values(*TEXT_FIELDS).first() if reopens else None
-        self._tags_before = set(obj.tags.names()) if reopens else set()
-        super().save_model(request, obj, form, change)
+        changes = {name: data[name] for name in EDIT_FIELDS if name in form.changed_data}
+        if "reporter" in changes and changes["reporter"] is None:
+            changes["reporter"] = request.user  # left empty: filed under the person saving it
+        was_approved = obj.status == Article.Status.APPROVED  # as read under the lock (ArticleAdminForm.clean)
+        tags = data.get("tags") if "tags" in form.changed_data else None
+        article_edit(article=obj, user=request.user, known_version=data.get("known_version"), tags=tags, **changes)
+        if was_approved and obj.status != Article.Status.APPROVED:
+            self.message_user(request, REOPENED_MESSAGE, messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # Not form.save_m2m(): the tags, the form's one many-to-many field, went through
+        # article_create or article_edit with the rest of the form (save_model).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         credit_typed_byline(self, request, form)  # articles.contributors: after the inline credits, never over them
-        article = form.instance
-        if not change or article.status != Article.Status.APPROVED:
-            return
-        text_after = Article.objects.filter(pk=article.pk).values(*TEXT_FIELDS).first()
-        # Tags are printed with the story and feed the tag pages: a change needs approval like text.
-        # (A changed photo has reopened the story already, in the photo services.)
-        tags_changed = set(article.tags.names()) != self._tags_before
-        if text_after != self._text_before or tags_changed:
-            article_reopen(article=article, user=request.user)
-            self.message_user(request, REOPENED_MESSAGE, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Photo:

@@ -1,10 +1,11 @@
 """An article's way from its filing through review (三审), online release (网络首发), withdrawal (撤稿),
 corrections (更正) and restored revisions.
 
-A new story is filed by ``article_create``. The review steps are one table (articles.workflow);
-``article_step`` takes any of them. Every service after the filing checks the user's permission
-and the article's state on a locked row, records a ``Transition`` (who, when, from, to, comment)
-and raises ``PermissionDenied`` or ``ValidationError`` with a message the admin shows as it is.
+A new story is filed by ``article_create`` and edited by ``article_edit``. The review steps are
+one table (articles.workflow); ``article_step`` takes any of them. Every service after the filing
+checks the user's permission and the article's state on a locked row, records each step in the
+review log as a ``Transition`` (who, when, from, to, comment) and raises ``PermissionDenied`` or
+``ValidationError`` with a message the admin shows as it is.
 """
 
 import datetime
@@ -58,7 +59,9 @@ def article_log(
 
 
 @transaction.atomic
-def article_create(*, user: AbstractBaseUser, credit_byline: bool = True, **fields) -> Article:
+def article_create(
+    *, user: AbstractBaseUser, credit_byline: bool = True, tags: list[str] | None = None, **fields
+) -> Article:
     """File a new story, a draft: its reporter is the user unless another is named; its first revision is theirs.
 
     The one door for a new article: the admin's add form, "start writing" a plan, the page importer
@@ -77,10 +80,51 @@ def article_create(*, user: AbstractBaseUser, credit_byline: bool = True, **fiel
     article._change_reason = str(_("Story filed"))
     article._history_user = user
     article.save()
+    if tags:
+        article.tags.set(tags)
     if credit_byline and article.byline:
         from articles.contributors.services import credits_from_byline  # the contributors app builds on this one
 
         credits_from_byline(article=article)
+    return article
+
+
+# What the desk's edit changes besides the tags: the text, and whom the story is filed under.
+EDIT_FIELDS = (*TEXT_FIELDS, "reporter")
+
+
+@transaction.atomic
+def article_edit(
+    *, article: Article, user: AbstractBaseUser, known_version: int | None, tags: list[str] | None = None, **fields
+) -> Article:
+    """Save the desk's edit of a story (the admin's change form): its text, its reporter, its tags.
+
+    The one door for an edit, as ``article_create`` is for a new story; photos and credits have
+    their own services. On the locked row: refused unless the user may change the story now
+    (``articles.rules.can_edit``: a released story is corrected, 更正, not edited) and unless it
+    is still the version they opened. An approved story whose text or tags changed goes back to
+    终审 (``article_reopen``): its approval, and the sign-off of every page it stands on, were for
+    the old text. ``tags=None`` leaves the tags as they are; an edit that changes nothing writes nothing.
+    """
+    unknown = set(fields) - set(EDIT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    locked = _locked(article)
+    _refuse_unless(can_edit(user, locked), _("You cannot change this article now."))
+    _check_version(locked, known_version)
+    text_before = [getattr(locked, name) for name in TEXT_FIELDS]
+    if fields:
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["tags"])
+        locked._history_user = user
+        locked.save()  # sanitizes the body
+    tags_changed = tags is not None and set(tags) != set(locked.tags.names())
+    if tags_changed:
+        locked.tags.set(tags)
+    if tags_changed or text_before != [getattr(locked, name) for name in TEXT_FIELDS]:
+        article_reopen(article=locked, user=user)
+    article.refresh_from_db()
     return article
 
 

@@ -56,7 +56,7 @@ def desk(seconds: float, draft_every: float, correct_every: float) -> None:
     from django.contrib.auth import get_user_model
 
     from articles.models import Article
-    from articles.services import article_correct, article_create
+    from articles.services import article_correct, article_create, article_edit
     from issues.models import Issue
 
     user, _ = get_user_model().objects.get_or_create(username="bench-desk", defaults={"is_superuser": True, "is_staff": True})
@@ -70,8 +70,7 @@ def desk(seconds: float, draft_every: float, correct_every: float) -> None:
         now = time.monotonic()
         if now >= next_draft:
             n += 1
-            draft.body = f"<p>草稿，第{n}次保存。</p>"
-            draft.save()
+            article_edit(article=draft, user=user, known_version=draft.version, body=f"<p>草稿，第{n}次保存。</p>")
             print(json.dumps({"t": time.time(), "draft": draft.pk}), flush=True)
             next_draft += draft_every
         if now >= next_correction and stories:

@@ -1,7 +1,7 @@
 """Released means settled: every admin screen that writes, swept against a released issue and a signed-off page.
 
-The sweep walks the admin's own URLs for the issues app and the photo admin, so a new write
-screen is swept with no edit here. For each URL, filled with the ids of a released issue's rows
+The sweep walks the admin's own URLs for the issues app and the article and photo admins, so a
+new write screen is swept with no edit here. For each URL, filled with the ids of a released issue's rows
 and then of an open issue's signed-off page, it GETs the screen, fills every POST form it finds
 from the screen's own HTML with changed values (text edited, another choice, a new file) and posts
 it, then again with every checkbox ticked (deletes), then a delete confirmation and every bulk
@@ -9,7 +9,7 @@ action of a list. Afterwards:
 
 - the released issue reads exactly as before, unless the change was recorded as a correction
   (更正) or a withdrawal (撤稿), the two doors a released issue keeps open;
-- a signed-off page whose rows changed has lost its sign-off.
+- a signed-off page whose rows, or the text of whose stories, changed has lost its sign-off.
 
 New articles have one door too, ``articles.services.article_create``: the last test reads the
 project's own code and names any other place that makes an article row.
@@ -50,7 +50,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The models whose admin screens write to the paper.
-SWEPT_MODELS = [Issue, Page, Placement, Teaser, Photo]
+SWEPT_MODELS = [Issue, Page, Placement, Teaser, Photo, Article]
 # A real front page's text, from the demo's copy in the repository (runs without ../shared).
 SAMPLE = DEMO_DIR / "2020-12-03-p1.txt"
 
@@ -113,6 +113,7 @@ def build_issue(*, release_at, date: datetime.date, chief) -> dict:
         Placement: placement,
         Teaser: teaser,
         Photo: photo,
+        Article: story,
         "photo_news": photo_news,
         "continuation": continuation,
     }
@@ -164,8 +165,11 @@ def issue_state(issue: Issue) -> dict:
 
 
 def page_state(page: Page) -> dict:
-    """A page as its sign-off attests it: its fields and files, and what stands on it."""
+    """A page as its sign-off attests it: its fields and files, and what stands on it, stories included."""
+    stories = Article.objects.filter(placements__page=page).distinct().order_by("pk")
     return {
+        "stories": list(stories.values("pk", *TEXT)),
+        "tags": sorted(stories.values_list("pk", "tags__name")),
         "page": list(Page.objects.filter(pk=page.pk).values(*[f.attname for f in Page._meta.concrete_fields if not f.name.startswith("signed_off")])),
         "placements": list(Placement.objects.filter(page=page).order_by("pk").values()),
         "jumps": list(Jump.objects.filter(Q(placement__page=page) | Q(to_page=page)).order_by("pk").values()),
@@ -339,8 +343,9 @@ def planned_posts(client, model_label: str, name: str, objects: dict) -> list[tu
         else:
             ids = [str(objects[model].pk)]
         posts.append((url, {"action": "delete_selected", "_selected_action": ids, "post": "yes"}))
-    # A release closes the issue to everything after it: sent last, so the rest is tried open.
-    return sorted(posts, key=lambda post: post[1].get("action") == "release")
+    # The form's own saves first, then its actions: a story released online (an action) is no
+    # longer edited, it is corrected. A release closes the issue to everything after it: last.
+    return sorted(posts, key=lambda post: ("action" in post[1], post[1].get("action") == "release"))
 
 
 @pytest.mark.parametrize("model_label, name", URL_NAMES)

@@ -1,11 +1,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from articles.models import Article, Correction, Transition
 from articles.roles import CHIEF, EDITOR, REPORTER
 from articles.services import (
     article_create,
     article_approve,
+    article_edit,
     article_correct,
     article_reopen,
     article_restore,
@@ -249,3 +251,91 @@ def test_article_create_files_only_drafts():
     with pytest.raises(ValueError):
         article_create(user=role_user(CHIEF, username="chief"), headline="直接终审", status=Article.Status.APPROVED)
     assert not Article.objects.exists()
+
+
+# --- Editing a story: article_edit, the one door for an edit -------------------------------------------
+
+
+def test_article_edit_saves_text_and_tags_twice_each_a_revision_of_the_user(reporter):
+    article = article_create(user=reporter, headline="初稿标题", body="<p>初稿。</p>")
+
+    article_edit(article=article, user=reporter, known_version=article.version, headline="二稿标题", tags=["城建"])
+    article_edit(article=article, user=reporter, known_version=article.version, body="<p>三稿。</p>", tags=["城建", "民生"])
+
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.body, saved.status) == ("二稿标题", "<p>三稿。</p>", S.DRAFT)
+    assert sorted(saved.tags.names()) == ["城建", "民生"]
+    assert saved.history.count() == 3 and {row.history_user for row in saved.history.all()} == {reporter}
+    assert article.version == saved.version  # the caller's copy is the saved one: its next save is not stale
+
+
+def test_article_edit_from_a_stale_version_is_refused_and_keeps_the_other_save(reporter, editor):
+    article = article_create(user=reporter, headline="初稿标题")
+    opened = article.version
+    article_edit(article=Article.objects.get(pk=article.pk), user=reporter, known_version=opened, headline="记者改的标题")
+
+    with pytest.raises(ValidationError) as refused:
+        article_edit(article=article, user=reporter, known_version=opened, headline="另一个窗口里的标题")
+
+    assert refused.value.code == "stale_version"
+    assert Article.objects.get(pk=article.pk).headline == "记者改的标题"
+
+
+def test_article_edit_of_an_approved_story_sends_it_back_to_final_review_and_clears_its_pages_sign_off(editor, chief):
+    from issues.models import Page
+    from tests.factories import IssueFactory, PageFactory, PlacementFactory
+
+    page = PageFactory(issue=IssueFactory(release_at=None), number=1)  # tonight's paper, not yet scheduled
+    story = PlacementFactory(page=page, article=ArticleFactory(approved=True, headline="已签发的标题")).article
+    Page.objects.filter(pk=page.pk).update(signed_off_by=chief, signed_off_at=timezone.now())
+
+    article_edit(article=story, user=editor, known_version=story.version, headline="签发后改的标题")
+
+    assert story.status == S.SECOND_PASSED
+    assert story.transitions.get().action == Transition.Action.EDIT
+    page.refresh_from_db()
+    assert page.signed_off_at is None
+
+
+def test_article_edit_of_only_the_tags_of_an_approved_story_sends_it_back_too(editor):
+    story = ArticleFactory(approved=True)
+    article_edit(article=story, user=editor, known_version=story.version, tags=["新标签"])
+    assert (story.status, list(story.tags.names())) == (S.SECOND_PASSED, ["新标签"])
+
+
+def test_article_edit_that_changes_nothing_writes_nothing(editor):
+    story = ArticleFactory(approved=True, headline="原标题")
+    story.tags.add("城建")
+    version, revisions = story.version, story.history.count()
+
+    article_edit(article=story, user=editor, known_version=version, tags=["城建"])
+
+    assert (story.status, story.version, story.history.count()) == (S.APPROVED, version, revisions)
+
+
+def test_article_edit_of_a_released_story_is_refused_it_is_corrected(editor, front_story):
+    with pytest.raises(PermissionDenied):
+        article_edit(article=front_story, user=editor, known_version=front_story.version, headline="发布后改标题")
+    assert Article.objects.get(pk=front_story.pk).headline != "发布后改标题"
+
+
+def test_article_edit_of_someone_elses_draft_is_refused(reporter):
+    other = role_user(REPORTER, username="other")
+    draft = article_create(user=other, headline="别人的草稿")
+    with pytest.raises(PermissionDenied):
+        article_edit(article=draft, user=reporter, known_version=draft.version, headline="改别人的稿")
+
+
+def test_article_edit_refuses_a_field_it_does_not_edit(reporter):
+    draft = article_create(user=reporter, headline="草稿")
+    with pytest.raises(ValueError):
+        article_edit(article=draft, user=reporter, known_version=draft.version, status=S.APPROVED)
+    assert Article.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_article_edit_refuses_an_empty_headline_and_saves_nothing(reporter):
+    draft = article_create(user=reporter, headline="草稿标题", body="<p>记者写了一晚上。</p>")
+    with pytest.raises(ValidationError) as refused:
+        article_edit(article=draft, user=reporter, known_version=draft.version, headline="", body="<p>新正文。</p>")
+    assert "headline" in refused.value.message_dict
+    assert Article.objects.get(pk=draft.pk).body == "<p>记者写了一晚上。</p>"
