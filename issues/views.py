@@ -133,7 +133,8 @@ def _render_page(
         else:
             placements = (PUBLISHED_ON_IMAGED_PAGE if page.image else PUBLISHED_ON_PAGE).fetch(page=page.pk)
         parts = page_parts(page, pages, placements)
-        attach_corrections([part.placement for part in parts])
+        # Photo news is drawn on every render; a story's notes only with its part (_draw_parts).
+        attach_corrections([part.placement for part in parts if part.article is None])
         if page.image:
             zones = [(zone, part) for part in parts for zone in part.placement.hot_zones.all()]
         teasers = _teasers_with_targets(page, pages, preview=preview)
@@ -207,6 +208,7 @@ def _draw_parts(parts: list[StoryPart], sidebar: dict, *, preview: bool, started
         articles = [stories[index].placement.article for index in drawn]
         STORY_PHOTOS.attach(articles)
         STORY_CREDITS.attach(articles)
+        attach_corrections([stories[index].placement for index in drawn])
         template = get_template(STORY_PART_TEMPLATE)
         # Our own templates' output: Jinja2 hands it back as a plain string.
         html = {index: mark_safe(template.render({"part": stories[index], "preview": preview})) for index in drawn}

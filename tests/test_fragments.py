@@ -68,6 +68,18 @@ def test_stored_parts_cost_the_page_no_photo_or_credit_query(client, page):
     assert 'FROM "articles_photo"' not in read and 'FROM "contributors_credit"' not in read
 
 
+def test_stored_parts_of_corrected_stories_cost_the_page_no_correction_query(client, page, editor):
+    """Their 更正 notes are in the stored part: read only when a part is drawn."""
+    for headline in ("前一篇稿件", "要更正的稿件"):
+        article_correct(article=story(headline), user=editor, note=f"{headline}有误", subheadline="更正后的副题")
+    first = client.get(page_url(page))
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(page_url(page))
+
+    assert second.content == first.content and "要更正的稿件有误" in second.content.decode()
+    assert not [query for query in again.captured_queries if query["sql"].startswith('SELECT "articles_correction"')]
+
+
 def test_the_sidebar_is_stored_with_the_issue_and_follows_the_next_issue(client, page, time_machine):
     def sidebar(response):
         return response.content.decode().split('<aside class="sidebar">')[1].split("</aside>")[0]
