@@ -24,7 +24,7 @@ from articles.desk.photo_views import photo_admin_urls
 from articles.models import Article, Photo
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
 from articles.proofing.desk import ProofingFilter, proofing_urls
-from articles.rules import can_edit, is_published, sees_all_articles, visible_articles
+from articles.rules import can_edit, is_published, sees_all_articles, stands_on_a_settled_issue, visible_articles
 from articles.services import EDIT_FIELDS, TEXT_FIELDS, article_create, article_edit, article_step
 from articles.text import char_count
 from articles.workflow import waiting_for_q
@@ -84,6 +84,11 @@ class PhotoInline(admin.StackedInline):
             _("Correct the caption (更正)"),
         )
 
+
+SETTLED_MESSAGE = _(
+    "This story stands on an issue scheduled for release: the chief editor released its page with "
+    "this text. To change it, call the release back on the issue's assembly screen first."
+)
 
 REOPENED_MESSAGE = _(
     "This article was approved: after your change it goes back to the chief editor and "
@@ -405,6 +410,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
             extra.update(proofing_context(request, article))
             extra["uncredited"] = uncredited_warning(article)  # credits (articles.contributors): flagged for 终审
+            if article.status == Article.Status.APPROVED and not is_published(article) and stands_on_a_settled_issue(article):
+                extra["settled_notice"] = SETTLED_MESSAGE
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -45,6 +45,20 @@ def is_published(article: Article) -> bool:
     return known[1]
 
 
+def stands_on_a_settled_issue(article: Article) -> bool:
+    """The story is placed on an issue whose release is set (scheduled or released).
+
+    Kept on the instance, as is_published: an admin page asks it from every permission check.
+    """
+    known = getattr(article, "_on_settled_issue", None)
+    if known is None:
+        from issues.models import IssueQuerySet, Placement  # lazy: issues stands above articles
+
+        known = Placement.objects.filter(article=article.pk).exclude(IssueQuerySet.open_q("page__issue__")).exists()
+        article._on_settled_issue = known
+    return known
+
+
 def can_edit(user: AbstractBaseUser, article: Article) -> bool:
     """Whether the article's text may be changed by this user through the ordinary form."""
     if not user.has_perm("articles.change_article"):
@@ -55,6 +69,7 @@ def can_edit(user: AbstractBaseUser, article: Article) -> bool:
         return article.reporter_id == user.pk or user.is_superuser
     if article.status in Article.REVIEW_STATES:
         return can_review(user)
-    # Approved: editors may still change it before release (it then needs approval again);
-    # once readers can see it, a change is a correction (更正), told to them.
-    return can_review(user) and not is_published(article)
+    # Approved: editors may still change it while the issues it stands on are open (it then needs
+    # approval again). On a scheduled issue it waits for the release to be called back: the chief
+    # released that page with this text. Once readers can see it, a change is a correction (更正).
+    return can_review(user) and not is_published(article) and not stands_on_a_settled_issue(article)

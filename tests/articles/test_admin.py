@@ -96,6 +96,19 @@ def test_editing_an_approved_unreleased_article_sends_it_back_to_final_review(ed
     assert (article.headline, article.status) == ("审定后改的标题", S.SECOND_PASSED)
 
 
+def test_an_approved_story_on_a_scheduled_issue_is_read_only_and_says_how_to_change_it(editor_client):
+    from tests.factories import IssueFactory, PageFactory, PlacementFactory
+
+    page = PageFactory(issue=IssueFactory(released=False), number=1)  # its release time set
+    article = PlacementFactory(page=page, article=ArticleFactory(approved=True, headline="排定的标题")).article
+    url = reverse("admin:articles_article_change", args=[article.pk])
+
+    screen = editor_client.get(url).content.decode()
+    assert "请先在本期的组版页撤回定时发布" in screen and 'name="_save"' not in screen
+    editor_client.post(url, article_change_form(article, headline="排定后改的标题"))
+    assert Article.objects.get(pk=article.pk).headline == "排定的标题"
+
+
 def test_saving_an_approved_article_unchanged_keeps_it_approved(editor_client):
     article = ArticleFactory(approved=True)
     editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), article_change_form(article))

@@ -339,3 +339,20 @@ def test_article_edit_refuses_an_empty_headline_and_saves_nothing(reporter):
         article_edit(article=draft, user=reporter, known_version=draft.version, headline="", body="<p>新正文。</p>")
     assert "headline" in refused.value.message_dict
     assert Article.objects.get(pk=draft.pk).body == "<p>记者写了一晚上。</p>"
+
+
+def test_article_edit_of_an_approved_story_on_a_scheduled_issue_waits_for_the_release_to_be_called_back(editor):
+    """The chief scheduled the page with this text: a change would leave the story off the page at release."""
+    from issues.models import Issue
+    from tests.factories import IssueFactory, PageFactory, PlacementFactory
+
+    issue = IssueFactory(released=False)  # tomorrow's paper, its release time set
+    story = PlacementFactory(page=PageFactory(issue=issue, number=1), article=ArticleFactory(approved=True, headline="排定的标题")).article
+
+    with pytest.raises(PermissionDenied):
+        article_edit(article=story, user=editor, known_version=story.version, headline="排定后改的标题")
+    assert Article.objects.get(pk=story.pk).headline == "排定的标题"
+
+    Issue.objects.filter(pk=issue.pk).update(release_at=None)  # the release called back
+    article_edit(article=Article.objects.get(pk=story.pk), user=editor, known_version=story.version, headline="排定后改的标题")
+    assert Article.objects.get(pk=story.pk).headline == "排定后改的标题"
