@@ -24,7 +24,7 @@ from articles.desk.photo_views import photo_admin_urls
 from articles.models import Article, Photo
 from articles.photos import PHOTO_FIELDS, can_change_photo, photo_create, photo_delete, photo_update
 from articles.proofing.desk import ProofingFilter, proofing_urls
-from articles.rules import can_edit, is_published, sees_all_articles, stands_on_a_settled_issue, visible_articles
+from articles.rules import can_edit, is_published, sees_all_articles, visible_articles, waits_for_its_release
 from articles.services import EDIT_FIELDS, TEXT_FIELDS, article_create, article_edit, article_step
 from articles.text import char_count
 from articles.workflow import waiting_for_q
@@ -410,7 +410,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
             extra.update(proofing_context(request, article))
             extra["uncredited"] = uncredited_warning(article)  # credits (articles.contributors): flagged for 终审
-            if article.status == Article.Status.APPROVED and not is_published(article) and stands_on_a_settled_issue(article):
+            if waits_for_its_release(article):
                 extra["settled_notice"] = SETTLED_MESSAGE
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 

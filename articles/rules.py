@@ -45,17 +45,19 @@ def is_published(article: Article) -> bool:
     return known[1]
 
 
-def stands_on_a_settled_issue(article: Article) -> bool:
-    """The story is placed on an issue whose release is set (scheduled or released).
+def waits_for_its_release(article: Article) -> bool:
+    """The story stands on an issue scheduled for release and not out yet: the chief released its
+    page with this text, so it is settled until the release is called back.
 
     Kept on the instance, as is_published: an admin page asks it from every permission check.
     """
-    known = getattr(article, "_on_settled_issue", None)
+    known = getattr(article, "_waits_for_its_release", None)
     if known is None:
-        from issues.models import IssueQuerySet, Placement  # lazy: issues stands above articles
+        from issues.models import Issue, Placement  # lazy: issues stands above articles
 
-        known = Placement.objects.filter(article=article.pk).exclude(IssueQuerySet.open_q("page__issue__")).exists()
-        article._on_settled_issue = known
+        scheduled = Issue.objects.not_open().unreleased()
+        known = Placement.objects.filter(article=article.pk, page__issue__in=scheduled).exists()
+        article._waits_for_its_release = known
     return known
 
 
@@ -65,11 +67,12 @@ def can_edit(user: AbstractBaseUser, article: Article) -> bool:
         return False
     if article.status == Article.Status.WITHDRAWN:
         return False  # a withdrawn story is a record of what was pulled, not a draft
+    if waits_for_its_release(article):
+        return False
     if article.status in Article.DRAFT_STATES:
         return article.reporter_id == user.pk or user.is_superuser
     if article.status in Article.REVIEW_STATES:
         return can_review(user)
-    # Approved: editors may still change it while the issues it stands on are open (it then needs
-    # approval again). On a scheduled issue it waits for the release to be called back: the chief
-    # released that page with this text. Once readers can see it, a change is a correction (更正).
-    return can_review(user) and not is_published(article) and not stands_on_a_settled_issue(article)
+    # Approved: editors may still change it before release (it then needs approval again);
+    # once readers can see it, a change is a correction (更正), told to them.
+    return can_review(user) and not is_published(article)

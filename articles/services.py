@@ -112,17 +112,19 @@ def article_edit(
     locked = _locked(article)
     _refuse_unless(can_edit(user, locked), _("You cannot change this article now."))
     _check_version(locked, known_version)
-    text_before = [getattr(locked, name) for name in TEXT_FIELDS]
-    if fields:
-        for name, value in fields.items():
+    if "body" in fields:  # compared as it would be stored
+        fields["body"] = Article._meta.get_field("body").sanitize(fields["body"] or "")
+    changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+    if changed:
+        for name, value in changed.items():
             setattr(locked, name, value)
         locked.full_clean(exclude=["tags"])
         locked._history_user = user
-        locked.save()  # sanitizes the body
+        locked.save()
     tags_changed = tags is not None and set(tags) != set(locked.tags.names())
     if tags_changed:
         locked.tags.set(tags)
-    if tags_changed or text_before != [getattr(locked, name) for name in TEXT_FIELDS]:
+    if tags_changed or set(changed) & set(TEXT_FIELDS):
         article_reopen(article=locked, user=user)
     article.refresh_from_db()
     return article

@@ -68,9 +68,8 @@ class IdRangePaginator:
     missing.
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, prepare: Callable[[list], None]) -> None:
-        # prepare(items) completes a file's rows.
-        self.object_list, self.per_page, self.prepare = object_list, per_page, prepare
+    def __init__(self, object_list: QuerySet, per_page: int) -> None:
+        self.object_list, self.per_page = object_list, per_page
 
     def _end(self, order: str) -> int | None:
         # Ordered by the key and cut at one: the database stops at the first public row.
@@ -97,7 +96,6 @@ class IdRangePaginator:
         if self.first_id is not None:
             low = self.first_id + (number - 1) * self.per_page
             items = list(self.object_list.filter(pk__gte=low, pk__lt=low + self.per_page).order_by("pk"))
-            self.prepare(items)
         if not items and number > 1 and number > self.num_pages:
             raise pagination.EmptyPage("That page contains no results")
         return pagination.Page(items, number, self)
@@ -112,46 +110,54 @@ class ArchiveSitemap(Sitemap):
     def __init__(self, latest_change: Callable[[], datetime.datetime | None] = latest_change) -> None:
         self.latest_change = latest_change
 
-    def lastmod(self, item) -> datetime.datetime:
-        return item.changed_at
-
-    def prepare_file(self, items: list) -> None:
-        """Give each row of a file its ``changed_at``, unless its query did."""
-
     def get_latest_lastmod(self) -> datetime.datetime | None:
         # Two small queries instead of Django's default, which loads every item to find the latest.
         return self.latest_change()
 
     @property
     def paginator(self) -> "IdRangePaginator":
-        return IdRangePaginator(self._items(), self.limit, self.prepare_file)
+        return IdRangePaginator(self._items(), self.limit)
 
 
-class IssueSitemap(ArchiveSitemap):
+class PrintedSitemap(ArchiveSitemap):
+    """Issues or pages: changed at their release, or when what they print was last corrected."""
+
+    placed: str  # where a corrected story stands, from a correction: "page__issue" or "page"
+
+    def released_at(self, item) -> datetime.datetime:
+        raise NotImplementedError
+
+    @cached_property
+    def corrected(self) -> dict[int, datetime.datetime]:
+        return last_corrected(self.placed)  # once a file: each request makes its own sitemap
+
+    def lastmod(self, item) -> datetime.datetime:
+        released = self.released_at(item)
+        return max(released, self.corrected.get(item.pk, released))
+
+
+class IssueSitemap(PrintedSitemap):
     changefreq = "never"
     priority = 0.6
+    placed = "page__issue"
 
     def items(self) -> IssueQuerySet:
         return Issue.objects.released().only("date", "release_at")
 
-    def prepare_file(self, issues: list[Issue]) -> None:
-        corrected = last_corrected("page__issue")
-        for issue in issues:
-            issue.changed_at = max(issue.release_at, corrected.get(issue.pk, issue.release_at))
+    def released_at(self, issue: Issue) -> datetime.datetime:
+        return issue.release_at
 
 
-class PageSitemap(ArchiveSitemap):
+class PageSitemap(PrintedSitemap):
     changefreq = "never"
     priority = 0.5
+    placed = "page"
 
     def items(self) -> PageQuerySet:
         return Page.objects.released().select_related("issue").only("number", "issue__date", "issue__release_at")
 
-    def prepare_file(self, pages: list[Page]) -> None:
-        corrected = last_corrected("page")
-        for page in pages:
-            released = page.issue.release_at
-            page.changed_at = max(released, corrected.get(page.pk, released))
+    def released_at(self, page: Page) -> datetime.datetime:
+        return page.issue.release_at
 
 
 class ArticleSitemap(ArchiveSitemap):
@@ -160,6 +166,9 @@ class ArticleSitemap(ArchiveSitemap):
 
     def items(self) -> ArticleQuerySet:
         return Article.objects.published().with_last_change().only("pk")
+
+    def lastmod(self, article: Article) -> datetime.datetime:
+        return article.changed_at  # ArticleQuerySet.with_last_change()
 
 
 class NewsSitemap(Sitemap):

@@ -312,6 +312,9 @@ def test_article_edit_that_changes_nothing_writes_nothing(editor):
 
     assert (story.status, story.version, story.history.count()) == (S.APPROVED, version, revisions)
 
+    article_edit(article=story, user=editor, known_version=version, headline="原标题", body=story.body)  # a Save with no edit
+    assert (story.status, story.version, story.history.count()) == (S.APPROVED, version, revisions)
+
 
 def test_article_edit_of_a_released_story_is_refused_it_is_corrected(editor, front_story):
     with pytest.raises(PermissionDenied):
